@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+
+/** Sets the process exit code for commands whose success has several codes (--detailed-exitcode). */
+export type SetExitCode = (code: number) => void;
+
+/** Every lbctl command, one module each; add new ones here. */
+export function registerCommands(program: Command, setExitCode: SetExitCode): void {
+  program
+    .command('version')
+    .description('print the lbctl version')
+    .action(() => {
+      process.stdout.write('lbctl 0.1.0\n');
+      setExitCode(0);
+    });
+}

@@ -1,0 +1,82 @@
+import type { LoadBalancerIntent } from './intent.js';
+import type { LoadBalancerIngress, ServiceIdentity } from './k8s.js';
+import type { Step } from './plan.js';
+import type { Resource, SchemaSet } from './resource.js';
+
+export type ProviderName = 'aws' | 'gcp' | 'azure' | 'local';
+
+/**
+ * The pure half of a provider: enough to plan from files with no cloud at all.
+ * Nothing here does I/O, reads a clock or draws a random number.
+ */
+export interface ProviderModel {
+  readonly name: ProviderName;
+  readonly schemas: SchemaSet;
+  /**
+   * The resources one Service needs, in no particular order; every resource carries the
+   * ownership tags (or the cloud's equivalent) of src/core/tags.ts. Must not throw for an
+   * intent that src/intent produced, except an InvalidInputError for a provider-specific
+   * limit (e.g. more listeners than the cloud allows), naming the field.
+   */
+  desired(intent: LoadBalancerIntent): Resource[];
+  /** What goes into the Service's status.loadBalancer.ingress, from observed or applied resources. */
+  ingress(resources: readonly Resource[]): LoadBalancerIngress[];
+}
+
+export interface ObserveRequest {
+  service: ServiceIdentity;
+  /**
+   * The desired graph, so observe can also look up resources that the Service *would* own by
+   * name and fail with NotOwnedError when one exists without this cluster's ownership tag.
+   */
+  desired: readonly Resource[];
+}
+
+export interface ExecuteRequest {
+  /** Always `create`, `update` or `delete`: apply expands `replace` into delete then create. */
+  step: Step;
+  /** Every resource of the Service known so far (observed, or returned by earlier steps), by address, to resolve references to cloud IDs. */
+  state: ReadonlyMap<string, Resource>;
+}
+
+export interface ProviderContext {
+  clusterName: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * The I/O half. Contracts:
+ * - `observe` only reads, finds resources by ownership tags (never by name alone) and returns
+ *   them in the same shape `desired` builds, with `id` set. It returns [] when nothing exists.
+ * - `execute` performs one step and returns the resource as the cloud now has it (undefined after
+ *   a delete). It is idempotent: a create whose resource already exists (owned) adopts it; a
+ *   delete of a resource that is already gone succeeds. It changes member sets by delta only.
+ * - Both throw LbctlError with the kind that decides the retry (src/core/errors.ts).
+ */
+export interface Provider extends ProviderModel {
+  observe(request: ObserveRequest, ctx: ProviderContext): Promise<Resource[]>;
+  execute(request: ExecuteRequest, ctx: ProviderContext): Promise<Resource | undefined>;
+  /** Every cloud call this provider made, for call accounting, metrics and tests. */
+  readonly calls: CallLog;
+}
+
+export type CallOutcome = 'ok' | 'throttled' | 'transient' | 'not-found' | 'conflict' | 'error';
+
+export interface CallRecord {
+  provider: ProviderName;
+  /** The cloud API's operation name, e.g. `CreateLoadBalancer`, `forwardingRules.insert`, `LoadBalancers.CreateOrUpdate`. */
+  operation: string;
+  /** Whether the operation changes anything in the cloud (counted separately: a no-op must make zero writes). */
+  write: boolean;
+  outcome: CallOutcome;
+  durationMs: number;
+}
+
+export interface CallLog {
+  record(call: CallRecord): void;
+  /** Snapshot of every call so far, oldest first. */
+  readonly calls: readonly CallRecord[];
+  /** Counts by `operation` (and outcome when asked). */
+  count(filter?: Partial<Pick<CallRecord, 'operation' | 'write' | 'outcome'>>): number;
+  reset(): void;
+}

@@ -1,0 +1,45 @@
+/**
+ * The resource graph shared by every provider and the generic planner.
+ * A resource is addressed Terraform-style as `type.name` (e.g. `aws_lb.this`,
+ * `aws_lb_listener.tcp-80`). Attributes are plain JSON. A reference to another resource
+ * of the same graph is written as its address (a string attribute named in the schema's
+ * `references`), never as a cloud ID: `observe` maps cloud IDs back to addresses and
+ * `execute` resolves addresses to IDs from the state it is given.
+ */
+
+export type Scalar = string | number | boolean | null;
+export type Value = Scalar | Value[] | { [key: string]: Value };
+export type Attributes = Record<string, Value>;
+
+export interface Resource {
+  type: string;
+  name: string;
+  /** The cloud's identifier (ARN, self link, ARM ID); present on observed resources only. */
+  id?: string;
+  attributes: Attributes;
+  /** Addresses this resource needs to exist first (created before it, deleted after it). */
+  dependsOn: string[];
+}
+
+export const addressOf = (r: Pick<Resource, 'type' | 'name'>): string => `${r.type}.${r.name}`;
+
+/**
+ * What the planner needs to know about one resource type. Attribute paths are dotted
+ * (`health_check.port`); a path names an attribute and everything below it.
+ */
+export interface ResourceSchema {
+  type: string;
+  /** Changing any of these cannot be done in place: the resource is replaced. */
+  forceNew: string[];
+  /**
+   * Arrays that are unordered member sets (targets, CIDRs, backends): compared as sets and
+   * diffed into add/remove so that execute changes only the delta.
+   */
+  sets: string[];
+  /** Known only after the cloud creates the resource (IDs, DNS names, addresses the cloud picks). */
+  computed: string[];
+  /** Attributes holding addresses of other resources; replacing the referenced resource replaces this one when the attribute is also forceNew. */
+  references?: string[];
+}
+
+export type SchemaSet = Readonly<Record<string, ResourceSchema>>;
