@@ -47,12 +47,7 @@ export class LbctlError extends Error {
 
 /** The field error types of the Kubernetes API server (k8s.io/apimachinery field.ErrorType). */
 export type FieldErrorType =
-  | 'Invalid'
-  | 'Required'
-  | 'Duplicate'
-  | 'Unsupported'
-  | 'Forbidden'
-  | 'NotSupported';
+  'Invalid' | 'Required' | 'Duplicate' | 'Unsupported' | 'Forbidden' | 'NotSupported';
 
 export interface FieldProblem {
   type: FieldErrorType;
