@@ -80,3 +80,30 @@ export interface CallLog {
   count(filter?: Partial<Pick<CallRecord, 'operation' | 'write' | 'outcome'>>): number;
   reset(): void;
 }
+
+/**
+ * Settings a provider is configured with. `values` come from repeated `--set key=value` flags
+ * and `LBCTL_<PROVIDER>_<KEY>` environment variables (e.g. region, vpc-id, project, network,
+ * subscription-id, resource-group, endpoint); each provider validates its own keys and throws
+ * InvalidInputError naming the key, the value and what is allowed. `env` is the process
+ * environment, passed in so that providers stay testable.
+ */
+export interface ProviderSettings {
+  clusterName: string;
+  values: Readonly<Record<string, string>>;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** What `providers/<name>/index.ts` exports as `provider`; the CLI's composition root loads it lazily. */
+export interface ProviderModule {
+  readonly name: ProviderName;
+  /** The pure model, for plans from files. Must not touch the network or read credentials. */
+  model(settings: ProviderSettings): ProviderModel;
+  /**
+   * True when settings or the environment point at a cloud API (credentials, an endpoint
+   * override), so `lbctl plan` observes the cloud instead of assuming nothing exists.
+   */
+  isConfigured(settings: ProviderSettings): boolean;
+  /** SDK clients are created here; no call is made until observe or execute. */
+  connect(settings: ProviderSettings, options: { calls: CallLog }): Provider;
+}
