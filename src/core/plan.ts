@@ -20,9 +20,8 @@ export interface SetDelta {
 }
 
 /**
- * One step of a plan. `before` is the observed resource (absent on create), `after` the
- * desired one (absent on delete). Steps of a plan are already in execution order:
- * creates dependencies first, deletes dependents first.
+ * One step of a plan: one resource address and what happens to it. `before` is the observed
+ * resource (absent on create), `after` the desired one (absent on delete).
  */
 export interface Step {
   address: string;
@@ -37,10 +36,26 @@ export interface Step {
   replacePaths: string[][];
 }
 
+/**
+ * One cloud action in execution order. A `replace` step contributes a `delete` and, later, a
+ * `create`; `no-op` steps contribute nothing. Rules the planner guarantees:
+ * - a create or update comes after the creates of everything it depends on (desired graph);
+ * - a delete comes after the deletes and updates of everything that depended on it
+ *   (observed graph), so nothing still in use is deleted;
+ * - a replace's delete comes before its create.
+ */
+export interface PlannedAction {
+  address: string;
+  action: 'create' | 'update' | 'delete';
+}
+
 export interface Plan {
   service: ServiceIdentity;
   provider: string;
+  /** One step per address, sorted by address for display (Terraform's order). */
   steps: Step[];
+  /** What apply executes, in this order. */
+  order: PlannedAction[];
 }
 
 export interface PlanSummary {
