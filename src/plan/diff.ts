@@ -1,6 +1,6 @@
 import type { AttributeChange, SetDelta } from '../core/plan.js';
 import type { Attributes, ResourceSchema, Value } from '../core/resource.js';
-import { deepEqual, isAtOrBelow, isObject, memberKey } from './values.js';
+import { deepEqual, isAtOrBelow, isObject, memberKey, valueAt } from './values.js';
 
 export interface AttributeDiff {
   changes: AttributeChange[];
@@ -15,6 +15,8 @@ export interface AttributeDiff {
  * for, and those must not show up as drift. `null` and an absent value are the same. Arrays
  * compare element by element (strict deep equality); arrays named in the schema's `sets`
  * compare as member sets (order and duplicates ignored) and also produce a SetDelta.
+ * Exception: a `references` path the desired resource leaves out counts as null, so a reference
+ * only the cloud still holds is removed.
  */
 export function diffAttributes(
   desired: Attributes,
@@ -24,6 +26,13 @@ export function diffAttributes(
   const out: AttributeDiff = { changes: [], setDeltas: [] };
   for (const key of Object.keys(desired)) {
     diffValue(key, desired[key], observed[key], schema, out);
+  }
+  // A reference the desired resource does not hold is one to drop, not a cloud default: the
+  // planner orders and cascades by references, so a stale one must not linger in the state.
+  for (const path of schema.references ?? []) {
+    if (valueAt(desired, path) === undefined) {
+      diffValue(path, null, valueAt(observed, path), schema, out);
+    }
   }
   if (out.changes.length > 1) out.changes.sort((a, b) => compareStrings(a.path, b.path));
   if (out.setDeltas.length > 1) out.setDeltas.sort((a, b) => compareStrings(a.path, b.path));

@@ -5,8 +5,9 @@ import { isObject } from './values.js';
 /**
  * The resources as they stand after every step of `plan` succeeded: created and replaced
  * resources as desired (no `id`, computed values absent: only the cloud knows them), updated
- * ones as observed with the desired attributes laid over (cloud defaults the desired resource
- * does not mention stay), unchanged ones as observed, deleted ones gone. Sorted by address.
+ * ones as observed with the planned changes applied (cloud defaults the desired resource does
+ * not mention stay), unchanged ones as observed, deleted ones gone; every survivor has the
+ * desired `dependsOn`. Sorted by address.
  */
 export function simulateApply(plan: Plan): Resource[] {
   const out: Resource[] = [];
@@ -19,15 +20,16 @@ export function simulateApply(plan: Plan): Resource[] {
         break;
       case 'update':
         if (before !== undefined && after !== undefined) {
-          out.push({
-            ...before,
-            attributes: overlay(before.attributes, after.attributes),
-            dependsOn: [...after.dependsOn],
-          });
+          let attributes = before.attributes;
+          for (const c of step.changes) attributes = setAt(attributes, c.path, c.after ?? null);
+          out.push({ ...before, attributes, dependsOn: [...after.dependsOn] });
         }
         break;
       case 'no-op':
-        if (before !== undefined) out.push(before);
+        // Dependencies are what the desired graph says: the ones only observed are released.
+        if (before !== undefined && after !== undefined) {
+          out.push({ ...before, dependsOn: [...after.dependsOn] });
+        }
         break;
       case 'delete':
         break;
@@ -45,11 +47,11 @@ function fresh(r: Resource): Resource {
   };
 }
 
-function overlay(base: Attributes, top: Attributes): Attributes {
-  const out: Attributes = { ...base };
-  for (const [k, v] of Object.entries(top)) {
-    const b: Value | undefined = out[k];
-    out[k] = isObject(v) && isObject(b) ? overlay(b, v) : structuredClone(v);
-  }
-  return out;
+/** A copy of `attrs` with the value at a dotted path set, creating objects on the way. */
+function setAt(attrs: Attributes, path: string, value: Value): Attributes {
+  const dot = path.indexOf('.');
+  if (dot < 0) return { ...attrs, [path]: structuredClone(value) };
+  const head = path.slice(0, dot);
+  const child: Value | undefined = attrs[head];
+  return { ...attrs, [head]: setAt(isObject(child) ? child : {}, path.slice(dot + 1), value) };
 }

@@ -76,6 +76,15 @@ describe('plan: actions and reasons', () => {
     ]);
   });
 
+  it('drops a reference that only the cloud still holds', () => {
+    const desired = res('listener.tcp-80', { port: 80, load_balancer: 'lb.this' }, ['lb.this']);
+    const p = run([lb, desired], [observedOf(lb), observedOf(listener80)]);
+    expect(p.steps.find((s) => s.address === 'listener.tcp-80')).toMatchObject({
+      action: 'update',
+      changes: [{ path: 'default_action.target_group', before: 'tg.tcp-80', after: null }],
+    });
+  });
+
   it('updates in place and names the changed paths', () => {
     const desired = [withAttrs(lb, { name: 'a2', idle: 5 })];
     const p = run(desired, [observedOf(lb)]);
