@@ -78,7 +78,7 @@ describe('plan: actions and reasons', () => {
 
   it('drops a reference that only the cloud still holds', () => {
     const desired = res('listener.tcp-80', { port: 80, load_balancer: 'lb.this' }, ['lb.this']);
-    const p = run([lb, desired], [observedOf(lb), observedOf(listener80)]);
+    const p = run([lb, tg80, desired], observedStack);
     expect(p.steps.find((s) => s.address === 'listener.tcp-80')).toMatchObject({
       action: 'update',
       changes: [{ path: 'default_action.target_group', before: 'tg.tcp-80', after: null }],
