@@ -47,7 +47,9 @@ export const AZURE_SCHEMAS: SchemaSet = {
       'private_ip_address_version',
     ],
     sets: [],
-    computed: ['private_ip_address'],
+    // A dynamic private address is absent from desired and so never diffed; a requested one is
+    // compared (and changed in place), which is why it is not listed as computed.
+    computed: [],
     references: ['loadbalancer', 'public_ip'],
   },
   [T.probe]: {
