@@ -41,6 +41,7 @@ export function createNetworkClient(
     options.ca ??
     (settings.caFile === undefined ? undefined : readFileSync(settings.caFile, 'utf8'));
   const policies: NetworkManagementClientOptionalParams['additionalPolicies'] = [];
+  policies.push({ policy: conditionalWritesOnly, position: 'perCall' });
   if (ca !== undefined) policies.push({ policy: trustPolicy(ca), position: 'perCall' });
   return new NetworkManagementClient(credentialFor(settings, options), settings.subscriptionId, {
     ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
@@ -75,3 +76,19 @@ function trustPolicy(ca: string): Policy {
     },
   };
 }
+
+/**
+ * Preconditions (`If-Match`, `If-None-Match`) belong to the write only: the SDK repeats an
+ * operation's custom headers on its long-running-operation polls and final GET, where they
+ * would mean something else (a GET with `If-None-Match: *` asks for 304).
+ */
+const conditionalWritesOnly: Policy = {
+  name: 'lbctlConditionalWritesOnly',
+  sendRequest: (request, next) => {
+    if (request.method === 'GET') {
+      request.headers.delete('If-Match');
+      request.headers.delete('If-None-Match');
+    }
+    return next(request);
+  },
+};
