@@ -304,14 +304,12 @@ function deleteCollection(
     parseFieldSelector(q.get('fieldSelector'), def),
   );
   const dryRun = q.getAll('dryRun').includes('All');
-  const items = deps.registry
-    .list(def, ns, selected)
-    .map(
-      (o) =>
-        deps.registry.delete(def, str(o.metadata['namespace']), String(o.metadata['name']), {
-          dryRun,
-        }).object,
-    );
+  const items = deps.registry.list(def, ns, selected).map(
+    (o) =>
+      deps.registry.delete(def, str(o.metadata['namespace']), String(o.metadata['name']), {
+        dryRun,
+      }).object,
+  );
   sendJson(res, 200, {
     kind: `${def.kind}List`,
     apiVersion: apiVersionOf(def),

@@ -160,7 +160,8 @@ export const RESOURCES: readonly ResourceDef[] = [
     kind: 'Event',
     singular: 'event',
     namespaced: true,
-    shortNames: ['ev'],
+    // No short name: kubectl would warn that `ev` is ambiguous; `ev` means core/v1 events.
+    shortNames: [],
     categories: [],
     hasStatus: false,
     schema: K.eventsV1Event,

@@ -58,6 +58,8 @@ export class WatchHub {
       'Cache-Control': 'no-cache, private',
       'Transfer-Encoding': 'chunked',
     });
+    // Headers now, not with the first event: client-go counts a watch as started only once they arrive.
+    res.flushHeaders();
     let first = true;
     const write = (type: WatchEventType, object: JsonObject): void => {
       if (!res.writableEnded) res.write(`${JSON.stringify({ type, object })}\n`);
