@@ -1,3 +1,4 @@
+import type { Service } from '../../src/core/k8s.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestEnv } from './support.js';
 import { SEED_SERVICES, table, testEnv } from './support.js';
@@ -20,8 +21,9 @@ const createSeed = async (): Promise<void> => {
   ]);
 };
 
-const clusterIP = (name: string): unknown =>
-  (env.sandbox.store.get('services', name) as { spec: { clusterIP?: string } }).spec.clusterIP;
+const service = (name: string): Service =>
+  env.sandbox.store.get('services', name) as unknown as Service;
+const clusterIP = (name: string): string | undefined => service(name).spec.clusterIP;
 
 describe('kubectl against the sandbox', () => {
   it('creates the seed Services and prints TYPE, CLUSTER-IP, EXTERNAL-IP and PORT(S) like the API server', async () => {
@@ -30,7 +32,9 @@ describe('kubectl against the sandbox', () => {
     expect(got.code).toBe(0);
     const rows = table(got.stdout);
     expect(rows[0]).toEqual(['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE']);
-    const byName = Object.fromEntries(rows.slice(1).map((r) => [r[0], r.slice(1, 5)]));
+    const byName: Record<string, string[]> = Object.fromEntries(
+      rows.slice(1).map((r) => [r[0], r.slice(1, 5)]),
+    );
     expect(byName).toEqual({
       'myapp-service': ['LoadBalancer', clusterIP('myapp-service'), '<pending>', '80:30008/TCP'],
       'frontend-svc': ['ClusterIP', clusterIP('frontend-svc'), '<none>', '80/TCP'],
@@ -103,10 +107,7 @@ spec:
     ]);
     const rows = table((await env.kubectl(['get', 'svc', 'webserver'])).stdout);
     expect(rows[1]?.[4]).toBe('8080/TCP');
-    const stored = env.sandbox.store.get('services', 'frontend-svc') as {
-      spec: { ports: unknown[] };
-    };
-    expect(stored.spec.ports).toEqual([{ port: 80, protocol: 'TCP', targetPort: 5001 }]);
+    expect(service('frontend-svc').spec.ports).toEqual([{ port: 80, protocol: 'TCP', targetPort: 5001 }]);
   });
 
   it('applies server-side and removes what the manager no longer sets', async () => {
