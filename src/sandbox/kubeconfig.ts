@@ -4,12 +4,16 @@ import { stringify } from 'yaml';
 
 export const SANDBOX_CONTEXT = 'lbctl-sandbox';
 
-/** A kubeconfig for the sandbox: one cluster, one anonymous user, one current context. */
+/**
+ * A kubeconfig for the sandbox: one cluster, one anonymous user, one current context. The
+ * server is plain HTTP on loopback; `insecure-skip-tls-verify` is set because client-node
+ * refuses an `http://` server without it (kubectl does not mind).
+ */
 export function kubeconfigYaml(server: string, name = SANDBOX_CONTEXT): string {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name, cluster: { server } }],
+    clusters: [{ name, cluster: { server, 'insecure-skip-tls-verify': true } }],
     users: [{ name, user: {} }],
     contexts: [{ name, context: { cluster: name, user: name, namespace: 'default' } }],
     'current-context': name,

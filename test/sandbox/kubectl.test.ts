@@ -107,7 +107,9 @@ spec:
     ]);
     const rows = table((await env.kubectl(['get', 'svc', 'webserver'])).stdout);
     expect(rows[1]?.[4]).toBe('8080/TCP');
-    expect(service('frontend-svc').spec.ports).toEqual([{ port: 80, protocol: 'TCP', targetPort: 5001 }]);
+    expect(service('frontend-svc').spec.ports).toEqual([
+      { port: 80, protocol: 'TCP', targetPort: 5001 },
+    ]);
   });
 
   it('applies server-side and removes what the manager no longer sets', async () => {
