@@ -89,3 +89,7 @@ function refuseDuplicates<T>(items: readonly Sourced<T>[], identity: (o: T) => s
     first.set(id, item);
   }
 }
+
+/** `file, document N`, to prefix errors about an object that came from a file. */
+export const sourceLabel = (source: Sourced<unknown>['source']): string =>
+  `${source.file}, document ${source.document}`;
