@@ -56,9 +56,12 @@ export const isEligibleNode = (node: Node): boolean =>
   !isBeingDeleted(node);
 
 export function toTarget(node: Node): Target {
-  const address = (type: string) => node.status?.addresses?.find((a) => a.type === type)?.address;
-  const internalIP = address('InternalIP');
-  const externalIP = address('ExternalIP');
+  let internalIP: string | undefined;
+  let externalIP: string | undefined;
+  for (const a of node.status?.addresses ?? []) {
+    if (a.type === 'InternalIP') internalIP ??= a.address;
+    else if (a.type === 'ExternalIP') externalIP ??= a.address;
+  }
   const zone = node.metadata.labels?.[ZONE_LABEL];
   return {
     nodeName: node.metadata.name,
