@@ -51,7 +51,7 @@ export function parseManifestText(file: string, text: string): Manifests {
       const pos = lines.linePos(error.pos[0]);
       throw new LbctlError(
         'invalid',
-        `${file}, document ${document}: invalid YAML: ${error.message} (line ${pos.line}, column ${pos.col})`,
+        `${file}, document ${document}: invalid YAML: ${error.message.replace(/\s+/g, ' ')} (line ${pos.line}, column ${pos.col})`,
         {
           cause: error,
         },

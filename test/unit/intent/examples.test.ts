@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoadBalancerIntent } from '../../../src/core/intent.js';
 import type { Service } from '../../../src/core/k8s.js';
 import { buildIntent, wantsLoadBalancer } from '../../../src/intent/index.js';
-import { readManifests } from '../../../src/k8s/files.js';
+import { readManifests, withSource } from '../../../src/k8s/files.js';
+import type { Manifests } from '../../../src/k8s/files.js';
 import { allocateAll } from '../../../src/layers/index.js';
 
 const PROVIDERS = ['aws', 'gcp', 'azure'] as const;
@@ -126,47 +127,49 @@ describe('examples: intents', () => {
   });
 });
 
-describe('examples/invalid: one clear error each', () => {
+describe('examples/invalid: one clear error each, naming file, object and field', () => {
   const cases: [string, string][] = [
     ['malformed', 'examples/invalid/malformed.yaml, document 1: invalid YAML: '],
     [
       'nodeport-out-of-range',
-      'Service default/low-nodeport: spec.ports[0].nodePort: Invalid value: 29999: provided port is not in the valid range. The range of valid ports is 30000-32767',
+      'examples/invalid/nodeport-out-of-range.yaml, document 1 (Service default/low-nodeport): spec.ports[0].nodePort: Invalid value: 29999: provided port is not in the valid range. The range of valid ports is 30000-32767',
     ],
     [
       'duplicate-nodeport',
-      'Service default/second: spec.ports[0].nodePort: Invalid value: 30100: provided port is already allocated',
+      'examples/invalid/duplicate-nodeport.yaml, document 2 (Service default/second): spec.ports[0].nodePort: Invalid value: 30100: provided port is already allocated',
     ],
     [
       'unknown-protocol',
-      'Service default/http-proto: spec.ports[0].protocol: Unsupported value: "HTTP": supported values: "SCTP", "TCP", "UDP"',
+      'examples/invalid/unknown-protocol.yaml, document 1 (Service default/http-proto): spec.ports[0].protocol: Unsupported value: "HTTP": supported values: "SCTP", "TCP", "UDP"',
     ],
     [
       'bad-cidr',
-      'Service default/bad-range: spec.loadBalancerSourceRanges[0]: Invalid value: "10.0.0.0/33": must be a valid CIDR',
+      'examples/invalid/bad-cidr.yaml, document 1 (Service default/bad-range): spec.loadBalancerSourceRanges[0]: Invalid value: "10.0.0.0/33": must be a valid CIDR',
     ],
     [
       'bad-annotation',
-      'Service default/bad-scheme: metadata.annotations[lbctl.io/scheme]: Unsupported value: "public": supported values: "external", "internal"',
+      'examples/invalid/bad-annotation.yaml, document 1 (Service default/bad-scheme): metadata.annotations[lbctl.io/scheme]: Unsupported value: "public": supported values: "external", "internal"',
     ],
     [
       'headless-loadbalancer',
-      `Service default/headless-lb: spec.clusterIPs[0]: Invalid value: "None": may not be set to 'None' for LoadBalancer services`,
+      `examples/invalid/headless-loadbalancer.yaml, document 1 (Service default/headless-lb): spec.clusterIPs[0]: Invalid value: "None": may not be set to 'None' for LoadBalancer services`,
     ],
   ];
   for (const [file, message] of cases) {
     it(`${file}.yaml`, async () => {
       let error: unknown;
+      let m: Manifests | undefined;
       try {
-        const m = await readManifests([`examples/invalid/${file}.yaml`, 'examples/nodes/aws.yaml']);
+        m = await readManifests([`examples/invalid/${file}.yaml`, 'examples/nodes/aws.yaml']);
         const nodes = m.nodes.map((n) => n.object);
-        for (const svc of allocateAll(m.services.map((s) => s.object)))
+        for (const svc of allocateAll(m.services.map((s) => s.object))) {
           buildIntent(svc, nodes, { clusterName: 'demo', provider: 'aws' });
+        }
       } catch (e) {
-        error = e;
+        error = m === undefined ? e : withSource(e, m);
       }
       const text = (error as Error | undefined)?.message ?? 'no error';
-      expect([text.startsWith(message), text.includes('\n')]).toEqual([true, false]);
+      expect(text.includes('\n') ? text : text.slice(0, message.length)).toBe(message);
     });
   }
 });
