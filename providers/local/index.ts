@@ -7,7 +7,7 @@ import { localSchemas } from './schemas.js';
 
 export { LocalCloud } from './cloud.js';
 export type { CloudLimits, CloudResource, LocalCloudOptions } from './cloud.js';
-export { connectLocal } from './provider.js';
+export { connectLocal, type ConnectOptions } from './provider.js';
 
 /**
  * Settings (`--set key=value` or `LBCTL_LOCAL_<KEY>`): `latency-ms`, and `reads-per-second`,

@@ -2,7 +2,6 @@ import { LbctlError, NotOwnedError, isLbctlError } from '../../src/core/errors.j
 import type { SetDelta } from '../../src/core/plan.js';
 import type {
   CallLog,
-  CallOutcome,
   ExecuteRequest,
   ObserveRequest,
   Provider,
@@ -17,32 +16,54 @@ import {
   clusterTagKey,
   isOwnedBy,
 } from '../../src/core/tags.js';
+import { createCloudCaller, type ClassLimit, type RetryOptions } from '../shared/index.js';
 import type { CloudResource, LocalCloud } from './cloud.js';
 import { desiredLocal, ingressLocal, loadBalancerName } from './desired.js';
 import { LB, localSchemas } from './schemas.js';
 
 const REFERENCES = ['load_balancer', 'target_set'] as const;
 
-/** Observe and execute against a LocalCloud, recording every call in `calls`. */
-export function connectLocal(cloud: LocalCloud, calls: CallLog): Provider {
-  async function call<T>(operation: string, write: boolean, fn: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    let outcome: CallOutcome = 'ok';
-    try {
-      return await fn();
-    } catch (e) {
-      outcome = outcomeOf(e);
-      throw e;
-    } finally {
-      calls.record({
-        provider: 'local',
-        operation,
-        write,
-        outcome,
-        durationMs: performance.now() - started,
-      });
-    }
-  }
+export interface ConnectOptions {
+  /** Client-side limits per API class (`read`, `write`), adaptive to throttling; default 1,000/s, burst 200. */
+  clientLimits?: Readonly<Record<'read' | 'write', ClassLimit>>;
+  retry?: RetryOptions;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+}
+
+const DEFAULT_RETRY: RetryOptions = {
+  retries: 6,
+  minTimeoutMs: 100,
+  maxTimeoutMs: 5_000,
+  factor: 2,
+};
+const DEFAULT_LIMIT: ClassLimit = { rate: 1_000, burst: 200 };
+
+/**
+ * Observe and execute against a LocalCloud through the shared cloud caller (providers/shared):
+ * client-side adaptive rate limits, retries with jitter, and every attempt in `calls`.
+ */
+export function connectLocal(
+  cloud: LocalCloud,
+  calls: CallLog,
+  options: ConnectOptions = {},
+): Provider {
+  const caller = createCloudCaller({
+    provider: 'local',
+    calls,
+    classify: (e) =>
+      isLbctlError(e)
+        ? e
+        : new LbctlError('transient', e instanceof Error ? e.message : String(e), { cause: e }),
+    limiter: { classes: options.clientLimits ?? { read: DEFAULT_LIMIT, write: DEFAULT_LIMIT } },
+    retry: options.retry ?? DEFAULT_RETRY,
+    ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.random === undefined ? {} : { random: options.random }),
+  });
+  const call = <T>(operation: string, write: boolean, fn: () => Promise<T>): Promise<T> =>
+    caller({ operation, write, apiClass: write ? 'write' : 'read' }, fn);
 
   async function observe(request: ObserveRequest, ctx: ProviderContext): Promise<Resource[]> {
     const { service } = request;
@@ -228,17 +249,4 @@ function toResource(r: CloudResource, addressById: ReadonlyMap<string, string>):
 function required<T>(v: T | undefined, what: string): T {
   if (v === undefined) throw new LbctlError('terminal', `plan step for ${what} is missing data`);
   return v;
-}
-
-function outcomeOf(e: unknown): CallOutcome {
-  if (!isLbctlError(e)) return 'error';
-  if (
-    e.kind === 'throttled' ||
-    e.kind === 'transient' ||
-    e.kind === 'not-found' ||
-    e.kind === 'conflict'
-  ) {
-    return e.kind;
-  }
-  return 'error';
 }

@@ -9,6 +9,7 @@ import { clusterTagKey } from '../../src/core/tags.js';
 import { LocalCloud, connectLocal, localCloudOptions } from '../../providers/local/index.js';
 
 const ctx = { clusterName: 'demo' };
+const noRetry = { retries: 0, minTimeoutMs: 0, maxTimeoutMs: 0, factor: 1 };
 
 function intent(over: Partial<LoadBalancerIntent> = {}): LoadBalancerIntent {
   return {
@@ -187,7 +188,7 @@ describe('providers/local', () => {
       now: () => t,
       limits: { readsPerSecond: 1, writesPerSecond: 1, burst: 2 },
     });
-    const p = connectLocal(cloud, createCallLog());
+    const p = connectLocal(cloud, createCallLog(), { retry: noRetry });
     const req = { service: intent().service, desired: [] };
     await p.observe(req, ctx);
     await p.observe(req, ctx);
@@ -197,6 +198,24 @@ describe('providers/local', () => {
     expect(p.calls.count({ outcome: 'throttled' })).toBe(1);
     t = 1000;
     await expect(p.observe(req, ctx)).resolves.toEqual([]);
+  });
+
+  it('retries a throttled call after the hint, through the shared cloud caller', async () => {
+    let t = 0;
+    const cloud = new LocalCloud({
+      now: () => t,
+      limits: { readsPerSecond: 1, writesPerSecond: 1, burst: 1 },
+    });
+    const p = connectLocal(cloud, createCallLog(), {
+      now: () => t,
+      sleep: async (ms) => void (t += ms),
+      random: () => 0,
+    });
+    const req = { service: intent().service, desired: [] };
+    await p.observe(req, ctx);
+    await p.observe(req, ctx);
+    expect(p.calls.count({ outcome: 'throttled' })).toBe(1);
+    expect(p.calls.count({ outcome: 'ok' })).toBe(2);
   });
 
   it('adds latency through the injected sleep', async () => {
