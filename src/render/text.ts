@@ -7,6 +7,8 @@ import { paintSymbol, styleFor } from './style.js';
 import type { Entry } from './tree.js';
 import { emit, unknownTree, valueEntries } from './tree.js';
 
+export { wantsColor } from './style.js';
+
 export interface TextOptions {
   /** ANSI colours; the CLI passes true only on a TTY without NO_COLOR. */
   color: boolean;
