@@ -10,11 +10,12 @@ export interface AttributeDiff {
 /**
  * Differences between a desired and an observed resource of one type.
  *
- * Only what the desired resource defines is compared (recursively into nested objects), minus
- * the schema's computed paths: clouds add defaults and read-only fields that lbctl never asked
- * for, and those must not show up as drift. `null` and an absent value are the same. Arrays
- * compare element by element (strict deep equality); arrays named in the schema's `sets`
- * compare as member sets (order and duplicates ignored) and also produce a SetDelta.
+ * Only what the desired resource defines is compared (recursively into nested objects): clouds
+ * add defaults and read-only fields that lbctl never asked for, and those must not show up as
+ * drift. Computed paths are therefore compared only when the desired resource sets them.
+ * `null` and an absent value are the same. Arrays compare element by element (strict deep
+ * equality); arrays named in the schema's `sets` compare as member sets (order and duplicates
+ * ignored) and also produce a SetDelta.
  * Exception: a `references` path the desired resource leaves out counts as null, so a reference
  * only the cloud still holds is removed.
  */
@@ -46,7 +47,10 @@ function diffValue(
   schema: ResourceSchema,
   out: AttributeDiff,
 ): void {
-  if (d === undefined || isAtOrBelow(path, schema.computed)) return;
+  if (d === undefined) return;
+  // A computed attribute the desired resource sets is compared like any other (Terraform's
+  // optional+computed: e.g. subnets the operator chose); left out or null, the cloud decides.
+  if (d === null && isAtOrBelow(path, schema.computed)) return;
   if (schema.sets.length > 0 && schema.sets.includes(path) && Array.isArray(d)) {
     diffSet(path, d, o, schema, out);
     return;

@@ -3,7 +3,7 @@ import type { Plan, PlannedAction, SetDelta, Step } from '../core/plan.js';
 import type { Attributes, Value } from '../core/resource.js';
 import { summarize } from '../plan/index.js';
 import { simulateApply } from '../plan/simulate.js';
-import { isObject } from '../plan/values.js';
+import { isObject, valueAt } from '../plan/values.js';
 import type { UnknownTree } from './tree.js';
 import { unknownTree } from './tree.js';
 import { byString } from './values.js';
@@ -106,9 +106,12 @@ function resourceChange(
 ): ResourceChangeJson {
   const resource = step.after ?? step.before;
   const dot = step.address.indexOf('.');
-  const unknown =
-    step.action === 'create' || step.action === 'replace' ? unknownTree(step.computed ?? []) : {};
   const after = afterState.get(step.address);
+  // Computed values are unknown on a new resource unless the desired resource sets them.
+  const unknown =
+    (step.action === 'create' || step.action === 'replace') && after !== undefined
+      ? unknownTree((step.computed ?? []).filter((p) => (valueAt(after, p) ?? null) === null))
+      : {};
   const reason = actionReason(step);
   return {
     address: step.address,

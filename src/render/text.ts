@@ -67,6 +67,7 @@ function renderStep(step: Step, style: Style): string[] {
 function bodyOf(step: Step): Entry[] {
   switch (step.action) {
     case 'create':
+      // A computed attribute the desired resource sets shows its value instead (see valueEntries).
       return valueEntries('+', step.after?.attributes ?? {}, '', unknownTree(step.computed ?? []));
     case 'delete':
       return valueEntries('-', step.before?.attributes ?? {}, ' -> null');

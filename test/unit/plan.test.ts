@@ -76,6 +76,22 @@ describe('plan: actions and reasons', () => {
     ]);
   });
 
+  it('compares a computed attribute only when the desired resource sets it', () => {
+    const observed = [observedOf(lb, { dns_name: 'a1.elb.example' })];
+    expect(actions(run([withAttrs(lb, { dns_name: null })], observed))).toEqual({
+      'lb.this': 'no-op',
+    });
+    const p = run([withAttrs(lb, { dns_name: 'mine.example' })], observed);
+    expect(p.steps[0]?.changes).toEqual([
+      {
+        path: 'dns_name',
+        before: 'a1.elb.example',
+        after: 'mine.example',
+        forcesReplacement: false,
+      },
+    ]);
+  });
+
   it('drops a reference that only the cloud still holds', () => {
     const desired = res('listener.tcp-80', { port: 80, load_balancer: 'lb.this' }, ['lb.this']);
     const p = run([lb, tg80, desired], observedStack);

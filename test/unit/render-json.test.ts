@@ -56,6 +56,13 @@ describe('renderJson', () => {
     expect(b).toBe(a);
   });
 
+  it('flags computed attributes unknown unless the desired resource sets them', () => {
+    const desired = [{ ...lb, attributes: { ...lb.attributes, dns_name: 'lb.example' } }];
+    const out = renderJson([plan({ service, provider, desired, observed: [] })]);
+    expect(out.resource_changes[0]?.change.after_unknown).toEqual({ arn: true });
+    expect(out.resource_changes[0]?.change.after).toMatchObject({ dns_name: 'lb.example' });
+  });
+
   it('takes the lbctl version from the caller', () => {
     expect(renderJson([], { lbctlVersion: '9.9.9' })).toEqual({
       format_version: '1.0',

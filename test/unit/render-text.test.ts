@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../src/plan/index.js';
 import { renderText, wantsColor } from '../../src/render/text.js';
-import { observedStack, provider, service, stack } from './plan-fixtures.js';
+import { lb, observedStack, provider, service, stack } from './plan-fixtures.js';
 import { expectGolden } from './render-golden.js';
 import { scenarios } from './render-fixtures.js';
 
@@ -40,6 +40,13 @@ describe('renderText', () => {
     expect(renderText(created, { color: false })).toContain(
       '      + dns_name = (known after apply)\n',
     );
+  });
+
+  it('shows a computed attribute the desired resource sets as its value', () => {
+    const desired = [{ ...lb, attributes: { ...lb.attributes, dns_name: 'lb.example' } }];
+    const text = renderText([plan({ service, provider, desired, observed: [] })], { color: false });
+    expect(text).toContain('      + dns_name = "lb.example"\n');
+    expect(text).toContain('      + arn      = (known after apply)\n');
   });
 
   it('counts like Terraform and says when nothing changes', () => {
