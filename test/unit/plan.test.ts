@@ -227,6 +227,25 @@ describe('plan: replacement cascades and order', () => {
     expect(order(p)).toEqual(['create tg.tcp-81', 'update listener.tcp-80', 'delete tg.tcp-80']);
   });
 
+  it('replaces an update that cannot run between a delete and the create it waits for', () => {
+    const b = res('tg.b', { protocol: 'TCP', targets: [] });
+    const c = res('rule.c', { cidrs: [] }, ['tg.b']);
+    const a = res('rule.a', { cidrs: ['10.0.0.0/8'] }, ['rule.c']);
+    const observed = [observedOf(b), observedOf(res('rule.a', { cidrs: ['0.0.0.0/0'] }, ['tg.b']))];
+    const p = run([withAttrs(b, { protocol: 'UDP' }), c, a], observed);
+    expect(p.steps.find((s) => s.address === 'rule.a')).toMatchObject({
+      action: 'replace',
+      reason: 'replaced because tg.b is replaced',
+    });
+    expect(order(p)).toEqual([
+      'delete rule.a',
+      'delete tg.b',
+      'create tg.b',
+      'create rule.c',
+      'create rule.a',
+    ]);
+  });
+
   it('orders deletes first among free actions, then by address', () => {
     const p = run(
       [res('rule.b', { cidrs: [] }), res('rule.a', { cidrs: [] })],
