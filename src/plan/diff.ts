@@ -75,6 +75,57 @@ function diffSet(
 ): void {
   const observed = Array.isArray(o) ? o : [];
   if (sameInOrder(d, observed)) return; // the common case: the cloud lists members as we do
+  const merged =
+    isSortedStrings(d) && isSortedStrings(observed) ? mergeSorted(d, observed) : undefined;
+  const { add, remove } = merged ?? hashDiff(d, observed);
+  // A set the cloud does not report at all (or reports as a non-array) is empty, but a
+  // non-array observed value still differs from an empty desired set.
+  const shapeDiffers = o !== undefined && o !== null && !Array.isArray(o);
+  if (add.length === 0 && remove.length === 0 && !shapeDiffers) return;
+  out.changes.push(change(path, o, d, schema));
+  out.setDeltas.push({ path, add, remove });
+}
+
+/** Strictly ascending strings (desired sets come sorted from the intent; most clouds sort too). */
+function isSortedStrings(a: readonly Value[]): a is string[] {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (typeof x !== 'string' || x.charCodeAt(0) === 0) return false; // keep memberKey's order
+    if (i > 0 && !((a[i - 1] as string) < x)) return false;
+  }
+  return true;
+}
+
+/** Add/remove of two sorted string lists in one walk, no hashing; results come out sorted. */
+function mergeSorted(
+  d: readonly string[],
+  o: readonly string[],
+): { add: Value[]; remove: Value[] } {
+  const add: Value[] = [];
+  const remove: Value[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < d.length || j < o.length) {
+    const x = d[i];
+    const y = o[j];
+    if (y === undefined || (x !== undefined && x < y)) {
+      add.push(x as string);
+      i++;
+    } else if (x === undefined || y < x) {
+      remove.push(y);
+      j++;
+    } else {
+      i++;
+      j++;
+    }
+  }
+  return { add, remove };
+}
+
+function hashDiff(
+  d: readonly Value[],
+  observed: readonly Value[],
+): { add: Value[]; remove: Value[] } {
   // One map, member key → observed index + 1 (observed only), 0 (desired only) or -1 (both):
   // a third of the hashing and allocation of separate sets, which matters with thousands of
   // targets.
@@ -96,12 +147,7 @@ function diffSet(
   }
   const remove: [string, Value][] = [];
   for (const [k, where] of seen) if (where > 0) remove.push([k, observed[where - 1] as Value]);
-  // A set the cloud does not report at all (or reports as a non-array) is empty, but a
-  // non-array observed value still differs from an empty desired set.
-  const shapeDiffers = o !== undefined && o !== null && !Array.isArray(o);
-  if (add.length === 0 && remove.length === 0 && !shapeDiffers) return;
-  out.changes.push(change(path, o, d, schema));
-  out.setDeltas.push({ path, add: sortedMembers(add), remove: sortedMembers(remove) });
+  return { add: sortedMembers(add), remove: sortedMembers(remove) };
 }
 
 function sameInOrder(a: readonly Value[], b: readonly Value[]): boolean {

@@ -138,6 +138,18 @@ describe('plan: actions and reasons', () => {
     });
   });
 
+  it('gives the same set delta whatever order the cloud lists members in', () => {
+    const desired = [withAttrs(tg80, { targets: ['i-1', 'i-4', 'i-5'] })];
+    const sorted = run(desired, [observedOf(withAttrs(tg80, { targets: ['i-1', 'i-2', 'i-3'] }))]);
+    const shuffled = run(desired, [
+      observedOf(withAttrs(tg80, { targets: ['i-3', 'i-1', 'i-2'] })),
+    ]);
+    expect(sorted.steps[0]?.setDeltas).toEqual([
+      { path: 'targets', add: ['i-4', 'i-5'], remove: ['i-2', 'i-3'] },
+    ]);
+    expect(shuffled.steps[0]?.setDeltas).toEqual(sorted.steps[0]?.setDeltas);
+  });
+
   it('replaces on a forceNew change and records the forcing paths', () => {
     const desired = [withAttrs(lb, { scheme: 'internal', name: 'a2' })];
     const p = run(desired, [observedOf(lb)]);
