@@ -31,9 +31,7 @@ export function diffAttributes(
   // A reference the desired resource does not hold is one to drop, not a cloud default: the
   // planner orders and cascades by references, so a stale one must not linger in the state.
   for (const path of schema.references ?? []) {
-    if (valueAt(desired, path) === undefined) {
-      diffValue(path, null, valueAt(observed, path), schema, out);
-    }
+    if (isLeftOut(desired, path)) diffValue(path, null, valueAt(observed, path), schema, out);
   }
   if (out.changes.length > 1) out.changes.sort((a, b) => compareStrings(a.path, b.path));
   if (out.setDeltas.length > 1) out.setDeltas.sort((a, b) => compareStrings(a.path, b.path));
@@ -148,6 +146,17 @@ function hashDiff(
   const remove: [string, Value][] = [];
   for (const [k, where] of seen) if (where > 0) remove.push([k, observed[where - 1] as Value]);
   return { add: sortedMembers(add), remove: sortedMembers(remove) };
+}
+
+/** True when nothing on the way to `path` is set: a parent set to null or a scalar is diffed itself. */
+function isLeftOut(attrs: Attributes, path: string): boolean {
+  let cur: Value | undefined = attrs;
+  for (const seg of path.split('.')) {
+    if (cur === undefined) return true;
+    if (!isObject(cur)) return false;
+    cur = cur[seg];
+  }
+  return cur === undefined;
 }
 
 function sameInOrder(a: readonly Value[], b: readonly Value[]): boolean {

@@ -123,7 +123,7 @@ function leaf(key: string, c: AttributeChange, delta: SetDelta | undefined): Ent
     return { ...entry, ...comment };
   }
   if (c.after === undefined || c.after === null) {
-    return { kind: 'attr', sym: '-', key, value: `${formatInline(c.before)} -> null`, ...comment };
+    return { ...valueEntry('-', key, c.before, ' -> null', undefined), ...comment };
   }
   return {
     kind: 'attr',

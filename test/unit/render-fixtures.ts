@@ -36,7 +36,7 @@ export const scenarios: Record<string, () => Plan[]> = {
           targets: ['i-1', 'i-3', 'i-4', 'i-5'],
           health_check: { protocol: 'TCP', port: 30080, interval: 30 },
         }),
-        withAttrs(listener80, { port: 8080 }),
+        withAttrs(listener80, { port: 8080, default_action: null }),
       ],
       observed: observedTagged,
     }),
