@@ -23,7 +23,32 @@ const svc = (name: string) => ({ ...service, name, uid: `uid-${name}` });
 const tagged = [withAttrs(lb, { tags }), tg80, listener80];
 const observedTagged = observedStack.map((r) => (r.type === 'lb' ? withAttrs(r, { tags }) : r));
 
+/** Nested sets, nested computed and forceNew paths, and a plain list. */
+const nestedProvider = {
+  name: 'nested',
+  schemas: {
+    b: {
+      type: 'b',
+      forceNew: ['cfg.q'],
+      sets: ['cfg.members'],
+      computed: ['cfg.status', 'id'],
+    },
+  },
+};
+const nested = res('b.one', { cfg: { p: 1, q: 'u', members: ['a', 'b'] }, list: [1, 2] });
+const nestedObserved: Resource = {
+  ...nested,
+  id: 'X',
+  attributes: { id: 'X', cfg: { p: 1, q: 'v', status: 'ok', members: ['b', 'c'] }, list: [1, 3] },
+};
+
 export const scenarios: Record<string, () => Plan[]> = {
+  'nested-create': () => [
+    plan({ service, provider: nestedProvider, desired: [nested], observed: [] }),
+  ],
+  'nested-replace': () => [
+    plan({ service, provider: nestedProvider, desired: [nested], observed: [nestedObserved] }),
+  ],
   'create-all': () => [plan({ service, provider, desired: tagged, observed: [] })],
   'destroy-all': () => [plan({ service, provider, desired: [], observed: observedTagged })],
   'update-in-place': () => [
