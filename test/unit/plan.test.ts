@@ -274,6 +274,21 @@ describe('plan: replacement cascades and order', () => {
   });
 });
 
+describe('plan: references', () => {
+  it('orders by references as by dependsOn, and ignores references outside the graph', () => {
+    const listener = res('listener.l', {
+      load_balancer: 'lb.this',
+      default_action: { target_group: 'arn:aws:elasticloadbalancing:external' },
+    });
+    const p = run([listener, lb], []);
+    expect(order(p)).toEqual(['create lb.this', 'create listener.l']);
+    expect(order(run([], [observedOf(listener), observedOf(lb)]))).toEqual([
+      'delete listener.l',
+      'delete lb.this',
+    ]);
+  });
+});
+
 describe('plan: bad graphs are clear errors', () => {
   it.each([
     [
