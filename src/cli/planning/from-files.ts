@@ -1,5 +1,4 @@
 import { createCallLog } from '../../core/calls.js';
-import { LbctlError, isLbctlError, InvalidInputError } from '../../core/errors.js';
 import { keyOf, type Service } from '../../core/k8s.js';
 import type {
   CallLog,
@@ -10,10 +9,9 @@ import type {
   ProviderSettings,
 } from '../../core/provider.js';
 import type { Resource } from '../../core/resource.js';
-import { readManifests, type Sourced } from '../../k8s/files.js';
+import { readManifests, withSource } from '../../k8s/files.js';
 import { DEFAULT_LAYERS, allocateAll } from '../../layers/index.js';
 import {
-  identityOf,
   planPrepared,
   prepareService,
   type PreparedService,
@@ -60,7 +58,6 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
   const manifests = await readManifests(request.files);
   for (const n of manifests.notices) request.notice(n);
 
-  const sources = new Map(manifests.services.map((s) => [objectName(s.object), s]));
   let allocated: Service[];
   try {
     allocated = allocateAll(
@@ -68,13 +65,10 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
       DEFAULT_LAYERS,
     );
   } catch (e) {
-    throw withSource(
-      e,
-      isLbctlError(e) && e instanceof InvalidInputError ? sources.get(e.object) : undefined,
-    );
+    throw withSource(e, manifests);
   }
   const nodes = manifests.nodes.map((n) => n.object);
-  const prepared = allocated.map((service, i): PreparedService => {
+  const prepared = allocated.map((service): PreparedService => {
     try {
       return prepareService({
         service,
@@ -85,7 +79,7 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
         ...(request.destroy === true ? { destroy: true } : {}),
       });
     } catch (e) {
-      throw withSource(e, manifests.services[i]);
+      throw withSource(e, manifests);
     }
   });
 
@@ -117,16 +111,4 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
     services.push({ ...p, observed, plan: planPrepared(p, model, observed) });
   }
   return { module, settings, model, provider, calls, services };
-}
-
-const objectName = (svc: Service): string => {
-  const id = identityOf(svc);
-  return `Service ${id.namespace}/${id.name}`;
-};
-
-/** Prefixes an input error with the file and document it came from; keeps the kind and cause. */
-function withSource(error: unknown, source: Sourced<Service> | undefined): unknown {
-  if (!isLbctlError(error) || source === undefined) return error;
-  const where = `${source.source.file}, document ${source.source.document}`;
-  return new LbctlError(error.kind, `${where}: ${error.message}`, { cause: error });
 }
