@@ -19,6 +19,7 @@ function deps() {
     env: {},
     loadProvider,
     now: () => 0,
+    trapInterrupts: () => ({ signal: new AbortController().signal, release: () => undefined }),
   };
   return { d, stdout: () => out.join('') };
 }

@@ -22,19 +22,25 @@ export async function executePlans(
   const summary = summarize(plans);
   // Every Service has its own `aws_lb.this`: name the Service when more than one has changes.
   const prefixed = services.filter((s) => s.plan.order.length > 0).length > 1;
-  for (const { plan, observed } of services) {
-    const prefix = prefixed ? `${keyOf(plan.service)}: ` : '';
-    if (plan.order.length === 0) continue;
-    const ids = new Map(plan.steps.map((s) => [s.address, s.before?.id]));
-    await apply(plan, provider, {
-      observed,
-      ctx: { clusterName: options.clusterName },
-      now: deps.now,
-      onProgress: (event) => {
-        const known = event.type === 'start' ? ids.get(event.address) : undefined;
-        deps.stdout(`${prefix}${formatProgress(event, known)}\n`);
-      },
-    });
+  const interrupts = deps.trapInterrupts();
+  try {
+    for (const { plan, observed } of services) {
+      const prefix = prefixed ? `${keyOf(plan.service)}: ` : '';
+      if (plan.order.length === 0) continue;
+      const ids = new Map(plan.steps.map((s) => [s.address, s.before?.id]));
+      await apply(plan, provider, {
+        observed,
+        ctx: { clusterName: options.clusterName },
+        now: deps.now,
+        stop: interrupts.signal,
+        onProgress: (event) => {
+          const known = event.type === 'start' ? ids.get(event.address) : undefined;
+          deps.stdout(`${prefix}${formatProgress(event, known)}\n`);
+        },
+      });
+    }
+  } finally {
+    interrupts.release();
   }
   deps.stdout(
     options.destroy
