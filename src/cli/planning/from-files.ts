@@ -19,6 +19,10 @@ import {
 } from '../../pipeline/index.js';
 import { settingsFrom, type ProviderLoader } from '../providers.js';
 import { observedOf, readObservedFile } from './observed-file.js';
+import { mapLimit } from './parallel.js';
+
+/** Terraform's default `-parallelism`. */
+export const DEFAULT_PARALLELISM = 10;
 
 export interface FilesPlanRequest {
   files: readonly string[];
@@ -30,6 +34,8 @@ export interface FilesPlanRequest {
   observedFile?: string;
   /** `always` for apply and destroy; `if-configured` for plan (observe when a cloud is configured). */
   connect: 'always' | 'if-configured' | 'never';
+  /** Services observed at once (Terraform's `-parallelism`); default 10. */
+  parallelism?: number;
   /** Plan the deletion of everything the Services own (`lbctl destroy`). */
   destroy?: boolean;
   loadProvider: ProviderLoader;
@@ -102,13 +108,17 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
   const provider = wantsCloud ? module.connect(settings, { calls }) : undefined;
   const ctx = { clusterName: request.clusterName };
 
-  const services: ServicePlan[] = [];
-  for (const p of prepared) {
-    let observed: Resource[] = [];
-    if (snapshot !== undefined) observed = observedOf(snapshot, p.service);
-    else if (provider !== undefined)
-      observed = await provider.observe({ service: p.service, desired: p.desired }, ctx);
-    services.push({ ...p, observed, plan: planPrepared(p, model, observed) });
-  }
+  // Observing is read-only and rate-limited by the provider's caller: Services go in parallel.
+  const services = await mapLimit(
+    prepared,
+    request.parallelism ?? DEFAULT_PARALLELISM,
+    async (p) => {
+      let observed: Resource[] = [];
+      if (snapshot !== undefined) observed = observedOf(snapshot, p.service);
+      else if (provider !== undefined)
+        observed = await provider.observe({ service: p.service, desired: p.desired }, ctx);
+      return { ...p, observed, plan: planPrepared(p, model, observed) };
+    },
+  );
   return { module, settings, model, provider, calls, services };
 }
