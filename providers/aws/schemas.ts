@@ -65,7 +65,6 @@ export const awsSchemas: SchemaSet = {
       'from_port',
       'to_port',
       'referenced_security_group',
-      'description',
     ],
     sets: [],
     computed: [],
