@@ -41,6 +41,7 @@ export async function seedNetwork(
         Resources: [id],
         Tags: [
           { Key: 'kubernetes.io/role/elb', Value: '1' },
+          { Key: 'kubernetes.io/role/internal-elb', Value: '1' },
           { Key: `kubernetes.io/cluster/${options.clusterName}`, Value: 'shared' },
         ],
       }),
