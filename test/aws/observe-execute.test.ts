@@ -4,6 +4,7 @@ import type { LoadBalancerIntent } from '../../src/core/intent.js';
 import type { Provider } from '../../src/core/provider.js';
 import { addressOf, type Resource } from '../../src/core/resource.js';
 import type { Step } from '../../src/core/plan.js';
+import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { connectAws } from '../../providers/aws/provider.js';
 import { useMoto } from '../support/moto.js';
 import { intent } from './fixtures.js';
@@ -167,5 +168,41 @@ describe('AWS provider against moto', () => {
     expect(
       await provider.observe({ service: intent().service, desired: [] }, { clusterName: 'test' }),
     ).toEqual([]);
+  });
+
+  it('registers targets in batches of at most 100', async () => {
+    const { provider, calls, net } = await setup(150);
+    const desired = provider.desired(
+      intentFor(net, { listeners: [{ name: 'http', protocol: 'TCP', port: 80, nodePort: 30080 }] }),
+    );
+    await createAll(provider, desired);
+    expect(calls.count({ operation: 'RegisterTargets' })).toBe(2);
+    const observed = await provider.observe(
+      { service: intent().service, desired },
+      { clusterName: 'test' },
+    );
+    const tg = observed.find((r) => r.type === 'aws_lb_target_group');
+    expect(tg?.attributes['targets']).toHaveLength(150);
+  });
+
+  it('reads tags 20 ARNs per DescribeTags call', async () => {
+    const { provider, calls, net } = await setup(0);
+    const elb = (provider as ReturnType<typeof connectAws>).clients.elb;
+    for (let i = 0; i < 25; i++) {
+      await elb.send(
+        new CreateTargetGroupCommand({
+          Name: `other-${i}`,
+          Protocol: 'TCP',
+          Port: 30000 + i,
+          VpcId: net.vpcId,
+        }),
+      );
+    }
+    calls.reset();
+    expect(
+      await provider.observe({ service: intent().service, desired: [] }, { clusterName: 'test' }),
+    ).toEqual([]);
+    expect(calls.count({ operation: 'DescribeTags' })).toBe(2);
+    expect(calls.count({ write: true })).toBe(0);
   });
 });
