@@ -43,6 +43,8 @@ export interface ConnectOptions {
   random?: () => number;
   now?: () => number;
   requestTimeoutMs?: number;
+  /** Overrides the per-class limits (over DEFAULT_LIMITS and the settings' rates). */
+  limits?: Partial<Record<AwsApiClass, ClassLimit>>;
 }
 
 export function connectAws(
@@ -60,6 +62,7 @@ export function connectAws(
   for (const [cls, rate] of Object.entries(parsed.rates)) {
     classes[cls] = { rate, burst: Math.max(1, Math.ceil(rate * 2)) };
   }
+  for (const [cls, limit] of Object.entries(options.limits ?? {})) classes[cls] = limit;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = options.now ?? (() => performance.now());
   // One limiter for both callers, so single-shot creates count against the same rates.
