@@ -38,7 +38,11 @@ export class Gcp {
   }
 
   /** A mutation and the wait on its Operation; an Operation that ends with errors throws OperationFailedError (classified by the caller). */
-  async mutate(operation: string, scope: OpScope, fn: () => Promise<[unknown, ...unknown[]]>): Promise<IOperation> {
+  async mutate(
+    operation: string,
+    scope: OpScope,
+    fn: () => Promise<[unknown, ...unknown[]]>,
+  ): Promise<IOperation> {
     const op = await this.call({ operation, write: true, apiClass: 'write' }, async () => {
       const [lro] = await fn();
       return (lro as { latestResponse?: unknown }).latestResponse as IOperation;
@@ -61,17 +65,36 @@ export class Gcp {
     for (let i = 0; i < MAX_WAITS && current.status !== 'DONE'; i++) {
       const name = current.name ?? '';
       current = await this.read(waitOperationName(scope), async () => {
-        if (scope === 'global') return (await this.clients.globalOperations.wait({ project: this.project, operation: name }))[0];
+        if (scope === 'global')
+          return (
+            await this.clients.globalOperations.wait({ project: this.project, operation: name })
+          )[0];
         if ('zone' in scope) {
-          return (await this.clients.zoneOperations.wait({ project: this.project, zone: scope.zone, operation: name }))[0];
+          return (
+            await this.clients.zoneOperations.wait({
+              project: this.project,
+              zone: scope.zone,
+              operation: name,
+            })
+          )[0];
         }
-        return (await this.clients.regionOperations.wait({ project: this.project, region: scope.region, operation: name }))[0];
+        return (
+          await this.clients.regionOperations.wait({
+            project: this.project,
+            region: scope.region,
+            operation: name,
+          })
+        )[0];
       });
     }
     if (current.status !== 'DONE') {
-      throw new LbctlError('provisioning', `${operation}: operation ${current.name ?? '?'} still ${current.status ?? 'unknown'} after ${MAX_WAITS} waits`, {
-        retryAfterMs: 10_000,
-      });
+      throw new LbctlError(
+        'provisioning',
+        `${operation}: operation ${current.name ?? '?'} still ${current.status ?? 'unknown'} after ${MAX_WAITS} waits`,
+        {
+          retryAfterMs: 10_000,
+        },
+      );
     }
     return current;
   }
@@ -106,10 +129,16 @@ export class Gcp {
 }
 
 const waitOperationName = (scope: OpScope): string =>
-  scope === 'global' ? 'globalOperations.wait' : 'zone' in scope ? 'zoneOperations.wait' : 'regionOperations.wait';
+  scope === 'global'
+    ? 'globalOperations.wait'
+    : 'zone' in scope
+      ? 'zoneOperations.wait'
+      : 'regionOperations.wait';
 
 /** `https://www.googleapis.com/compute/v1/projects/p/zones/z/instances/n` → `n`. */
-export const lastSegment = (url: string | null | undefined): string => (url ?? '').slice((url ?? '').lastIndexOf('/') + 1);
+export const lastSegment = (url: string | null | undefined): string =>
+  (url ?? '').slice((url ?? '').lastIndexOf('/') + 1);
 
 /** `.../zones/us-central1-a/...` → `us-central1-a`. */
-export const zoneOf = (url: string | null | undefined): string => /\/zones\/([^/]+)/.exec(url ?? '')?.[1] ?? '';
+export const zoneOf = (url: string | null | undefined): string =>
+  /\/zones\/([^/]+)/.exec(url ?? '')?.[1] ?? '';

@@ -13,7 +13,10 @@ export function classifyGcpError(error: unknown, operation = 'Compute API call')
   const { status, reason, message, retryAfterMs } = describe(error);
   const text = `${operation}: ${status === undefined ? '' : `HTTP ${status} `}${reason === undefined ? '' : `${reason}: `}${message}`;
   const opts = { cause: error, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
-  if (status === 429 || (status === 403 && /rateLimitExceeded|userRateLimitExceeded/.test(reason ?? ''))) {
+  if (
+    status === 429 ||
+    (status === 403 && /rateLimitExceeded|userRateLimitExceeded/.test(reason ?? ''))
+  ) {
     return new LbctlError('throttled', text, opts);
   }
   if (status === undefined) {
@@ -22,7 +25,12 @@ export function classifyGcpError(error: unknown, operation = 'Compute API call')
   if (status >= 500) return new LbctlError('transient', text, opts);
   if (status === 404) return new LbctlError('not-found', text, opts);
   if (status === 409 || status === 412) return new LbctlError('conflict', text, opts);
-  if (status === 400 && /resourceNotReady|resourceInUseByAnotherResource|RESOURCE_NOT_READY|RESOURCE_IN_USE/.test(reason ?? '')) {
+  if (
+    status === 400 &&
+    /resourceNotReady|resourceInUseByAnotherResource|RESOURCE_NOT_READY|RESOURCE_IN_USE/.test(
+      reason ?? '',
+    )
+  ) {
     return new LbctlError('provisioning', text, { ...opts, retryAfterMs: retryAfterMs ?? 5000 });
   }
   return new LbctlError('terminal', text, opts);
@@ -64,15 +72,24 @@ export function describe(error: unknown): GoogleErrorInfo {
     code?: unknown;
     status?: unknown;
     message?: unknown;
-    response?: { status?: number; headers?: Record<string, string> | { get?: (k: string) => string | null } };
+    response?: {
+      status?: number;
+      headers?: Record<string, string> | { get?: (k: string) => string | null };
+    };
   };
   const status =
-    typeof e.code === 'number' ? e.code : typeof e.status === 'number' ? e.status : e.response?.status;
+    typeof e.code === 'number'
+      ? e.code
+      : typeof e.status === 'number'
+        ? e.status
+        : e.response?.status;
   const raw = typeof e.message === 'string' ? e.message : String(error);
   let message = raw;
   let reasons: string[] = [];
   try {
-    const body = JSON.parse(raw) as { error?: { message?: string; errors?: { reason?: string }[] } };
+    const body = JSON.parse(raw) as {
+      error?: { message?: string; errors?: { reason?: string }[] };
+    };
     message = body.error?.message ?? raw;
     reasons = (body.error?.errors ?? []).map((x) => x.reason ?? '').filter((x) => x !== '');
   } catch {
@@ -97,7 +114,9 @@ export function describe(error: unknown): GoogleErrorInfo {
 
 /** True when the error's Google reason is one of `reasons`. */
 export const hasReason = (error: unknown, ...reasons: string[]): boolean =>
-  describe(error instanceof LbctlError ? error.cause : error).reasons.some((r) => reasons.includes(r));
+  describe(error instanceof LbctlError ? error.cause : error).reasons.some((r) =>
+    reasons.includes(r),
+  );
 
 export const statusOf = (error: unknown): number | undefined =>
   describe(error instanceof LbctlError ? error.cause : error).status;
@@ -105,6 +124,7 @@ export const statusOf = (error: unknown): number | undefined =>
 function isNetworkError(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   return (
-    typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND'].includes(code)
+    typeof code === 'string' &&
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND'].includes(code)
   );
 }

@@ -21,7 +21,10 @@ export type { V1 };
  */
 export function graphName(
   type: string,
-  labelsOrDescription: { labels?: Record<string, string> | null | undefined; description?: string | null | undefined },
+  labelsOrDescription: {
+    labels?: Record<string, string> | null | undefined;
+    description?: string | null | undefined;
+  },
 ): string | undefined {
   const address =
     labelsOrDescription.labels !== undefined && labelsOrDescription.labels !== null
@@ -31,7 +34,13 @@ export function graphName(
   return address.slice(type.length + 1);
 }
 
-const resource = (type: string, name: string, id: string | null | undefined, attributes: Attributes, dependsOn: string[] = []): Resource => ({
+const resource = (
+  type: string,
+  name: string,
+  id: string | null | undefined,
+  attributes: Attributes,
+  dependsOn: string[] = [],
+): Resource => ({
   type,
   name,
   ...(id === undefined || id === null ? {} : { id }),
@@ -46,7 +55,9 @@ export function observedAddress(name: string, a: CloudAddress): Resource {
     region: lastSegment(a.region),
     address_type: a.addressType ?? 'EXTERNAL',
     ip_version: a.ipVersion ?? 'IPV4',
-    ...(external ? { network_tier: a.networkTier ?? 'PREMIUM' } : { subnetwork: lastSegment(a.subnetwork), purpose: a.purpose ?? 'GCE_ENDPOINT' }),
+    ...(external
+      ? { network_tier: a.networkTier ?? 'PREMIUM' }
+      : { subnetwork: lastSegment(a.subnetwork), purpose: a.purpose ?? 'GCE_ENDPOINT' }),
     address: a.address ?? '',
     labels: { ...(a.labels ?? {}) },
   });
@@ -69,7 +80,11 @@ export function observedHealthCheck(name: string, h: CloudHealthCheck): Resource
   });
 }
 
-export function observedInstanceGroup(name: string, g: CloudInstanceGroup, instances: string[]): Resource {
+export function observedInstanceGroup(
+  name: string,
+  g: CloudInstanceGroup,
+  instances: string[],
+): Resource {
   return resource(T.instanceGroup, name, g.selfLink, {
     name: g.name ?? '',
     zone: zoneOf(g.zone ?? g.selfLink),
@@ -97,7 +112,8 @@ export function refsOf(resources: readonly Resource[]): Refs {
 }
 
 const normalise = (url: string) => url.replace(/^https:\/\/[^/]+\/compute\/v1\//, '');
-const ref = (refs: Refs, url: string | null | undefined): string => refs.byLink.get(normalise(url ?? '')) ?? lastSegment(url);
+const ref = (refs: Refs, url: string | null | undefined): string =>
+  refs.byLink.get(normalise(url ?? '')) ?? lastSegment(url);
 
 export function observedBackendService(name: string, b: CloudBackendService, refs: Refs): Resource {
   const healthCheck = ref(refs, b.healthChecks?.[0]);

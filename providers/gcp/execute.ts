@@ -27,7 +27,11 @@ import { T } from './names.js';
  * add/removeInstances; backend service backends patched from the current list with its
  * fingerprint). Every call waits for its Operation.
  */
-export async function execute(gcp: Gcp, clusterName: string, request: ExecuteRequest): Promise<Resource | undefined> {
+export async function execute(
+  gcp: Gcp,
+  clusterName: string,
+  request: ExecuteRequest,
+): Promise<Resource | undefined> {
   const { step, state } = request;
   try {
     if (step.action === 'delete') {
@@ -35,27 +39,45 @@ export async function execute(gcp: Gcp, clusterName: string, request: ExecuteReq
       return undefined;
     }
     const after = step.after;
-    if (after === undefined) throw new LbctlError('terminal', `${step.address}: ${step.action} step without a desired resource`);
+    if (after === undefined)
+      throw new LbctlError(
+        'terminal',
+        `${step.address}: ${step.action} step without a desired resource`,
+      );
     if (step.action === 'create') return await create(gcp, clusterName, after, state);
     if (step.action === 'update') {
       const before = step.before ?? after;
       await update(gcp, before, after, state);
-      return { ...after, ...(before.id === undefined ? {} : { id: before.id }), attributes: { ...after.attributes, ...computed(before) } };
+      return {
+        ...after,
+        ...(before.id === undefined ? {} : { id: before.id }),
+        attributes: { ...after.attributes, ...computed(before) },
+      };
     }
-    throw new LbctlError('terminal', `${step.address}: execute takes create, update or delete, got ${step.action}`);
+    throw new LbctlError(
+      'terminal',
+      `${step.address}: execute takes create, update or delete, got ${step.action}`,
+    );
   } catch (e) {
     throw classifyGcpError(e, `${step.action} ${step.address}`);
   }
 }
 
 const computed = (r: Resource): Attributes =>
-  r.type === T.address && r.attributes['address'] !== undefined ? { address: r.attributes['address'] } : {};
+  r.type === T.address && r.attributes['address'] !== undefined
+    ? { address: r.attributes['address'] }
+    : {};
 
 const regionScope = (gcp: Gcp): OpScope => ({ region: gcp.region });
 const name = (r: Resource) => String(r.attributes['name']);
 const zone = (r: Resource) => String(r.attributes['zone']);
 
-async function create(gcp: Gcp, clusterName: string, r: Resource, state: ReadonlyMap<string, Resource>): Promise<Resource> {
+async function create(
+  gcp: Gcp,
+  clusterName: string,
+  r: Resource,
+  state: ReadonlyMap<string, Resource>,
+): Promise<Resource> {
   const c = gcp.clients;
   const p = { project: gcp.project, region: gcp.region };
   const a = r.attributes;
@@ -63,36 +85,52 @@ async function create(gcp: Gcp, clusterName: string, r: Resource, state: Readonl
   try {
     switch (r.type) {
       case T.address:
-        await gcp.mutate('addresses.insert', regionScope(gcp), () => c.addresses.insert({ ...p, addressResource: addressBody(gcp, a) }));
+        await gcp.mutate('addresses.insert', regionScope(gcp), () =>
+          c.addresses.insert({ ...p, addressResource: addressBody(gcp, a) }),
+        );
         break;
       case T.healthCheck:
-        await gcp.mutate('regionHealthChecks.insert', regionScope(gcp), () => c.healthChecks.insert({ ...p, healthCheckResource: healthCheckBody(a) }));
+        await gcp.mutate('regionHealthChecks.insert', regionScope(gcp), () =>
+          c.healthChecks.insert({ ...p, healthCheckResource: healthCheckBody(a) }),
+        );
         break;
       case T.instanceGroup:
         await gcp.mutate('instanceGroups.insert', { zone: zone(r) }, () =>
-          c.instanceGroups.insert({ project: gcp.project, zone: zone(r), instanceGroupResource: instanceGroupBody(gcp, a) }),
+          c.instanceGroups.insert({
+            project: gcp.project,
+            zone: zone(r),
+            instanceGroupResource: instanceGroupBody(gcp, a),
+          }),
         );
         await changeMembers(gcp, r, members(r), []);
         break;
       case T.backendService:
         await gcp.mutate('regionBackendServices.insert', regionScope(gcp), () =>
-          c.backendServices.insert({ ...p, backendServiceResource: backendServiceBody(gcp, a, state, from) }),
+          c.backendServices.insert({
+            ...p,
+            backendServiceResource: backendServiceBody(gcp, a, state, from),
+          }),
         );
         break;
       case T.forwardingRule:
         await gcp.mutate('forwardingRules.insert', regionScope(gcp), () =>
-          c.forwardingRules.insert({ ...p, forwardingRuleResource: forwardingRuleBody(gcp, a, state, from) }),
+          c.forwardingRules.insert({
+            ...p,
+            forwardingRuleResource: forwardingRuleBody(gcp, a, state, from),
+          }),
         );
         break;
       case T.firewall:
-        await gcp.mutate('firewalls.insert', 'global', () => c.firewalls.insert({ project: gcp.project, firewallResource: firewallBody(gcp, a) }));
+        await gcp.mutate('firewalls.insert', 'global', () =>
+          c.firewalls.insert({ project: gcp.project, firewallResource: firewallBody(gcp, a) }),
+        );
         break;
       default:
         throw new LbctlError('terminal', `gcp cannot create resources of type ${r.type}`);
     }
   } catch (e) {
     if (statusOf(e) !== 409) throw e;
-    return adopt(gcp, clusterName, r, state);
+    return adopt(gcp, clusterName, r);
   }
   return withCloudValues(gcp, r);
 }
@@ -124,29 +162,51 @@ function selfLinkOf(gcp: Gcp, r: Resource): string {
 }
 
 /** 409 on create: adopt the existing resource when this cluster owns it, and converge what can change in place. */
-async function adopt(gcp: Gcp, clusterName: string, r: Resource, state: ReadonlyMap<string, Resource>): Promise<Resource> {
-  const existing = (await getByName(gcp, r.type, name(r), r.type === T.instanceGroup ? zone(r) : '')) as
-    | { labels?: Record<string, string> | null; description?: string | null }
-    | undefined;
-  if (existing === undefined) throw new LbctlError('conflict', `${addressOf(r)}: ${name(r)} existed a moment ago and is gone; retrying`);
+async function adopt(gcp: Gcp, clusterName: string, r: Resource): Promise<Resource> {
+  const existing = (await getByName(
+    gcp,
+    r.type,
+    name(r),
+    r.type === T.instanceGroup ? zone(r) : '',
+  )) as { labels?: Record<string, string> | null; description?: string | null } | undefined;
+  if (existing === undefined)
+    throw new LbctlError(
+      'conflict',
+      `${addressOf(r)}: ${name(r)} existed a moment ago and is gone; retrying`,
+    );
   const labelled = r.type === T.address || r.type === T.forwardingRule;
-  const owned = labelled ? isLabelOwnedBy(existing.labels, clusterName) : isDescriptionOwnedBy(existing.description, clusterName);
+  const owned = labelled
+    ? isLabelOwnedBy(existing.labels, clusterName)
+    : isDescriptionOwnedBy(existing.description, clusterName);
   if (!owned) {
     throw new NotOwnedError(
       `${addressOf(r)} (${name(r)})`,
-      labelled ? `it has no label lbctl-cluster for cluster ${clusterName}` : `its description does not carry "kubernetes.io/cluster/${clusterName}": "owned"`,
+      labelled
+        ? `it has no label lbctl-cluster for cluster ${clusterName}`
+        : `its description does not carry "kubernetes.io/cluster/${clusterName}": "owned"`,
     );
   }
   if (r.type === T.instanceGroup) {
     const current = (await listMembers(gcp, zone(r), name(r))).map(lastSegment);
-    await changeMembers(gcp, r, members(r).filter((m) => !current.includes(m)), []);
+    await changeMembers(
+      gcp,
+      r,
+      members(r).filter((m) => !current.includes(m)),
+      [],
+    );
   }
   return withCloudValues(gcp, r);
 }
 
-const members = (r: Resource): string[] => (Array.isArray(r.attributes['instances']) ? r.attributes['instances'].map(String) : []);
+const members = (r: Resource): string[] =>
+  Array.isArray(r.attributes['instances']) ? r.attributes['instances'].map(String) : [];
 
-async function update(gcp: Gcp, before: Resource, after: Resource, state: ReadonlyMap<string, Resource>): Promise<void> {
+async function update(
+  gcp: Gcp,
+  before: Resource,
+  after: Resource,
+  state: ReadonlyMap<string, Resource>,
+): Promise<void> {
   const c = gcp.clients;
   const p = { project: gcp.project, region: gcp.region };
   const from = addressOf(after);
@@ -156,19 +216,32 @@ async function update(gcp: Gcp, before: Resource, after: Resource, state: Readon
       return setLabels(gcp, after);
     case T.healthCheck:
       await gcp.mutate('regionHealthChecks.patch', regionScope(gcp), () =>
-        c.healthChecks.patch({ ...p, healthCheck: name(after), healthCheckResource: healthCheckBody(after.attributes) }),
+        c.healthChecks.patch({
+          ...p,
+          healthCheck: name(after),
+          healthCheckResource: healthCheckBody(after.attributes),
+        }),
       );
       return;
     case T.instanceGroup: {
       const was = members(before);
       const now = members(after);
-      return changeMembers(gcp, after, now.filter((m) => !was.includes(m)), was.filter((m) => !now.includes(m)));
+      return changeMembers(
+        gcp,
+        after,
+        now.filter((m) => !was.includes(m)),
+        was.filter((m) => !now.includes(m)),
+      );
     }
     case T.backendService:
       return patchBackendService(gcp, before, after, state, from);
     case T.firewall:
       await gcp.mutate('firewalls.patch', 'global', () =>
-        c.firewalls.patch({ project: gcp.project, firewall: name(after), firewallResource: firewallBody(gcp, after.attributes) }),
+        c.firewalls.patch({
+          project: gcp.project,
+          firewall: name(after),
+          firewallResource: firewallBody(gcp, after.attributes),
+        }),
       );
       return;
     default:
@@ -180,13 +253,25 @@ async function update(gcp: Gcp, before: Resource, after: Resource, state: Readon
 async function setLabels(gcp: Gcp, r: Resource): Promise<void> {
   const labels = { ...((r.attributes['labels'] ?? {}) as Record<string, string>) };
   for (let attempt = 0; ; attempt++) {
-    const current = (await getByName(gcp, r.type, name(r))) as CloudAddress | CloudForwardingRule | undefined;
-    if (current === undefined) throw new LbctlError('not-found', `${addressOf(r)}: ${name(r)} is gone`);
+    const current = (await getByName(gcp, r.type, name(r))) as
+      CloudAddress | CloudForwardingRule | undefined;
+    if (current === undefined)
+      throw new LbctlError('not-found', `${addressOf(r)}: ${name(r)} is gone`);
     const request = { labels, labelFingerprint: current.labelFingerprint ?? '' };
-    const p = { project: gcp.project, region: gcp.region, resource: name(r), regionSetLabelsRequestResource: request };
+    const p = {
+      project: gcp.project,
+      region: gcp.region,
+      resource: name(r),
+      regionSetLabelsRequestResource: request,
+    };
     try {
-      await gcp.mutate(`${r.type === T.address ? 'addresses' : 'forwardingRules'}.setLabels`, regionScope(gcp), () =>
-        r.type === T.address ? gcp.clients.addresses.setLabels(p) : gcp.clients.forwardingRules.setLabels(p),
+      await gcp.mutate(
+        `${r.type === T.address ? 'addresses' : 'forwardingRules'}.setLabels`,
+        regionScope(gcp),
+        () =>
+          r.type === T.address
+            ? gcp.clients.addresses.setLabels(p)
+            : gcp.clients.forwardingRules.setLabels(p),
       );
       return;
     } catch (e) {
@@ -196,28 +281,53 @@ async function setLabels(gcp: Gcp, r: Resource): Promise<void> {
 }
 
 /** Backends change by delta against the current list, PATCHed with the current fingerprint (412 → read again). */
-async function patchBackendService(gcp: Gcp, before: Resource, after: Resource, state: ReadonlyMap<string, Resource>, from: string): Promise<void> {
-  const list = (r: Resource) => (Array.isArray(r.attributes['backends']) ? r.attributes['backends'].map(String) : []);
-  const add = list(after).filter((b) => !list(before).includes(b)).map((b) => groupURL(gcp, state, b, from));
+async function patchBackendService(
+  gcp: Gcp,
+  before: Resource,
+  after: Resource,
+  state: ReadonlyMap<string, Resource>,
+  from: string,
+): Promise<void> {
+  const list = (r: Resource) =>
+    Array.isArray(r.attributes['backends']) ? r.attributes['backends'].map(String) : [];
+  const add = list(after)
+    .filter((b) => !list(before).includes(b))
+    .map((b) => groupURL(gcp, state, b, from));
   const removeNames = list(before).filter((b) => !list(after).includes(b));
   const removeURLs = removeNames.map((b) => (state.has(b) ? groupURL(gcp, state, b, from) : b));
   const body = backendServiceBody(gcp, after.attributes, state, from);
   for (let attempt = 0; ; attempt++) {
-    const current = (await getByName(gcp, T.backendService, name(after))) as CloudBackendService | undefined;
+    const current = (await getByName(gcp, T.backendService, name(after))) as
+      CloudBackendService | undefined;
     if (current === undefined) throw new LbctlError('not-found', `${from}: ${name(after)} is gone`);
     const strip = (u: string) => u.replace(/^https:\/\/[^/]+\/compute\/v1\//, '');
-    const kept = (current.backends ?? []).filter((b) => !removeURLs.some((u) => strip(u) === strip(b.group ?? '')));
-    const added = add.filter((u) => !kept.some((b) => strip(b.group ?? '') === strip(u))).map((group) => ({ group, balancingMode: 'CONNECTION' }));
+    const kept = (current.backends ?? []).filter(
+      (b) => !removeURLs.some((u) => strip(u) === strip(b.group ?? '')),
+    );
+    const added = add
+      .filter((u) => !kept.some((b) => strip(b.group ?? '') === strip(u)))
+      .map((group) => ({ group, balancingMode: 'CONNECTION' }));
     const patch: CloudBackendService = {
       sessionAffinity: body.sessionAffinity ?? null,
       healthChecks: body.healthChecks ?? [],
       description: body.description ?? '',
-      backends: [...kept.map((b) => ({ group: b.group ?? '', balancingMode: b.balancingMode ?? 'CONNECTION' })), ...added],
+      backends: [
+        ...kept.map((b) => ({
+          group: b.group ?? '',
+          balancingMode: b.balancingMode ?? 'CONNECTION',
+        })),
+        ...added,
+      ],
       fingerprint: current.fingerprint ?? '',
     };
     try {
       await gcp.mutate('regionBackendServices.patch', regionScope(gcp), () =>
-        gcp.clients.backendServices.patch({ project: gcp.project, region: gcp.region, backendService: name(after), backendServiceResource: patch }),
+        gcp.clients.backendServices.patch({
+          project: gcp.project,
+          region: gcp.region,
+          backendService: name(after),
+          backendServiceResource: patch,
+        }),
       );
       return;
     } catch (e) {
@@ -227,13 +337,21 @@ async function patchBackendService(gcp: Gcp, before: Resource, after: Resource, 
 }
 
 /** add/removeInstances for the delta; a member that is already there (memberAlreadyExists) means someone else added it: re-read and add the rest. */
-async function changeMembers(gcp: Gcp, r: Resource, add: string[], remove: string[]): Promise<void> {
+async function changeMembers(
+  gcp: Gcp,
+  r: Resource,
+  add: string[],
+  remove: string[],
+): Promise<void> {
   const ig = { project: gcp.project, zone: zone(r), instanceGroup: name(r) };
   const refs = (names: string[]) => names.map((n) => ({ instance: instanceURL(gcp, zone(r), n) }));
   if (add.length > 0) {
     try {
       await gcp.mutate('instanceGroups.addInstances', { zone: zone(r) }, () =>
-        gcp.clients.instanceGroups.addInstances({ ...ig, instanceGroupsAddInstancesRequestResource: { instances: refs(add) } }),
+        gcp.clients.instanceGroups.addInstances({
+          ...ig,
+          instanceGroupsAddInstancesRequestResource: { instances: refs(add) },
+        }),
       );
     } catch (e) {
       if (!hasReason(e, 'memberAlreadyExists')) throw e;
@@ -241,14 +359,20 @@ async function changeMembers(gcp: Gcp, r: Resource, add: string[], remove: strin
       const rest = add.filter((m) => !current.includes(m));
       if (rest.length > 0) {
         await gcp.mutate('instanceGroups.addInstances', { zone: zone(r) }, () =>
-          gcp.clients.instanceGroups.addInstances({ ...ig, instanceGroupsAddInstancesRequestResource: { instances: refs(rest) } }),
+          gcp.clients.instanceGroups.addInstances({
+            ...ig,
+            instanceGroupsAddInstancesRequestResource: { instances: refs(rest) },
+          }),
         );
       }
     }
   }
   if (remove.length > 0) {
     await gcp.mutate('instanceGroups.removeInstances', { zone: zone(r) }, () =>
-      gcp.clients.instanceGroups.removeInstances({ ...ig, instanceGroupsRemoveInstancesRequestResource: { instances: refs(remove) } }),
+      gcp.clients.instanceGroups.removeInstances({
+        ...ig,
+        instanceGroupsRemoveInstancesRequestResource: { instances: refs(remove) },
+      }),
     );
   }
 }
@@ -259,19 +383,29 @@ async function remove(gcp: Gcp, r: Resource): Promise<void> {
   try {
     switch (r.type) {
       case T.address:
-        await gcp.mutate('addresses.delete', regionScope(gcp), () => c.addresses.delete({ ...p, address: name(r) }));
+        await gcp.mutate('addresses.delete', regionScope(gcp), () =>
+          c.addresses.delete({ ...p, address: name(r) }),
+        );
         return;
       case T.healthCheck:
-        await gcp.mutate('regionHealthChecks.delete', regionScope(gcp), () => c.healthChecks.delete({ ...p, healthCheck: name(r) }));
+        await gcp.mutate('regionHealthChecks.delete', regionScope(gcp), () =>
+          c.healthChecks.delete({ ...p, healthCheck: name(r) }),
+        );
         return;
       case T.backendService:
-        await gcp.mutate('regionBackendServices.delete', regionScope(gcp), () => c.backendServices.delete({ ...p, backendService: name(r) }));
+        await gcp.mutate('regionBackendServices.delete', regionScope(gcp), () =>
+          c.backendServices.delete({ ...p, backendService: name(r) }),
+        );
         return;
       case T.forwardingRule:
-        await gcp.mutate('forwardingRules.delete', regionScope(gcp), () => c.forwardingRules.delete({ ...p, forwardingRule: name(r) }));
+        await gcp.mutate('forwardingRules.delete', regionScope(gcp), () =>
+          c.forwardingRules.delete({ ...p, forwardingRule: name(r) }),
+        );
         return;
       case T.firewall:
-        await gcp.mutate('firewalls.delete', 'global', () => c.firewalls.delete({ project: gcp.project, firewall: name(r) }));
+        await gcp.mutate('firewalls.delete', 'global', () =>
+          c.firewalls.delete({ project: gcp.project, firewall: name(r) }),
+        );
         return;
       case T.instanceGroup:
         await gcp.mutate('instanceGroups.delete', { zone: zone(r) }, () =>

@@ -38,7 +38,11 @@ import { instanceGroupName, T } from './names.js';
  * without this cluster's ownership is a NotOwnedError naming it (never touched); a shared
  * instance group of this cluster is adopted into the observed state.
  */
-export async function observe(gcp: Gcp, clusterName: string, request: ObserveRequest): Promise<Resource[]> {
+export async function observe(
+  gcp: Gcp,
+  clusterName: string,
+  request: ObserveRequest,
+): Promise<Resource[]> {
   const { uid } = request.service;
   const c = gcp.clients;
   const p = { project: gcp.project, region: gcp.region };
@@ -52,19 +56,44 @@ export async function observe(gcp: Gcp, clusterName: string, request: ObserveReq
 
   const [addresses, rules, services, checks, firewalls] = await Promise.all([
     gcp.listAll('addresses.list', async (pageToken) =>
-      page(await c.addresses.list({ ...p, filter: labelFilter, ...(pageToken ? { pageToken } : {}) }, opts)),
+      page(
+        await c.addresses.list(
+          { ...p, filter: labelFilter, ...(pageToken ? { pageToken } : {}) },
+          opts,
+        ),
+      ),
     ),
     gcp.listAll('forwardingRules.list', async (pageToken) =>
-      page(await c.forwardingRules.list({ ...p, filter: labelFilter, ...(pageToken ? { pageToken } : {}) }, opts)),
+      page(
+        await c.forwardingRules.list(
+          { ...p, filter: labelFilter, ...(pageToken ? { pageToken } : {}) },
+          opts,
+        ),
+      ),
     ),
     gcp.listAll('regionBackendServices.list', async (pageToken) =>
-      page(await c.backendServices.list({ ...p, filter: descFilter, ...(pageToken ? { pageToken } : {}) }, opts)),
+      page(
+        await c.backendServices.list(
+          { ...p, filter: descFilter, ...(pageToken ? { pageToken } : {}) },
+          opts,
+        ),
+      ),
     ),
     gcp.listAll('regionHealthChecks.list', async (pageToken) =>
-      page(await c.healthChecks.list({ ...p, filter: descFilter, ...(pageToken ? { pageToken } : {}) }, opts)),
+      page(
+        await c.healthChecks.list(
+          { ...p, filter: descFilter, ...(pageToken ? { pageToken } : {}) },
+          opts,
+        ),
+      ),
     ),
     gcp.listAll('firewalls.list', async (pageToken) =>
-      page(await c.firewalls.list({ project: gcp.project, filter: descFilter, ...(pageToken ? { pageToken } : {}) }, opts)),
+      page(
+        await c.firewalls.list(
+          { project: gcp.project, filter: descFilter, ...(pageToken ? { pageToken } : {}) },
+          opts,
+        ),
+      ),
     ),
   ]).catch((e: unknown) => {
     throw classifyGcpError(e, 'observe');
@@ -75,15 +104,42 @@ export async function observe(gcp: Gcp, clusterName: string, request: ObserveReq
     return o !== undefined && o.clusters.includes(clusterName) && o.serviceUid === uid;
   };
   const out: Resource[] = [];
-  const add = <X>(type: string, items: X[], meta: (x: X) => { labels?: Record<string, string> | null | undefined; description?: string | null | undefined }, keep: (x: X) => boolean, build: (name: string, x: X) => Resource) => {
+  const add = <X>(
+    type: string,
+    items: X[],
+    meta: (x: X) => {
+      labels?: Record<string, string> | null | undefined;
+      description?: string | null | undefined;
+    },
+    keep: (x: X) => boolean,
+    build: (name: string, x: X) => Resource,
+  ) => {
     for (const x of items) {
       const name = graphName(type, meta(x));
       if (name !== undefined && keep(x)) out.push(build(name, x));
     }
   };
-  add(T.address, addresses as CloudAddress[], (a) => ({ labels: a.labels ?? {} }), () => true, observedAddress);
-  add(T.healthCheck, checks as CloudHealthCheck[], (h) => ({ description: h.description }), (h) => owned(h.description), observedHealthCheck);
-  add(T.firewall, firewalls as CloudFirewall[], (f) => ({ description: f.description }), (f) => owned(f.description), observedFirewall);
+  add(
+    T.address,
+    addresses as CloudAddress[],
+    (a) => ({ labels: a.labels ?? {} }),
+    () => true,
+    observedAddress,
+  );
+  add(
+    T.healthCheck,
+    checks as CloudHealthCheck[],
+    (h) => ({ description: h.description }),
+    (h) => owned(h.description),
+    observedHealthCheck,
+  );
+  add(
+    T.firewall,
+    firewalls as CloudFirewall[],
+    (f) => ({ description: f.description }),
+    (f) => owned(f.description),
+    observedFirewall,
+  );
 
   // Instance groups: those the Service's backend services use, if this cluster owns them.
   const groupLinks = new Set<string>();
@@ -99,26 +155,50 @@ export async function observe(gcp: Gcp, clusterName: string, request: ObserveReq
     }),
   );
   for (const g of groups) {
-    if (g === undefined || !parseDescription(g.group.description)?.clusters.includes(clusterName)) continue;
+    if (g === undefined || !parseDescription(g.group.description)?.clusters.includes(clusterName))
+      continue;
     const name = graphName(T.instanceGroup, { description: g.group.description });
     if (name === undefined) continue;
-    out.push(observedInstanceGroup(name, g.group, await listMembers(gcp, g.zone, g.group.name ?? '')));
+    out.push(
+      observedInstanceGroup(name, g.group, await listMembers(gcp, g.zone, g.group.name ?? '')),
+    );
   }
 
   await lookUpMissing(gcp, clusterName, request, out);
 
   let refs = refsOf(out);
-  add(T.backendService, services as CloudBackendService[], (b) => ({ description: b.description }), (b) => owned(b.description), (n, b) => observedBackendService(n, b, refs));
+  add(
+    T.backendService,
+    services as CloudBackendService[],
+    (b) => ({ description: b.description }),
+    (b) => owned(b.description),
+    (n, b) => observedBackendService(n, b, refs),
+  );
   refs = refsOf(out);
-  add(T.forwardingRule, rules as CloudForwardingRule[], (f) => ({ labels: f.labels ?? {} }), () => true, (n, f) => observedForwardingRule(n, f, refs));
-  return out.sort((a, b) => addressOf(a).localeCompare(addressOf(b)));
+  add(
+    T.forwardingRule,
+    rules as CloudForwardingRule[],
+    (f) => ({ labels: f.labels ?? {} }),
+    () => true,
+    (n, f) => observedForwardingRule(n, f, refs),
+  );
+  // The observed graph may only depend on what was observed (a foreign instance group is not).
+  const present = new Set(out.map(addressOf));
+  return out
+    .map((r) => ({ ...r, dependsOn: r.dependsOn.filter((d) => present.has(d)) }))
+    .sort((a, b) => addressOf(a).localeCompare(addressOf(b)));
 }
 
 /**
  * Desired resources that the ownership lookups did not find, looked up by name. Runs only
  * when something is missing (a create is coming), so a no-op reconcile makes no extra calls.
  */
-async function lookUpMissing(gcp: Gcp, clusterName: string, request: ObserveRequest, out: Resource[]): Promise<void> {
+async function lookUpMissing(
+  gcp: Gcp,
+  clusterName: string,
+  request: ObserveRequest,
+  out: Resource[],
+): Promise<void> {
   const found = new Set(out.map(addressOf));
   const missing = request.desired.filter(
     (d) => !found.has(addressOf(d)) && d.type !== T.backendService && d.type !== T.forwardingRule,
@@ -133,8 +213,14 @@ async function lookUpMissing(gcp: Gcp, clusterName: string, request: ObserveRequ
     const what = `${addressOf(d)} (${name}${zone === '' ? '' : ` in ${zone}`})`;
     if (d.type === T.instanceGroup) {
       const g = existing as CloudInstanceGroup;
-      if (g.name !== instanceGroupName(clusterName) || !parseDescription(g.description)?.clusters.includes(clusterName)) {
-        throw new NotOwnedError(what, `its description does not carry "kubernetes.io/cluster/${clusterName}": "owned"`);
+      if (
+        g.name !== instanceGroupName(clusterName) ||
+        !parseDescription(g.description)?.clusters.includes(clusterName)
+      ) {
+        throw new NotOwnedError(
+          what,
+          `its description does not carry "kubernetes.io/cluster/${clusterName}": "owned"`,
+        );
       }
       out.push(observedInstanceGroup(d.name, g, await listMembers(gcp, zone, name)));
       continue;
@@ -144,7 +230,9 @@ async function lookUpMissing(gcp: Gcp, clusterName: string, request: ObserveRequ
     const detail =
       d.type === T.address
         ? `it has no labels ${CLUSTER_LABEL}=${labelValue(clusterName)} and ${SERVICE_UID_LABEL}=${labelValue(request.service.uid)}` +
-          (labels?.[CLUSTER_LABEL] === undefined ? '' : ` (found ${CLUSTER_LABEL}=${labels[CLUSTER_LABEL]}, ${SERVICE_UID_LABEL}=${labels[SERVICE_UID_LABEL] ?? 'none'})`)
+          (labels?.[CLUSTER_LABEL] === undefined
+            ? ''
+            : ` (found ${CLUSTER_LABEL}=${labels[CLUSTER_LABEL]}, ${SERVICE_UID_LABEL}=${labels[SERVICE_UID_LABEL] ?? 'none'})`)
         : `its description ${JSON.stringify(description ?? '')} does not name cluster ${clusterName} and Service UID ${request.service.uid}`;
     throw new NotOwnedError(what, detail);
   }
