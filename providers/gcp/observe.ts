@@ -165,6 +165,7 @@ export async function observe(
   }
 
   await lookUpMissing(gcp, clusterName, request, out);
+  if (request.desired.length === 0) await sweepOrphanGroups(gcp, clusterName, out);
 
   let refs = refsOf(out);
   add(
@@ -237,3 +238,52 @@ async function lookUpMissing(
     throw new NotOwnedError(what, detail);
   }
 }
+
+/**
+ * On deletion: the cluster's shared instance groups that no backend service uses any more.
+ * Two Services deleted at the same time each see the other still using a group and leave it;
+ * whichever reconcile comes next finds it unused here and deletes it.
+ */
+async function sweepOrphanGroups(gcp: Gcp, clusterName: string, out: Resource[]): Promise<void> {
+  const groupName = instanceGroupName(clusterName);
+  const groups = await gcp.read('instanceGroups.aggregatedList', async () => {
+    const found: CloudInstanceGroup[] = [];
+    const iterable = gcp.clients.instanceGroups.aggregatedListAsync({
+      project: gcp.project,
+      filter: `name = "${groupName}"`,
+      maxResults: 500,
+    });
+    for await (const [scope, list] of iterable) {
+      if (scope.startsWith(`zones/${gcp.region}-`)) found.push(...(list.instanceGroups ?? []));
+    }
+    return found;
+  });
+  const candidates = groups.filter(
+    (g) =>
+      parseDescription(g.description)?.clusters.includes(clusterName) &&
+      !out.some((r) => r.id === g.selfLink),
+  );
+  if (candidates.length === 0) return;
+  const services = await gcp.listAll('regionBackendServices.list', async (pageToken) => {
+    const [items, , raw] = await gcp.clients.backendServices.list(
+      {
+        project: gcp.project,
+        region: gcp.region,
+        ...(pageToken === undefined ? {} : { pageToken }),
+      },
+      { autoPaginate: false },
+    );
+    return { items, next: raw?.nextPageToken ?? undefined };
+  });
+  const used = new Set(
+    services.flatMap((b) => (b.backends ?? []).map((x) => lastSegmentPath(x.group))),
+  );
+  for (const g of candidates) {
+    const name = graphName(T.instanceGroup, { description: g.description });
+    if (name === undefined || used.has(lastSegmentPath(g.selfLink))) continue;
+    out.push(observedInstanceGroup(name, g, []));
+  }
+}
+
+const lastSegmentPath = (url: string | null | undefined): string =>
+  (url ?? '').replace(/^https:\/\/[^/]+\/compute\/v1\//, '');

@@ -47,6 +47,7 @@ export const PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
   'regionHealthChecks.delete': ['compute.regionHealthChecks.delete'],
   'instanceGroups.get': ['compute.instanceGroups.get'],
   'instanceGroups.listInstances': ['compute.instanceGroups.list'],
+  'instanceGroups.aggregatedList': ['compute.instanceGroups.list'],
   'instanceGroups.insert': ['compute.instanceGroups.create'],
   'instanceGroups.addInstances': ['compute.instanceGroups.update', 'compute.instances.use'],
   'instanceGroups.removeInstances': ['compute.instanceGroups.update', 'compute.instances.use'],
