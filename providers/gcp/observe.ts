@@ -206,10 +206,15 @@ async function lookUpMissing(
   );
   // Backend services and forwarding rules are listed by ownership above; a same-named foreign
   // one is caught at create time (409 → NotOwnedError). The others are checked here.
-  for (const d of missing) {
+  const zoneOf = (d: Resource) =>
+    typeof d.attributes['zone'] === 'string' ? d.attributes['zone'] : '';
+  const found_ = await Promise.all(
+    missing.map((d) => getByName(gcp, d.type, String(d.attributes['name']), zoneOf(d))),
+  );
+  for (const [i, d] of missing.entries()) {
     const name = String(d.attributes['name']);
-    const zone = typeof d.attributes['zone'] === 'string' ? d.attributes['zone'] : '';
-    const existing = await getByName(gcp, d.type, name, zone);
+    const zone = zoneOf(d);
+    const existing = found_[i];
     if (existing === undefined) continue;
     const what = `${addressOf(d)} (${name}${zone === '' ? '' : ` in ${zone}`})`;
     if (d.type === T.instanceGroup) {

@@ -19,6 +19,8 @@ import type { At } from './regional.js';
 import {
   addressUsers,
   backendServiceFields,
+  checkSingleLoadBalancedGroup,
+  loadBalancedGroups,
   healthCheckFields,
   newAddress,
   newBackendService,
@@ -295,6 +297,8 @@ function membership(fake: FakeCompute, r: Req, path: string, body: Json): Json {
   const refs = instanceRefs(fake.store, r.project, r.where, stored.body, body, adding);
   const members = stored.members ?? new Set<string>();
   if (adding) {
+    if (loadBalancedGroups(fake.store).has(path))
+      checkSingleLoadBalancedGroup(fake.store, path, refs);
     const existing = refs.find((p) => members.has(p));
     if (existing !== undefined) {
       throw badRequest(
