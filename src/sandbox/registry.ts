@@ -13,12 +13,13 @@ import {
   staleUpdate,
 } from './errors.js';
 import type { Json, KObject } from './json.js';
-import { arr, clone, isObject, jsonEqual, obj, str } from './json.js';
+import { arr, clone, jsonEqual, obj, str } from './json.js';
+import { decodeBody } from './decode.js';
 import { nameProblems } from './names.js';
+import { finalizeNamespaceIfEmpty, namespacedStorages } from './namespaces.js';
 import type { ResourceDef } from './resources.js';
-import { apiVersionOf, fromWire, resourceFor, RESOURCES, toWire } from './resources.js';
+import { resourceFor, toWire } from './resources.js';
 import type { FieldValidation } from './schema.js';
-import { pruneUnknown } from './schema.js';
 import type { Predicate } from './selectors.js';
 import type { Store } from './store.js';
 
@@ -79,7 +80,7 @@ export class Registry {
     body: Json,
     opts: WriteOptions = {},
   ): WriteResult {
-    const { obj: o, warnings } = this.decode(def, body, ns, opts);
+    const { obj: o, warnings } = decodeBody(def, body, ns, opts);
     const meta = o.metadata;
     if (str(meta['resourceVersion']))
       throw badRequest('resourceVersion should not be set on objects to be created');
@@ -120,7 +121,7 @@ export class Registry {
     body: Json,
     opts: WriteOptions & { status?: boolean } = {},
   ): WriteResult {
-    const { obj: o, warnings } = this.decode(def, body, ns, opts);
+    const { obj: o, warnings } = decodeBody(def, body, ns, opts);
     const urlName = str(o.metadata['name']);
     if (urlName !== undefined && urlName !== name) {
       throw badRequest(
@@ -185,51 +186,6 @@ export class Registry {
       object: toWire(def, this.opts.store.put(def.storage, keyOf(marked), marked)),
       gone: false,
     };
-  }
-
-  /** Turns a wire body into a storage-form object for this resource, or a 400 saying why not. */
-  private decode(
-    def: ResourceDef,
-    body: Json,
-    ns: string | undefined,
-    opts: WriteOptions,
-  ): { obj: KObject; warnings: string[] } {
-    if (!isObject(body)) throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(body)}'`);
-    const apiVersion = str(body['apiVersion']);
-    if (apiVersion !== undefined && apiVersion !== apiVersionOf(def)) {
-      throw badRequest(
-        `the API version in the data (${apiVersion}) does not match the expected API version (${apiVersionOf(def)})`,
-      );
-    }
-    const kind = str(body['kind']);
-    if (kind !== undefined && kind !== def.kind) {
-      throw badRequest(
-        `the kind in the data (${kind}) does not match the expected kind (${def.kind})`,
-      );
-    }
-    const o = clone(body) as KObject;
-    if (!isObject(o['metadata'])) o['metadata'] = {};
-    const unknown = pruneUnknown(o, def.schema, def.kind, def.version);
-    if (unknown.length > 0 && opts.fieldValidation === 'Strict') {
-      throw badRequest(
-        `strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`,
-      );
-    }
-    const bodyNs = str(o.metadata['namespace']);
-    if (def.namespaced) {
-      if (bodyNs !== undefined && bodyNs !== '' && bodyNs !== ns) {
-        throw badRequest(
-          'the namespace of the provided object does not match the namespace sent on the request',
-        );
-      }
-      if (ns !== undefined) o.metadata['namespace'] = ns;
-    } else delete o.metadata['namespace'];
-    const stored = fromWire(def, o);
-    stored['apiVersion'] = def.storage === 'events' ? 'v1' : apiVersionOf(def);
-    stored['kind'] = def.kind;
-    const warnings =
-      opts.fieldValidation === 'Ignore' ? [] : unknown.map((f) => `unknown field "${f}"`);
-    return { obj: stored, warnings };
   }
 
   private mustGet(def: ResourceDef, ns: string | undefined, name: string): KObject {
@@ -325,7 +281,7 @@ export class Registry {
     if (gone === undefined) throw notFound(nameOf(def), String(o.metadata['name']));
     if (def.storage === 'services') this.opts.allocator.release(gone as unknown as Service);
     const ns = str(gone.metadata['namespace']);
-    if (ns !== undefined) this.finalizeNamespaceIfEmpty(ns);
+    if (ns !== undefined) finalizeNamespaceIfEmpty(this.opts.store, ns);
     return gone;
   }
 
@@ -346,22 +302,10 @@ export class Registry {
         this.delete(def, name, String(o.metadata['name']));
       }
     }
-    const gone = this.finalizeNamespaceIfEmpty(name);
+    const gone = finalizeNamespaceIfEmpty(this.opts.store, name);
     return gone === undefined
       ? { object: toWire(NAMESPACES, marked), gone: false }
       : { object: toWire(NAMESPACES, gone), gone: true };
-  }
-
-  /** Plays the namespace controller: a terminating namespace goes once nothing is left in it. */
-  private finalizeNamespaceIfEmpty(name: string): KObject | undefined {
-    const ns = this.opts.store.get(NAMESPACES.storage, name);
-    if (ns === undefined || ns.metadata['deletionTimestamp'] === undefined) return undefined;
-    if (arr(ns.metadata['finalizers']).length > 0) return undefined;
-    const left = namespacedStorages().some((d) =>
-      this.opts.store.list(d.storage).some((o) => o.metadata['namespace'] === name),
-    );
-    if (left) return undefined;
-    return this.opts.store.remove(NAMESPACES.storage, name);
   }
 }
 
@@ -371,13 +315,6 @@ function withStatusOf(current: KObject, o: KObject): KObject {
   else next['status'] = o['status'];
   return next;
 }
-
-const namespacedStorages = (): ResourceDef[] => {
-  const seen = new Set<string>();
-  return RESOURCES.filter(
-    (d) => d.namespaced && !seen.has(d.storage) && seen.add(d.storage) !== undefined,
-  );
-};
 
 export const keyOf = (o: KObject): string =>
   storageKey(str(o.metadata['namespace']), String(o.metadata['name']));
