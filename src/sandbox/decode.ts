@@ -4,7 +4,7 @@ import { clone, isObject, str } from './json.js';
 import type { WriteOptions } from './registry.js';
 import type { ResourceDef } from './resources.js';
 import { apiVersionOf, fromWire } from './resources.js';
-import { pruneUnknown } from './schema.js';
+import { dropEmpty, pruneUnknown } from './schema.js';
 
 /** Turns a wire body into a storage-form object for this resource, or a 400 saying why not. */
 export function decodeBody(
@@ -34,6 +34,7 @@ export function decodeBody(
       `strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`,
     );
   }
+  dropEmpty(o, def.schema);
   const bodyNs = str(o.metadata['namespace']);
   if (def.namespaced) {
     if (bodyNs !== undefined && bodyNs !== '' && bodyNs !== ns) {

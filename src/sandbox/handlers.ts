@@ -80,8 +80,11 @@ export async function handleResource(
     case 'PATCH':
       return patch(deps, def, { namespace: r.namespace, name, status }, req, res, q);
     case 'DELETE': {
-      const text = await readBody(req);
-      const options = text.trim() === '' ? {} : parseBody(text, 'application/json');
+      const raw = await readBody(req);
+      const options =
+        raw.toString('utf8').trim() === ''
+          ? {}
+          : parseBody(raw, req.headers['content-type'] ?? 'application/json');
       const pre = obj(isObject(options) ? options['preconditions'] : undefined);
       const dryRun =
         q.getAll('dryRun').includes('All') ||

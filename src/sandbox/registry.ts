@@ -107,6 +107,7 @@ export class Registry {
     }
     if (def === NAMESPACES) {
       o['spec'] = { finalizers: ['kubernetes'] };
+      meta['labels'] = { ...(obj(meta['labels']) ?? {}), 'kubernetes.io/metadata.name': name };
       o['status'] = { phase: 'Active' };
     }
     const admitted = def.storage === 'services' ? this.admit(o, undefined, opts) : o;
