@@ -34,6 +34,12 @@ export interface Step {
   setDeltas: SetDelta[];
   /** Attribute paths that force replacement, as arrays of path segments (terraform's replace_paths). */
   replacePaths: string[][];
+  /**
+   * The resource type's computed attribute paths (its schema's `computed`), set by the planner so
+   * that renderers can show them as "known after apply" on create and replace. Optional so that
+   * hand-built steps stay valid.
+   */
+  computed?: string[];
 }
 
 /**

@@ -38,7 +38,11 @@ export interface ResourceSchema {
   sets: string[];
   /** Known only after the cloud creates the resource (IDs, DNS names, addresses the cloud picks). */
   computed: string[];
-  /** Attributes holding addresses of other resources; replacing the referenced resource replaces this one when the attribute is also forceNew. */
+  /**
+   * Attributes holding addresses of other resources (a string or an array of strings). Replacing
+   * the referenced resource replaces this one too (its cloud ID changes under it); the planner
+   * also orders such references like `dependsOn`.
+   */
   references?: string[];
 }
 

@@ -1,0 +1,263 @@
+import type { BackendAddressPool, LoadBalancer } from '@azure/arm-network';
+import { LbctlError, NotOwnedError } from '../../src/core/errors.js';
+import type { ExecuteRequest } from '../../src/core/provider.js';
+import { addressOf, type Attributes, type Resource, type Value } from '../../src/core/resource.js';
+import type { Step } from '../../src/core/plan.js';
+import { type AzureApi, StaleEtagError } from './api.js';
+import type { ArmCache } from './cache.js';
+import { deletePublicIP, ensurePublicIP, mergeTags, securityRule } from './execute-parts.js';
+import {
+  type ArmIds,
+  lastSegment,
+  observedLoadBalancer,
+  sdkFrontend,
+  sdkProbe,
+  sdkRule,
+} from './mapping.js';
+import { mutateLoadBalancer, removeByName, upsertByName } from './rmw.js';
+import { loadBalancerName } from './names.js';
+import { T } from './schemas.js';
+import type { AzureSettings } from './settings.js';
+import { isAzureOwned } from './tags.js';
+
+export interface ExecuteContext {
+  api: AzureApi;
+  cache: ArmCache;
+  ids: ArmIds;
+  settings: Pick<AzureSettings, 'clusterName' | 'resourceGroup' | 'vnet' | 'securityGroup'>;
+}
+
+/**
+ * One plan step. Children of the shared load balancer and of the security group are changed by
+ * read-modify-write of their parent with `If-Match`; the shared load balancer and its pool are
+ * only removed when no other Service's frontend or rule is left on them (otherwise their delete
+ * succeeds without a call: from this Service's point of view they are gone).
+ */
+export async function executeAzure(
+  c: ExecuteContext,
+  request: ExecuteRequest,
+): Promise<Resource | undefined> {
+  const { step } = request;
+  const r = step.action === 'delete' ? step.before : step.after;
+  if (r === undefined) throw new TypeError(`step ${step.address} (${step.action}) has no resource`);
+  switch (r.type) {
+    case T.lb:
+      return step.action === 'delete' ? deleteLoadBalancer(c, r) : ensureLoadBalancer(c, r);
+    case T.publicIP:
+      return step.action === 'delete'
+        ? deletePublicIP(c, r)
+        : ensurePublicIP(c, r, step.action === 'create');
+    case T.securityRule:
+      return securityRule(c, step, r);
+    case T.pool:
+    case T.frontend:
+    case T.probe:
+    case T.rule:
+      return lbChild(c, request, r);
+    default:
+      throw new TypeError(`azure: unknown resource type ${r.type} at ${step.address}`);
+  }
+}
+
+const str = (a: Attributes, k: string): string => (typeof a[k] === 'string' ? a[k] : '');
+const lbNameOf = (c: ExecuteContext, lbAddress: string): string =>
+  loadBalancerName(c.settings.clusterName, lbAddress.endsWith('-internal'));
+
+async function ensureLoadBalancer(c: ExecuteContext, r: Resource): Promise<Resource> {
+  const name = str(r.attributes, 'name');
+  const tags = r.attributes.tags as Record<string, string>;
+  const parent = { api: c.api, cache: c.cache, clusterName: c.settings.clusterName };
+  let lb = await mutateLoadBalancer(parent, name, (x) => mergeTags(x, tags));
+  if (lb === undefined) {
+    try {
+      lb = await c.api.put(
+        'loadBalancers',
+        name,
+        { location: str(r.attributes, 'location'), sku: { name: str(r.attributes, 'sku') }, tags },
+        { ifNoneMatch: '*' },
+      );
+      c.cache.setLoadBalancer(lb);
+    } catch (e) {
+      if (!(e instanceof StaleEtagError)) throw e;
+      lb = await mutateLoadBalancer(parent, name, (x) => mergeTags(x, tags)); // created meanwhile by another Service: adopt
+    }
+  }
+  if (lb === undefined)
+    throw new LbctlError('conflict', `load balancer ${name} disappeared while being created`);
+  return observedLoadBalancer(lb, addressOf(r));
+}
+
+async function deleteLoadBalancer(c: ExecuteContext, r: Resource): Promise<undefined> {
+  const name = str(r.attributes, 'name');
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const lb = c.cache.loadBalancer(name) ?? (await c.api.get('loadBalancers', name));
+    if (lb === undefined) return undefined;
+    if (!isAzureOwned(lb.tags, c.settings.clusterName))
+      throw new NotOwnedError(`load balancer ${lb.id ?? name}`, "it lacks this cluster's tag");
+    const inUse = [lb.frontendIPConfigurations, lb.loadBalancingRules, lb.probes].some(
+      (l) => (l ?? []).length > 0,
+    );
+    if (inUse) return undefined; // another Service still uses it
+    try {
+      await c.api.delete('loadBalancers', name, { ifMatch: lb.etag ?? '*' });
+      c.cache.dropLoadBalancer(name);
+      return undefined;
+    } catch (e) {
+      c.cache.dropLoadBalancer(name);
+      if (!(e instanceof StaleEtagError)) throw e;
+    }
+  }
+  throw new LbctlError('conflict', `load balancer ${name}: still changing under us`);
+}
+
+async function lbChild(
+  c: ExecuteContext,
+  request: ExecuteRequest,
+  r: Resource,
+): Promise<Resource | undefined> {
+  const { step } = request;
+  const a = r.attributes;
+  const lbName = lbNameOf(c, str(a, 'loadbalancer'));
+  const name = str(a, 'name');
+  const parent = { api: c.api, cache: c.cache, clusterName: c.settings.clusterName };
+  const childRefs = r.type === T.frontend ? await frontendRefs(c, request, a) : {};
+  const lb = await mutateLoadBalancer(parent, lbName, (x) => {
+    if (step.action === 'delete') return deleteChild(x, r.type, name);
+    switch (r.type) {
+      case T.pool:
+        return upsertPool(x, c, a, step);
+      case T.frontend:
+        return upsertByName((x.frontendIPConfigurations ??= []), sdkFrontend(a, childRefs));
+      case T.probe:
+        return upsertByName((x.probes ??= []), sdkProbe(a));
+      default:
+        return upsertByName(
+          (x.loadBalancingRules ??= []),
+          sdkRule(a, {
+            frontend: c.ids.lbChild(
+              lbName,
+              'frontendIPConfigurations',
+              refName(request, a, 'frontend_ip_configuration'),
+            ),
+            pool: c.ids.lbChild(
+              lbName,
+              'backendAddressPools',
+              refName(request, a, 'backend_address_pool'),
+            ),
+            probe: c.ids.lbChild(lbName, 'probes', refName(request, a, 'probe')),
+          }),
+        );
+    }
+  });
+  if (step.action === 'delete') return undefined;
+  if (lb === undefined)
+    throw new LbctlError(
+      'conflict',
+      `${step.address}: load balancer ${lbName} does not exist (yet)`,
+    );
+  const kind = {
+    [T.pool]: 'backendAddressPools',
+    [T.frontend]: 'frontendIPConfigurations',
+    [T.probe]: 'probes',
+    [T.rule]: 'loadBalancingRules',
+  }[r.type] as string;
+  const attributes = { ...a };
+  if (r.type === T.frontend) {
+    const fe = lb.frontendIPConfigurations?.find(
+      (f) => f.name?.toLowerCase() === name.toLowerCase(),
+    );
+    if (fe?.privateIPAddress !== undefined) attributes.private_ip_address = fe.privateIPAddress;
+  }
+  if (r.type === T.pool) {
+    const pool = lb.backendAddressPools?.find((p) => p.name?.toLowerCase() === name.toLowerCase());
+    attributes.addresses = [
+      ...new Set((pool?.loadBalancerBackendAddresses ?? []).map((b) => b.ipAddress ?? '')),
+    ].sort();
+  }
+  return { ...r, id: c.ids.lbChild(lbName, kind, name), attributes };
+}
+
+/** Removes a child; a pool still used by other Services' rules is kept. */
+function deleteChild(lb: LoadBalancer, type: string, name: string): boolean {
+  switch (type) {
+    case T.pool: {
+      const used = (lb.loadBalancingRules ?? []).some(
+        (rule) => lastSegment(rule.backendAddressPool?.id).toLowerCase() === name.toLowerCase(),
+      );
+      return used ? false : removeByName(lb.backendAddressPools, name);
+    }
+    case T.frontend:
+      return removeByName(lb.frontendIPConfigurations, name);
+    case T.probe:
+      return removeByName(lb.probes, name);
+    default:
+      return removeByName(lb.loadBalancingRules, name);
+  }
+}
+
+/** Creates the pool with the desired members, or changes only the members in the plan's delta. */
+function upsertPool(lb: LoadBalancer, c: ExecuteContext, a: Attributes, step: Step): boolean {
+  const pools = (lb.backendAddressPools ??= []);
+  const name = str(a, 'name');
+  const vnet = { id: c.ids.vnet(str(a, 'virtual_network')) };
+  const member = (ip: string) => ({ name: ip, ipAddress: ip, virtualNetwork: vnet });
+  let pool: BackendAddressPool | undefined = pools.find(
+    (p) => p.name?.toLowerCase() === name.toLowerCase(),
+  );
+  const desired = (a.addresses as Value[]).map(String);
+  if (pool === undefined) {
+    pools.push({ name, loadBalancerBackendAddresses: desired.map(member) });
+    return true;
+  }
+  const delta =
+    step.action === 'update' ? step.setDeltas.find((d) => d.path === 'addresses') : undefined;
+  const current = pool.loadBalancerBackendAddresses ?? [];
+  const has = new Set(current.map((b) => b.ipAddress));
+  const add = (delta === undefined ? desired : delta.add.map(String)).filter((ip) => !has.has(ip));
+  const remove = new Set(
+    delta === undefined
+      ? current.map((b) => b.ipAddress ?? '').filter((ip) => !desired.includes(ip))
+      : delta.remove.map(String),
+  );
+  const kept = current.filter((b) => !remove.has(b.ipAddress ?? ''));
+  if (add.length === 0 && kept.length === current.length) return false;
+  pool = { ...pool, loadBalancerBackendAddresses: [...kept, ...add.map(member)] };
+  pools[pools.findIndex((p) => p.name?.toLowerCase() === name.toLowerCase())] = pool;
+  return true;
+}
+
+function refName(request: ExecuteRequest, a: Attributes, key: string): string {
+  const address = str(a, key);
+  const name = request.state.get(address)?.attributes.name;
+  if (typeof name !== 'string')
+    throw new LbctlError('conflict', `${request.step.address}: ${key} ${address} is not known yet`);
+  return name;
+}
+
+async function frontendRefs(
+  c: ExecuteContext,
+  request: ExecuteRequest,
+  a: Attributes,
+): Promise<{ publicIPId?: string; subnetId?: string }> {
+  if (typeof a.subnet === 'string') return { subnetId: c.ids.subnet(c.settings.vnet, a.subnet) };
+  if (typeof a.public_ip === 'string') {
+    const pip = request.state.get(a.public_ip);
+    if (pip === undefined)
+      throw new LbctlError('conflict', `${request.step.address}: ${a.public_ip} is not known yet`);
+    const rg = pip.attributes.resource_group;
+    return {
+      publicIPId:
+        pip.id ??
+        c.ids.publicIP(str(pip.attributes, 'name'), typeof rg === 'string' ? rg : undefined),
+    };
+  }
+  const ip = str(a, 'public_ip_address');
+  const match = (await c.api.list('publicIPAddresses')).find((p) => p.ipAddress === ip);
+  if (match?.id === undefined) {
+    throw new LbctlError(
+      'invalid',
+      `${request.step.address}: no public IP address in resource group ${c.settings.resourceGroup} holds the requested address ${ip} (spec.loadBalancerIP); create one or remove the request`,
+    );
+  }
+  return { publicIPId: match.id };
+}

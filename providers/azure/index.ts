@@ -1,0 +1,27 @@
+import type { ProviderModel, ProviderModule } from '../../src/core/provider.js';
+import { desiredResources } from './desired.js';
+import { azureIngress } from './ingress.js';
+import { AZURE_SCHEMAS } from './schemas.js';
+import { parseAzureSettings } from './settings.js';
+import { connectAzure } from './provider.js';
+
+/** The Azure provider: a shared Standard load balancer per cluster, driven through @azure/arm-network. */
+export const provider: ProviderModule = {
+  name: 'azure',
+  model(settings): ProviderModel {
+    const s = parseAzureSettings(settings);
+    return {
+      name: 'azure',
+      schemas: AZURE_SCHEMAS,
+      desired: (intent) => desiredResources(intent, s),
+      ingress: azureIngress,
+    };
+  },
+  isConfigured(settings) {
+    const s = parseAzureSettings(settings);
+    return s.endpoint !== undefined || s.subscriptionId !== undefined;
+  },
+  connect(settings, options) {
+    return connectAzure(parseAzureSettings(settings), options);
+  },
+};

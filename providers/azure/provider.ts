@@ -1,0 +1,79 @@
+import type { CallLog, Provider } from '../../src/core/provider.js';
+import { createCloudCaller, type RetryOptions } from '../shared/index.js';
+import { AzureApi } from './api.js';
+import { ArmCache } from './cache.js';
+import { classifyAzureError } from './classify.js';
+import { type ClientOptions, createNetworkClient } from './clients.js';
+import { desiredResources } from './desired.js';
+import { executeAzure } from './execute.js';
+import { azureIngress } from './ingress.js';
+import { armIds } from './mapping.js';
+import { observeAzure } from './observe.js';
+import { AZURE_SCHEMAS } from './schemas.js';
+import type { AzureSettings } from './settings.js';
+
+/** What tests and benchmarks may inject; production uses the defaults. */
+export interface AzureProviderOptions extends ClientOptions {
+  calls: CallLog;
+  retry?: RetryOptions;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+  /** Poll interval of long-running operations when ARM gives no Retry-After (SDK default 2 s). */
+  lroIntervalMs?: number;
+}
+
+/** Retries of one call: ARM asks for patience on 429 (Retry-After) and 409 (operation in progress). */
+export const AZURE_RETRY: RetryOptions = {
+  retries: 6,
+  minTimeoutMs: 500,
+  maxTimeoutMs: 30_000,
+  factor: 2,
+};
+
+/** Creates the SDK clients; no call is made until observe or execute. */
+export function connectAzure(settings: AzureSettings, options: { calls: CallLog }): Provider {
+  return createAzureProvider(settings, options);
+}
+
+export function createAzureProvider(
+  settings: AzureSettings,
+  options: AzureProviderOptions,
+): Provider {
+  const client = createNetworkClient(settings, {
+    ...(options.credential === undefined ? {} : { credential: options.credential }),
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
+  });
+  const { rates } = settings;
+  const call = createCloudCaller({
+    provider: 'azure',
+    calls: options.calls,
+    classify: classifyAzureError,
+    limiter: {
+      classes: {
+        read: { rate: rates.readPerSecond, burst: rates.readBurst },
+        write: { rate: rates.writePerSecond, burst: rates.writeBurst },
+        delete: { rate: rates.writePerSecond, burst: rates.writeBurst },
+      },
+    },
+    retry: options.retry ?? AZURE_RETRY,
+    ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+    ...(options.random === undefined ? {} : { random: options.random }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  const api = new AzureApi(client, call, {
+    resourceGroup: settings.resourceGroup,
+    ...(options.lroIntervalMs === undefined ? {} : { lroIntervalMs: options.lroIntervalMs }),
+  });
+  const cache = new ArmCache();
+  const ctx = { api, cache, ids: armIds(settings), settings };
+  return {
+    name: 'azure',
+    schemas: AZURE_SCHEMAS,
+    desired: (intent) => desiredResources(intent, settings),
+    ingress: azureIngress,
+    observe: (request) => observeAzure(api, settings, request, cache),
+    execute: (request) => executeAzure(ctx, request),
+    calls: options.calls,
+  };
+}

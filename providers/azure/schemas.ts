@@ -1,0 +1,81 @@
+import type { SchemaSet } from '../../src/core/resource.js';
+
+/** Resource types of the Azure graph, named after the azurerm Terraform provider's. */
+export const T = {
+  lb: 'azurerm_lb',
+  pool: 'azurerm_lb_backend_address_pool',
+  frontend: 'azurerm_lb_frontend_ip_configuration',
+  probe: 'azurerm_lb_probe',
+  rule: 'azurerm_lb_rule',
+  publicIP: 'azurerm_public_ip',
+  securityRule: 'azurerm_network_security_rule',
+} as const;
+
+/**
+ * Every reference between children of the load balancer is forceNew: ARM refuses to delete a
+ * frontend, probe or pool that a rule still uses, so a replaced parent must replace the rule too
+ * (the planner then deletes the rule first).
+ */
+export const AZURE_SCHEMAS: SchemaSet = {
+  [T.lb]: {
+    type: T.lb,
+    forceNew: ['name', 'location', 'sku'],
+    sets: [],
+    computed: [],
+  },
+  [T.pool]: {
+    type: T.pool,
+    forceNew: ['name', 'loadbalancer', 'virtual_network'],
+    sets: ['addresses'],
+    computed: [],
+    references: ['loadbalancer'],
+  },
+  [T.publicIP]: {
+    type: T.publicIP,
+    forceNew: ['name', 'location', 'sku', 'allocation_method', 'ip_version'],
+    sets: [],
+    computed: ['ip_address'],
+  },
+  [T.frontend]: {
+    type: T.frontend,
+    forceNew: [
+      'name',
+      'loadbalancer',
+      'public_ip',
+      'public_ip_address',
+      'subnet',
+      'private_ip_address_version',
+    ],
+    sets: [],
+    // A dynamic private address is absent from desired and so never diffed; a requested one is
+    // compared (and changed in place), which is why it is not listed as computed.
+    computed: [],
+    references: ['loadbalancer', 'public_ip'],
+  },
+  [T.probe]: {
+    type: T.probe,
+    forceNew: ['name', 'loadbalancer'],
+    sets: [],
+    computed: [],
+    references: ['loadbalancer'],
+  },
+  [T.rule]: {
+    type: T.rule,
+    forceNew: [
+      'name',
+      'loadbalancer',
+      'frontend_ip_configuration',
+      'backend_address_pool',
+      'probe',
+    ],
+    sets: [],
+    computed: [],
+    references: ['loadbalancer', 'frontend_ip_configuration', 'backend_address_pool', 'probe'],
+  },
+  [T.securityRule]: {
+    type: T.securityRule,
+    forceNew: ['name', 'network_security_group', 'direction'],
+    sets: ['source_address_prefixes'],
+    computed: ['priority'],
+  },
+};

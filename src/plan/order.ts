@@ -1,0 +1,114 @@
+import type { PlannedAction, Step } from '../core/plan.js';
+import { compareStrings } from './diff.js';
+import type { Graph } from './graph.js';
+import { findCycle } from './graph.js';
+
+type Kind = PlannedAction['action'];
+
+interface OrderNode {
+  action: PlannedAction;
+  out: string[];
+  indegree: number;
+}
+
+export type OrderResult =
+  { ok: true; order: PlannedAction[] } | { ok: false; cycle: PlannedAction[] };
+
+/** Among actions free to run, deletes go first (they free names and ports), then updates, then creates. */
+const RANK: Record<Kind, number> = { delete: 0, update: 1, create: 2 };
+
+const keyOf = (action: Kind, address: string): string => `${action}:${address}`;
+
+/**
+ * The execution order of a plan's steps, as src/core/plan.ts promises it:
+ * - a create or update comes after the creates of everything it depends on (desired graph);
+ * - a delete comes after the deletes and updates of everything that depended on it (observed);
+ * - a replace is a delete and, later, a create.
+ * Among actions that are free at the same time: deletes, then updates, then creates, each by
+ * address. Returns the cycle instead when the constraints cannot all hold (an update that must
+ * both precede a delete and follow the create that replaces it).
+ */
+export function executionOrder(
+  steps: ReadonlyMap<string, Step>,
+  desired: Graph,
+  observed: Graph,
+): OrderResult {
+  const nodes = new Map<string, OrderNode>();
+  const add = (action: Kind, address: string): void => {
+    nodes.set(keyOf(action, address), { action: { address, action }, out: [], indegree: 0 });
+  };
+  const edge = (from: string, to: string): void => {
+    const n = nodes.get(from);
+    const m = nodes.get(to);
+    if (n === undefined || m === undefined) return;
+    n.out.push(to);
+    m.indegree++;
+  };
+  for (const step of steps.values()) {
+    if (step.action === 'replace') {
+      add('delete', step.address);
+      add('create', step.address);
+      edge(keyOf('delete', step.address), keyOf('create', step.address));
+    } else if (step.action !== 'no-op') {
+      add(step.action, step.address);
+    }
+  }
+  const creates = (address: string): boolean => {
+    const a = steps.get(address)?.action;
+    return a === 'create' || a === 'replace';
+  };
+  for (const step of steps.values()) {
+    const own = step.action === 'update' ? 'update' : creates(step.address) ? 'create' : undefined;
+    if (own !== undefined) {
+      for (const dep of desired.get(step.address)?.deps ?? []) {
+        if (creates(dep)) edge(keyOf('create', dep), keyOf(own, step.address));
+      }
+    }
+  }
+  for (const node of observed.values()) {
+    const dependent = steps.get(node.address)?.action;
+    const from =
+      dependent === 'delete' || dependent === 'replace'
+        ? keyOf('delete', node.address)
+        : dependent === 'update'
+          ? keyOf('update', node.address)
+          : undefined;
+    if (from === undefined) continue;
+    for (const dep of node.deps) edge(from, keyOf('delete', dep));
+  }
+  return sortTopologically(nodes);
+}
+
+function sortTopologically(nodes: Map<string, OrderNode>): OrderResult {
+  const before = (a: PlannedAction, b: PlannedAction): number =>
+    RANK[a.action] - RANK[b.action] || compareStrings(a.address, b.address);
+  const ready: OrderNode[] = [];
+  const insert = (n: OrderNode): void => {
+    let lo = 0;
+    let hi = ready.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (before((ready[mid] as OrderNode).action, n.action) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    ready.splice(lo, 0, n);
+  };
+  for (const n of nodes.values()) if (n.indegree === 0) insert(n);
+  const order: PlannedAction[] = [];
+  while (ready.length > 0) {
+    const n = ready.shift() as OrderNode;
+    order.push(n.action);
+    for (const k of n.out) {
+      const m = nodes.get(k) as OrderNode;
+      if (--m.indegree === 0) insert(m);
+    }
+  }
+  if (order.length === nodes.size) return { ok: true, order };
+  const left = [...nodes.entries()].filter(([, n]) => n.indegree > 0);
+  const leftKeys = new Set(left.map(([k]) => k));
+  const cycle = findCycle(
+    left.map(([k]) => k).sort(),
+    (k) => nodes.get(k)?.out.filter((o) => leftKeys.has(o)) ?? [],
+  );
+  return { ok: false, cycle: (cycle ?? []).map((k) => (nodes.get(k) as OrderNode).action) };
+}

@@ -1,0 +1,35 @@
+/** ANSI styling for plan text; every function is the identity when colour is off. */
+export interface Style {
+  green(s: string): string;
+  yellow(s: string): string;
+  red(s: string): string;
+  bold(s: string): string;
+}
+
+const wrap =
+  (code: number) =>
+  (s: string): string =>
+    `\u001b[${code}m${s}\u001b[0m`;
+
+const PLAIN: Style = { green: (s) => s, yellow: (s) => s, red: (s) => s, bold: (s) => s };
+const ANSI: Style = { green: wrap(32), yellow: wrap(33), red: wrap(31), bold: wrap(1) };
+
+export const styleFor = (color: boolean): Style => (color ? ANSI : PLAIN);
+
+/** The change symbols, Terraform's: `+` create, `~` update, `-` destroy, `-/+` replace. */
+export type Symbol = '+' | '~' | '-' | '-/+' | ' ';
+
+export function paintSymbol(sym: Symbol, style: Style): string {
+  switch (sym) {
+    case '+':
+      return style.green(sym);
+    case '~':
+      return style.yellow(sym);
+    case '-':
+      return style.red(sym);
+    case '-/+':
+      return `${style.red('-')}/${style.green('+')}`;
+    default:
+      return sym;
+  }
+}

@@ -1,0 +1,74 @@
+import { keyOf } from '../core/k8s.js';
+import type { Plan, Step } from '../core/plan.js';
+import { summarize } from '../plan/index.js';
+import { changeEntries } from './diff-entries.js';
+import type { Style, Symbol } from './style.js';
+import { paintSymbol, styleFor } from './style.js';
+import type { Entry } from './tree.js';
+import { emit, unknownTree, valueEntries } from './tree.js';
+
+export interface TextOptions {
+  /** ANSI colours; the CLI passes true only on a TTY without NO_COLOR. */
+  color: boolean;
+}
+
+const HEADLINE: Record<Exclude<Step['action'], 'no-op'>, [Symbol, string]> = {
+  create: ['+', 'will be created'],
+  update: ['~', 'will be updated in place'],
+  replace: ['-/+', 'must be replaced'],
+  delete: ['-', 'will be destroyed'],
+};
+
+/**
+ * Plans as Terraform-style text: a header per Service, one block per changing resource
+ * (`+` create, `~` update in place, `-/+` replace, `-` destroy) with attribute-level
+ * differences and the reason, then `Plan: N to add, N to change, N to destroy.` or
+ * `No changes. ...`. Unchanged resources are not shown. Pure; ends with a newline.
+ */
+export function renderText(plans: readonly Plan[], opts: TextOptions): string {
+  const style = styleFor(opts.color);
+  const out: string[] = [];
+  for (const plan of plans) {
+    out.push(style.bold(`# Service ${keyOf(plan.service)} (provider ${plan.provider})`));
+    const changing = plan.steps.filter((s) => s.action !== 'no-op');
+    if (changing.length === 0) out.push('', '  No changes for this Service.');
+    for (const step of changing) out.push('', ...renderStep(step, style));
+    out.push('');
+  }
+  const { add, change, destroy } = summarize(plans);
+  if (add + change + destroy === 0) {
+    out.push(
+      `${style.green(style.bold('No changes.'))} Your infrastructure matches the configuration.`,
+    );
+  } else {
+    out.push(`${style.bold('Plan:')} ${add} to add, ${change} to change, ${destroy} to destroy.`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function renderStep(step: Step, style: Style): string[] {
+  if (step.action === 'no-op') return [];
+  const [sym, words] = HEADLINE[step.action];
+  const resource = step.after ?? step.before;
+  const type = resource?.type ?? step.address.slice(0, step.address.indexOf('.'));
+  const name = resource?.name ?? step.address.slice(step.address.indexOf('.') + 1);
+  const lines = [
+    style.bold(`  # ${step.address} ${words}`),
+    `  # (${step.reason})`,
+    `${sym === '-/+' ? '' : '  '}${paintSymbol(sym, style)} resource ${JSON.stringify(type)} ${JSON.stringify(name)} {`,
+  ];
+  emit(bodyOf(step), 0, style, lines);
+  lines.push('    }');
+  return lines;
+}
+
+function bodyOf(step: Step): Entry[] {
+  switch (step.action) {
+    case 'create':
+      return valueEntries('+', step.after?.attributes ?? {}, '', unknownTree(step.computed ?? []));
+    case 'delete':
+      return valueEntries('-', step.before?.attributes ?? {}, ' -> null');
+    default:
+      return changeEntries(step);
+  }
+}

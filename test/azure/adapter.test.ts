@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { NotOwnedError } from '../../src/core/errors.js';
+import { addressOf } from '../../src/core/resource.js';
+import { plan } from '../../src/plan/index.js';
+import type { AzureFake } from '../fakes/azure/server.js';
+import { providerFor } from './adapter-support.js';
+import { intentFixture, node } from './intent-fixture.js';
+import { reconcileOnce } from './reconcile.js';
+import { RG, startFakeCloud } from './support.js';
+
+describe('Azure adapter through @azure/arm-network against the fake', () => {
+  let fake: AzureFake;
+  beforeAll(async () => {
+    fake = await startFakeCloud({ lro: 'mixed', pollsToComplete: 1 });
+  });
+  afterAll(() => fake.close());
+  beforeEach(() => {
+    fake.store.clear();
+    fake.store.put('networkSecurityGroups', RG, 'prod-nsg', {
+      location: 'eastus',
+      tags: { 'k8s-azure-cluster-name': 'prod' },
+      properties: { securityRules: [] },
+    });
+  });
+
+  const intent = intentFixture();
+  const svc = intent.service;
+
+  it('creates everything, then observe equals desired and re-planning is a no-op with zero writes', async () => {
+    const p = providerFor(fake);
+    const { plan: first, resources } = await reconcileOnce(p, svc, intent);
+    expect(first.steps.filter((s) => s.action === 'create')).toHaveLength(9);
+    expect(p.ingress(resources)).toEqual([
+      { ip: expect.stringMatching(/^20\.100\./) as string, ipMode: 'VIP' },
+    ]);
+    const lb = fake.store.get('loadBalancers', RG, 'prod');
+    expect(lb?.tags).toMatchObject({ 'k8s-azure-cluster-name': 'prod' });
+
+    p.calls.reset();
+    const writesBefore = fake.count({ write: true });
+    const desired = p.desired(intent);
+    const observed = await p.observe({ service: svc, desired }, { clusterName: 'prod' });
+    const again = plan({ service: svc, provider: p, desired, observed });
+    expect(
+      again.steps.map((s) => `${s.address}:${s.action}`).filter((s) => !s.endsWith(':no-op')),
+    ).toEqual([]);
+    expect(new Set(observed.map(addressOf))).toEqual(new Set(desired.map(addressOf)));
+    expect(p.calls.count({ write: true })).toBe(0);
+    expect(fake.count({ write: true })).toBe(writesBefore);
+    expect(p.calls.count()).toBe(3);
+  });
+
+  it('adds and removes one node with one load balancer write each, touching only the pool delta', async () => {
+    const p = providerFor(fake);
+    await reconcileOnce(p, svc, intent);
+    p.calls.reset();
+    const plus = intentFixture({ targets: [...intent.targets, node('node-c', '10.240.0.6')] });
+    const { plan: up } = await reconcileOnce(p, svc, plus);
+    expect(
+      up.steps.filter((s) => s.action !== 'no-op').map((s) => [s.address, s.action, s.setDeltas]),
+    ).toEqual([
+      [
+        'azurerm_lb_backend_address_pool.nodes',
+        'update',
+        [{ path: 'addresses', add: ['10.240.0.6'], remove: [] }],
+      ],
+    ]);
+    expect(p.calls.count({ write: true })).toBe(1);
+    expect(p.calls.count({ operation: 'LoadBalancers.CreateOrUpdate' })).toBe(1);
+    p.calls.reset();
+    await reconcileOnce(p, svc, intentFixture({ targets: [node('node-a', '10.240.0.4')] }));
+    expect(p.calls.count({ write: true })).toBe(1);
+    const pool = fake.store.get('loadBalancers', RG, 'prod')?.properties as {
+      backendAddressPools: {
+        properties: { loadBalancerBackendAddresses: { properties: { ipAddress: string } }[] };
+      }[];
+    };
+    expect(
+      pool.backendAddressPools[0]?.properties.loadBalancerBackendAddresses.map(
+        (a) => a.properties.ipAddress,
+      ),
+    ).toEqual(['10.240.0.4']);
+  });
+
+  it('changes source ranges in place on the security rule', async () => {
+    const p = providerFor(fake);
+    await reconcileOnce(p, svc, intent);
+    const { plan: ranged } = await reconcileOnce(
+      p,
+      svc,
+      intentFixture({ sourceRanges: ['10.0.0.0/8'] }),
+    );
+    expect(ranged.steps.filter((s) => s.action === 'update').map((s) => s.address)).toEqual([
+      'azurerm_network_security_rule.http',
+      'azurerm_network_security_rule.https',
+    ]);
+    const nsg = fake.store.get('networkSecurityGroups', RG, 'prod-nsg')?.properties as {
+      securityRules: { properties: { sourceAddressPrefix?: string; priority: number } }[];
+    };
+    expect(nsg.securityRules.map((r) => r.properties.sourceAddressPrefix)).toEqual([
+      '10.0.0.0/8',
+      '10.0.0.0/8',
+    ]);
+    expect(nsg.securityRules.map((r) => r.properties.priority)).toEqual([500, 501]);
+  });
+
+  it('replaces frontend, probe and rules on the internal load balancer when the scheme changes', async () => {
+    const p = providerFor(fake);
+    await reconcileOnce(p, svc, intent);
+    const internal = intentFixture({ scheme: 'internal' });
+    const { plan: change, resources } = await reconcileOnce(p, svc, internal);
+    const actions = Object.fromEntries(change.steps.map((s) => [s.address, s.action]));
+    expect(actions).toMatchObject({
+      'azurerm_lb_frontend_ip_configuration.default-web': 'replace',
+      'azurerm_lb_rule.http': 'replace',
+      'azurerm_lb.shared-internal': 'create',
+      'azurerm_lb.shared': 'delete',
+      'azurerm_public_ip.default-web': 'delete',
+    });
+    expect(p.ingress(resources)).toEqual([
+      { ip: expect.stringMatching(/^10\.240\./) as string, ipMode: 'VIP' },
+    ]);
+    expect(fake.store.get('loadBalancers', RG, 'prod')).toBeUndefined();
+    expect(fake.store.list('publicIPAddresses', RG)).toEqual([]);
+    const again = await reconcileOnce(p, svc, internal);
+    expect(again.plan.steps.every((s) => s.action === 'no-op')).toBe(true);
+  });
+
+  it('deletes everything tagged, and deleting again is a no-op', async () => {
+    const p = providerFor(fake);
+    await reconcileOnce(p, svc, intent);
+    await reconcileOnce(p, svc, null);
+    expect(fake.store.list('loadBalancers', RG)).toEqual([]);
+    expect(fake.store.list('publicIPAddresses', RG)).toEqual([]);
+    const nsg = fake.store.get('networkSecurityGroups', RG, 'prod-nsg')?.properties as {
+      securityRules: unknown[];
+    };
+    expect(nsg.securityRules).toEqual([]);
+    p.calls.reset();
+    const { plan: again } = await reconcileOnce(p, svc, null);
+    expect(again.steps).toEqual([]);
+    expect(p.calls.count({ write: true })).toBe(0);
+  });
+
+  it('refuses a same-named public IP without our tags and leaves it untouched', async () => {
+    fake.store.put('publicIPAddresses', RG, 'prod-a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2', {
+      location: 'eastus',
+      sku: { name: 'Standard' },
+      properties: { publicIPAllocationMethod: 'Static' },
+      tags: { owner: 'someone-else' },
+    });
+    const before = fake.store.get('publicIPAddresses', RG, 'prod-a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2');
+    const p = providerFor(fake);
+    const err = await reconcileOnce(p, svc, intent).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotOwnedError);
+    expect((err as Error).message).toMatch(
+      /public IP .*prod-a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2 exists but is not owned by this cluster \(it has no k8s-azure-cluster-name tag\)/,
+    );
+    expect(
+      fake.store.get('publicIPAddresses', RG, 'prod-a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2'),
+    ).toEqual(before);
+    expect(p.calls.count({ write: true })).toBe(0);
+  });
+
+  it('refuses a foreign load balancer named after the cluster', async () => {
+    fake.store.put('loadBalancers', RG, 'prod', {
+      location: 'eastus',
+      sku: { name: 'Standard' },
+      properties: {},
+    });
+    const p = providerFor(fake);
+    await expect(reconcileOnce(p, svc, intent)).rejects.toThrow(
+      /load balancer .*loadBalancers\/prod exists but is not owned/,
+    );
+    expect(p.calls.count({ write: true })).toBe(0);
+  });
+
+  it('converges through throttling, 5xx, lost responses and failed operations', async () => {
+    fake.setFaults({ rate: 0.3, seed: 11, lroFailRate: 0.2 });
+    try {
+      const p = providerFor(fake);
+      let rounds = 0;
+      for (; rounds < 20; rounds++) {
+        try {
+          const { plan: pl } = await reconcileOnce(p, svc, intent);
+          if (pl.steps.every((s) => s.action === 'no-op')) break;
+        } catch (e) {
+          if ((e as { retryable?: boolean }).retryable !== true) throw e;
+        }
+      }
+      expect(rounds).toBeLessThan(20);
+      expect(
+        p.calls.count({ outcome: 'throttled' }) + p.calls.count({ outcome: 'transient' }),
+      ).toBeGreaterThan(0);
+    } finally {
+      fake.setFaults(undefined);
+    }
+    const p = providerFor(fake);
+    const { plan: clean } = await reconcileOnce(p, svc, intent);
+    expect(clean.steps.every((s) => s.action === 'no-op')).toBe(true);
+  });
+});
