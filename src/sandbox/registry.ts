@@ -66,11 +66,13 @@ export class Registry {
   }
 
   list(def: ResourceDef, ns: string | undefined, selected: Predicate): KObject[] {
+    // Selection runs on the stored objects (toWire copies shallowly); only matches are cloned.
     return this.opts.store
-      .list(def.storage)
-      .filter((o) => ns === undefined || o.metadata['namespace'] === ns)
+      .select(
+        def.storage,
+        (o) => (ns === undefined || o.metadata['namespace'] === ns) && selected(toWire(def, o)),
+      )
       .map((o) => toWire(def, o))
-      .filter(selected)
       .sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
   }
 
