@@ -15,7 +15,7 @@ import {
 import type { Json, KObject } from './json.js';
 import { arr, clone, jsonEqual, obj, str } from './json.js';
 import { decodeBody } from './decode.js';
-import { nameProblems } from './names.js';
+import { labelProblems, nameProblems } from './names.js';
 import { finalizeNamespaceIfEmpty, namespacedStorages } from './namespaces.js';
 import type { ResourceDef } from './resources.js';
 import { resourceFor, toWire } from './resources.js';
@@ -95,7 +95,10 @@ export class Registry {
       ]);
     }
     meta['name'] = name;
-    const problems = nameProblems(name, def.nameRule);
+    const problems = [
+      ...nameProblems(name, def.nameRule),
+      ...labelProblems(obj(meta['labels']) ?? {}),
+    ];
     if (problems.length > 0) throw invalid(def.kind, nameOf(def), name, problems);
     if (ns !== undefined) this.requireLiveNamespace(def, ns, name);
     if (this.opts.store.get(def.storage, storageKey(ns, name)) !== undefined)
@@ -133,6 +136,9 @@ export class Registry {
     }
     o.metadata['name'] = name;
     const current = this.mustGet(def, ns, name);
+    const labels = labelProblems(obj(o.metadata['labels']) ?? {});
+    if (labels.length > 0 && opts.status !== true)
+      throw invalid(def.kind, nameOf(def), name, labels);
     const rv = str(o.metadata['resourceVersion']);
     if (rv !== undefined && rv !== '' && rv !== current.metadata['resourceVersion'])
       throw staleUpdate(nameOf(def), name);

@@ -116,6 +116,22 @@ describe('bad requests get Status errors, never a crash', () => {
     });
   });
 
+  it('refuses invalid label keys and values with 422 on create and update', async () => {
+    const bad = await api('POST', SVCS, {
+      body: { ...svc('web'), metadata: { name: 'web', labels: { 'bad key': 'x' } } },
+    });
+    expectStatus(bad, 422, 'Invalid');
+    expect(String(bad.body['message'])).toMatch(
+      /^Service "web" is invalid: metadata.labels: Invalid value: "bad key": name part must consist/,
+    );
+    await api('POST', SVCS, { body: svc('web') });
+    const update = await api('PATCH', `${SVCS}/web`, {
+      body: { metadata: { labels: { tier: 'not ok' } } },
+      contentType: 'application/merge-patch+json',
+    });
+    expectStatus(update, 422, 'Invalid');
+  });
+
   it('answers a stale create, a missing object and a missing namespace like the API server', async () => {
     expectStatus(
       await api('POST', SVCS, {
