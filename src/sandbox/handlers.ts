@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApplyConfigs } from './apply.js';
 import { badRequest, methodNotAllowed, statusObject, unknownPath } from './errors.js';
-import { parseBody, readBody, sendJson, wantsTable } from './http.js';
+import { mediaType, parseBody, readBody, sendJson, wantsTable } from './http.js';
 import type { JsonObject, KObject } from './json.js';
 import { isObject, obj, str } from './json.js';
 import { patch } from './patch-handler.js';
@@ -9,6 +9,7 @@ import type { Registry } from './registry.js';
 import type { ResourceDef } from './resources.js';
 import { apiVersionOf, findResource } from './resources.js';
 import { includeObjectOf, writeOptions } from './params.js';
+import { answerReview, findReview } from './reviews.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { toTable } from './tables.js';
 import type { WatchHub } from './watch.js';
@@ -38,6 +39,17 @@ export async function handleResource(
   res: ServerResponse,
   url: URL,
 ): Promise<void> {
+  const review = findReview(r.group, r.version, r.resource);
+  if (review !== undefined) {
+    if (r.name !== undefined || r.namespace !== undefined) throw unknownPath();
+    if (req.method !== 'POST') throw methodNotAllowed();
+    const type = req.headers['content-type'] ?? '';
+    const raw = await readBody(req);
+    // The answer does not depend on the question: protobuf reviews are not decoded.
+    const body =
+      mediaType(type) === 'application/vnd.kubernetes.protobuf' ? {} : parseBody(raw, type);
+    return sendJson(res, 201, answerReview(review, isObject(body) ? body : {}));
+  }
   const def = findResource(r.group, r.version, r.resource);
   if (def === undefined) throw unknownPath();
   if (def.namespaced && r.name !== undefined && r.namespace === undefined) throw unknownPath();

@@ -402,6 +402,8 @@ describe('discovery and OpenAPI', () => {
       'events.k8s.io',
       'discovery.k8s.io',
       'coordination.k8s.io',
+      'authorization.k8s.io',
+      'authentication.k8s.io',
     ]);
   });
 

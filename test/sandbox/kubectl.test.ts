@@ -315,4 +315,11 @@ status:
       taints: [{ key: 'k', value: 'v', effect: 'NoSchedule' }],
     });
   });
+  it('answers kubectl auth can-i and whoami: everything is allowed, the user is anonymous', async () => {
+    const can = await env.kubectl(['auth', 'can-i', 'patch', 'services/status']);
+    expect([can.code, can.stdout.trim()]).toEqual([0, 'yes']);
+    expect((await env.kubectl(['auth', 'whoami'])).stdout).toMatch(
+      /^Username\s+system:anonymous$/m,
+    );
+  });
 });
