@@ -41,6 +41,12 @@ export async function patch(
       throw badRequest('PATCH, application/apply-patch+yaml requires a non-empty fieldManager');
     const live = exists(() => registry.get(def, target.namespace, target.name));
     const merged = deps.applyConfigs.merge(live, body, manager, def.schema);
+    const named = merged.metadata['name'];
+    if (named !== undefined && named !== target.name) {
+      throw badRequest(
+        `the name of the object (${String(named)}) does not match the name on the URL (${target.name})`,
+      );
+    }
     const result =
       live === undefined
         ? registry.create(
