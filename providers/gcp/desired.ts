@@ -148,7 +148,8 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
     );
   }
 
-  const targetTags = settings.nodeTags.length === 0 ? {} : { target_tags: [...settings.nodeTags] };
+  // Always present (empty: every instance of the network), so that removing the setting is a change.
+  const targetTags = { target_tags: [...settings.nodeTags] };
   add(T.firewall, N.trafficFirewall, {
     name: trafficFirewallName(lb),
     network: settings.network,
