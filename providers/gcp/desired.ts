@@ -69,7 +69,7 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
     ip_version: 'IPV4',
     ...(external
       ? { network_tier: intent.options.gcp?.networkTier ?? 'PREMIUM' }
-      : { subnetwork: subnetworkOf(settings, intent), purpose: 'SHARED_LOADBALANCER_VIP' }),
+      : { subnetwork: subnetworkOf(settings), purpose: 'SHARED_LOADBALANCER_VIP' }),
     ...(requestedIP === undefined ? {} : { address: requestedIP }),
     labels: labels(addrAddress),
   });
@@ -141,7 +141,7 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
         backend_service: bsAddress,
         ...(external
           ? { network_tier: intent.options.gcp?.networkTier ?? 'PREMIUM' }
-          : { network: settings.network, subnetwork: subnetworkOf(settings, intent) }),
+          : { network: settings.network, subnetwork: subnetworkOf(settings) }),
         labels: labels(frAddress),
       },
       [addrAddress, bsAddress],
@@ -194,16 +194,8 @@ function sourceRangesOf(intent: LoadBalancerIntent): Value[] {
   return ['0.0.0.0/0'];
 }
 
-function subnetworkOf(settings: ModelSettings, intent: LoadBalancerIntent): string {
-  if (settings.subnetwork !== undefined) return settings.subnetwork;
-  throw new InvalidInputError(`Service ${intent.service.namespace}/${intent.service.name}`, [
-    {
-      type: 'Required',
-      field: 'provider setting subnetwork',
-      detail:
-        'an internal load balancer on Google Cloud needs --set subnetwork=NAME (or LBCTL_GCP_SUBNETWORK)',
-    },
-  ]);
+function subnetworkOf(settings: ModelSettings): string {
+  return settings.subnetwork;
 }
 
 function instanceOf(intent: LoadBalancerIntent, t: Target): { zone: string; name: string } {

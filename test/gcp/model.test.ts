@@ -192,12 +192,12 @@ describe('gcp desired resources', () => {
     );
   });
 
-  it('asks for a subnetwork setting for an internal load balancer', () => {
-    expect(() =>
-      desiredResources(gcpIntent({ scheme: 'internal' }), { ...settings, subnetwork: undefined }),
-    ).toThrow(
-      /Service default\/web: provider setting subnetwork: Required value: .*--set subnetwork=NAME/,
-    );
+  it('puts an internal load balancer in the default subnetwork unless told otherwise', () => {
+    const rs = desiredResources(gcpIntent({ scheme: 'internal' }), {
+      ...settings,
+      subnetwork: 'default',
+    });
+    expect(get(rs, 'google_compute_address.this').attributes['subnetwork']).toBe('default');
   });
 
   it.each([

@@ -116,7 +116,7 @@ export class FakeCompute {
   seedNetwork(
     name: string,
     cidr: string,
-    subnetName = name === 'default' ? 'nodes' : `${name}-${this.region}`,
+    subnetName = name === 'default' ? 'default' : `${name}-${this.region}`,
   ): void {
     const path = `projects/${this.project}/global/networks/${name}`;
     this.store.put(path, {
