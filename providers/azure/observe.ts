@@ -33,9 +33,11 @@ type Settings = Pick<AzureSettings, 'clusterName' | 'resourceGroup' | 'securityG
  * rules of the cluster's (tagged) network security group. Reads only: 3 calls when every list
  * fits one page (load balancers, public IPs, security group).
  *
- * The shared load balancer and its pool are reported when this Service wants them or has
- * pieces on them, or when no other Service uses them; so deleting the last Service shows (and
- * performs) their deletion, while deleting one of several leaves them out of its plan.
+ * The shared load balancer and its pool are reported when this Service wants them, or when no
+ * other Service has a frontend on them: deleting the last Service shows (and performs) their
+ * deletion, while deleting one of several leaves them out of its plan. A Service that starts
+ * using the load balancer between that plan and its execution is safe: the delete re-reads
+ * with If-Match and keeps a load balancer that still has frontends, rules or probes.
  */
 export async function observeAzure(
   api: AzureApi,
@@ -110,11 +112,10 @@ export async function observeAzure(
         poolName: backendPoolName(s.clusterName),
       }),
     );
-    const mineOnIt = out.some((r) => r.attributes.loadbalancer === shared.lb);
     const othersOnIt = (lb.frontendIPConfigurations ?? []).some(
       (f) => !isServiceChild(f.name ?? '', svc) && isAnyServiceChild(f.name ?? ''),
     );
-    if (desired.has(shared.lb) || mineOnIt || !othersOnIt) {
+    if (desired.has(shared.lb) || !othersOnIt) {
       out.push(observedLoadBalancer(lb, shared.lb));
       const pool = (lb.backendAddressPools ?? []).find(
         (p) => p.name?.toLowerCase() === backendPoolName(s.clusterName).toLowerCase(),
@@ -147,7 +148,9 @@ export async function observeAzure(
       out.push(observedSecurityRule(rule, `${T.securityRule}.${name}`, s.securityGroup));
     }
   }
-  return out;
+  // A shared parent left out above must not dangle in the graph; references to it still order nothing.
+  const present = new Set(out.map(addressOf));
+  return out.map((r) => ({ ...r, dependsOn: r.dependsOn.filter((d) => present.has(d)) }));
 }
 
 interface ChildContext {
