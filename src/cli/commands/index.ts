@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerSandbox } from './sandbox.js';
 
 /** Sets the process exit code for commands whose success has several codes (--detailed-exitcode). */
 export type SetExitCode = (code: number) => void;
@@ -12,4 +13,5 @@ export function registerCommands(program: Command, setExitCode: SetExitCode): vo
       process.stdout.write('lbctl 0.1.0\n');
       setExitCode(0);
     });
+  registerSandbox(program, setExitCode);
 }

@@ -1,0 +1,109 @@
+import { DescribeSubnetsCommand, type Filter, type Subnet } from '@aws-sdk/client-ec2';
+import { LbctlError } from '../../src/core/errors.js';
+import { clusterTagKey } from '../../src/core/tags.js';
+import type { AwsApi } from './api.js';
+import type { AwsSettings } from './settings.js';
+
+/**
+ * The VPC and subnets a load balancer goes into, when the operator configured none: subnets
+ * tagged `kubernetes.io/role/elb` (internet-facing) or `kubernetes.io/role/internal-elb`
+ * (internal), one per availability zone, preferring those tagged for this cluster — the
+ * in-tree provider's and the AWS Load Balancer Controller's convention. Looked up once per
+ * provider instance.
+ */
+export interface Network {
+  vpcId(): Promise<string>;
+  /** Subnet IDs for a new load balancer; `wanted` may hold IDs or Name tags (annotation). */
+  subnets(scheme: string, wanted: readonly string[] | undefined): Promise<string[]>;
+}
+
+const isSubnetId = (s: string) => /^subnet-[0-9a-f]+$/.test(s);
+
+export function createNetwork(api: AwsApi, settings: AwsSettings, clusterName: string): Network {
+  let vpc: Promise<string> | undefined;
+  const describe = async (Filters: Filter[], SubnetIds?: string[]): Promise<Subnet[]> => {
+    const out: Subnet[] = [];
+    let token: string | undefined;
+    do {
+      const page = await api.ec2(
+        new DescribeSubnetsCommand({
+          ...(SubnetIds === undefined ? { Filters, MaxResults: 1000 } : { SubnetIds }),
+          ...(token === undefined ? {} : { NextToken: token }),
+        }),
+      );
+      out.push(...(page.Subnets ?? []));
+      token = page.NextToken;
+    } while (token !== undefined && token !== '');
+    return out;
+  };
+  const vpcFilter = (): Filter[] =>
+    settings.vpcId === undefined ? [] : [{ Name: 'vpc-id', Values: [settings.vpcId] }];
+
+  const discover = async (scheme: string): Promise<string[]> => {
+    const role =
+      scheme === 'internal' ? 'kubernetes.io/role/internal-elb' : 'kubernetes.io/role/elb';
+    const found = await describe([{ Name: 'tag-key', Values: [role] }, ...vpcFilter()]);
+    const ours = (s: Subnet) => (s.Tags ?? []).some((t) => t.Key === clusterTagKey(clusterName));
+    const byZone = new Map<string, Subnet>();
+    for (const s of [...found].sort(
+      (a, b) =>
+        Number(ours(b)) - Number(ours(a)) || (a.SubnetId ?? '').localeCompare(b.SubnetId ?? ''),
+    )) {
+      const zone = s.AvailabilityZone ?? '';
+      if (!byZone.has(zone)) byZone.set(zone, s);
+    }
+    const ids = [...byZone.values()].map((s) => s.SubnetId ?? '').sort();
+    if (ids.length === 0) {
+      throw new LbctlError(
+        'terminal',
+        `no subnets for an ${scheme} load balancer: set --set subnets=subnet-…,subnet-… (or LBCTL_AWS_SUBNETS), or tag subnets with ${role}`,
+      );
+    }
+    return ids;
+  };
+
+  return {
+    vpcId() {
+      vpc ??= (async () => {
+        if (settings.vpcId !== undefined) return settings.vpcId;
+        const subnets =
+          settings.subnets !== undefined
+            ? await describe([], settings.subnets)
+            : await describe([
+                {
+                  Name: 'tag-key',
+                  Values: ['kubernetes.io/role/elb', 'kubernetes.io/role/internal-elb'],
+                },
+              ]);
+        const id = subnets[0]?.VpcId;
+        if (id === undefined)
+          throw new LbctlError(
+            'terminal',
+            'cannot tell which VPC to use: set --set vpc-id=vpc-… (or LBCTL_AWS_VPC_ID)',
+          );
+        return id;
+      })();
+      // A failed look-up is not cached.
+      vpc.catch(() => (vpc = undefined));
+      return vpc;
+    },
+    async subnets(scheme, wanted) {
+      if (wanted === undefined || wanted.length === 0) return discover(scheme);
+      const names = wanted.filter((w) => !isSubnetId(w));
+      if (names.length === 0) return [...wanted];
+      const found = await describe([{ Name: 'tag:Name', Values: names }, ...vpcFilter()]);
+      return wanted.map((w) => {
+        if (isSubnetId(w)) return w;
+        const id = found.find((s) =>
+          (s.Tags ?? []).some((t) => t.Key === 'Name' && t.Value === w),
+        )?.SubnetId;
+        if (id === undefined)
+          throw new LbctlError(
+            'terminal',
+            `no subnet is named "${w}" (service.beta.kubernetes.io/aws-load-balancer-subnets)`,
+          );
+        return id;
+      });
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import {
+  AddressesClient,
+  FirewallsClient,
+  ForwardingRulesClient,
+  GlobalOperationsClient,
+  InstanceGroupsClient,
+  RegionBackendServicesClient,
+  RegionHealthChecksClient,
+  RegionOperationsClient,
+  ZoneOperationsClient,
+} from '@google-cloud/compute';
+import { OAuth2Client } from 'google-auth-library';
+import type { GcpSettings } from './settings.js';
+
+/** The official @google-cloud/compute clients lbctl uses, created once per provider. */
+export interface ComputeClients {
+  addresses: AddressesClient;
+  healthChecks: RegionHealthChecksClient;
+  backendServices: RegionBackendServicesClient;
+  forwardingRules: ForwardingRulesClient;
+  instanceGroups: InstanceGroupsClient;
+  firewalls: FirewallsClient;
+  regionOperations: RegionOperationsClient;
+  zoneOperations: ZoneOperationsClient;
+  globalOperations: GlobalOperationsClient;
+  close(): Promise<void>;
+}
+
+type ClientOptions = ConstructorParameters<typeof AddressesClient>[0];
+
+/**
+ * With an `endpoint` setting (the local fake), the clients speak plain HTTP to it with a fixed
+ * bearer token (`access-token`, default `lbctl-fake-token`) and never look for credentials.
+ * Otherwise they use Application Default Credentials (google-auth-library): workload identity,
+ * GOOGLE_APPLICATION_CREDENTIALS, gcloud's user credentials or the metadata server.
+ */
+export function clientOptions(
+  settings: Pick<GcpSettings, 'endpoint' | 'accessToken'>,
+): ClientOptions {
+  if (settings.endpoint === undefined) return { fallback: true };
+  const url = new URL(settings.endpoint);
+  const authClient = new OAuth2Client();
+  authClient.setCredentials({
+    access_token: settings.accessToken ?? 'lbctl-fake-token',
+    expiry_date: Date.now() + 10 * 365 * 86_400_000,
+  });
+  return {
+    apiEndpoint: url.hostname,
+    port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+    protocol: url.protocol.replace(':', ''),
+    authClient,
+    fallback: true,
+  } as unknown as ClientOptions;
+}
+
+export function createClients(
+  settings: Pick<GcpSettings, 'endpoint' | 'accessToken'>,
+): ComputeClients {
+  const o = clientOptions(settings);
+  const clients = {
+    addresses: new AddressesClient(o),
+    healthChecks: new RegionHealthChecksClient(o),
+    backendServices: new RegionBackendServicesClient(o),
+    forwardingRules: new ForwardingRulesClient(o),
+    instanceGroups: new InstanceGroupsClient(o),
+    firewalls: new FirewallsClient(o),
+    regionOperations: new RegionOperationsClient(o),
+    zoneOperations: new ZoneOperationsClient(o),
+    globalOperations: new GlobalOperationsClient(o),
+  };
+  return {
+    ...clients,
+    async close() {
+      await Promise.all(Object.values(clients).map((c) => c.close()));
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import type { SchemaSet } from '../../src/core/resource.js';
+import { T } from './names.js';
+
+/**
+ * What can change in place follows the Compute API v1: addresses and forwarding rules only
+ * take new labels (setLabels) after creation; health checks, backend services (PATCH with the
+ * fingerprint) and firewalls (PATCH) are updatable except for their identity; unmanaged
+ * instance groups change only their membership (addInstances/removeInstances), and their
+ * description cannot be patched.
+ */
+export const schemas: SchemaSet = {
+  [T.address]: {
+    type: T.address,
+    forceNew: [
+      'name',
+      'region',
+      'address_type',
+      'network_tier',
+      'subnetwork',
+      'purpose',
+      'ip_version',
+      'address',
+    ],
+    sets: [],
+    computed: ['address'],
+  },
+  [T.healthCheck]: {
+    type: T.healthCheck,
+    forceNew: ['name', 'region'],
+    sets: [],
+    computed: [],
+  },
+  [T.instanceGroup]: {
+    type: T.instanceGroup,
+    forceNew: ['name', 'zone', 'network', 'description'],
+    sets: ['instances'],
+    computed: [],
+  },
+  [T.backendService]: {
+    type: T.backendService,
+    forceNew: ['name', 'region', 'protocol', 'load_balancing_scheme', 'network'],
+    sets: ['backends'],
+    computed: [],
+    references: ['health_check', 'backends'],
+  },
+  [T.forwardingRule]: {
+    type: T.forwardingRule,
+    forceNew: [
+      'name',
+      'region',
+      'load_balancing_scheme',
+      'ip_protocol',
+      'ports',
+      'port_range',
+      'all_ports',
+      'ip_address',
+      'backend_service',
+      'network_tier',
+      'network',
+      'subnetwork',
+    ],
+    sets: [],
+    computed: [],
+    references: ['ip_address', 'backend_service'],
+  },
+  [T.firewall]: {
+    type: T.firewall,
+    forceNew: ['name', 'network', 'direction'],
+    sets: ['source_ranges', 'target_tags'],
+    computed: [],
+  },
+};

@@ -1,0 +1,59 @@
+import { createInterface } from 'node:readline/promises';
+import { LbctlError } from '../../core/errors.js';
+import { loadProvider, type ProviderLoader } from '../providers.js';
+
+/** Everything a command touches outside itself, so commands run in tests without a process. */
+export interface CommandDeps {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Whether stdin and stdout are a terminal someone can answer on. */
+  interactive: boolean;
+  /** Whether stdout shows colours (a TTY without NO_COLOR). */
+  colorCapable: boolean;
+  ask: (question: string) => Promise<string>;
+  env: Readonly<Record<string, string | undefined>>;
+  loadProvider: ProviderLoader;
+  now: () => number;
+}
+
+export function processDeps(): CommandDeps {
+  const env = process.env;
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    interactive: process.stdin.isTTY && process.stdout.isTTY,
+    colorCapable: process.stdout.isTTY && (env['NO_COLOR'] ?? '') === '',
+    ask: async (question) => {
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
+    env,
+    loadProvider,
+    now: () => performance.now(),
+  };
+}
+
+/**
+ * Terraform's confirmation: only the exact answer `yes` goes ahead. Without a terminal there
+ * is nobody to ask, so the command refuses instead of hanging or assuming yes.
+ */
+export async function confirm(
+  deps: CommandDeps,
+  options: { title: string; detail: string; autoApprove: boolean },
+): Promise<boolean> {
+  if (options.autoApprove) return true;
+  if (!deps.interactive) {
+    throw new LbctlError(
+      'invalid',
+      'no terminal to confirm the changes on: run the command in a terminal, or pass --auto-approve to apply without asking',
+    );
+  }
+  const answer = await deps.ask(
+    `\n${options.title}\n  ${options.detail}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `,
+  );
+  return answer.trim() === 'yes';
+}

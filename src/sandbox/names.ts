@@ -1,0 +1,49 @@
+import type { FieldProblem } from '../core/errors.js';
+import type { NameRule } from './resources.js';
+
+const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** The API server's name validation messages (apimachinery validation.IsDNS1035Label and friends). */
+export function nameProblems(name: string, rule: NameRule): FieldProblem[] {
+  const field = 'metadata.name';
+  const problems: FieldProblem[] = [];
+  const max = rule === 'dns1123-subdomain' ? 253 : 63;
+  if (name.length > max) {
+    problems.push({
+      type: 'Invalid',
+      field,
+      value: name,
+      detail: `must be no more than ${max} characters`,
+    });
+  }
+  if (rule === 'dns1035-label' && !DNS1035.test(name)) {
+    problems.push({
+      type: 'Invalid',
+      field,
+      value: name,
+      detail:
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+    });
+  }
+  if (rule === 'dns1123-label' && !DNS1123_LABEL.test(name)) {
+    problems.push({
+      type: 'Invalid',
+      field,
+      value: name,
+      detail:
+        "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+    });
+  }
+  if (rule === 'dns1123-subdomain' && !DNS1123_SUBDOMAIN.test(name)) {
+    problems.push({
+      type: 'Invalid',
+      field,
+      value: name,
+      detail:
+        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,391 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Service } from '../core/k8s.js';
+import type { ServiceAllocator } from './admission.js';
+import { admitService } from './admission.js';
+import type { ResourceName } from './errors.js';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  forbidden,
+  invalid,
+  notFound,
+  staleUpdate,
+} from './errors.js';
+import type { Json, KObject } from './json.js';
+import { arr, clone, isObject, jsonEqual, obj, str } from './json.js';
+import { nameProblems } from './names.js';
+import type { ResourceDef } from './resources.js';
+import { apiVersionOf, fromWire, resourceFor, RESOURCES, toWire } from './resources.js';
+import type { FieldValidation } from './schema.js';
+import { pruneUnknown } from './schema.js';
+import type { Predicate } from './selectors.js';
+import type { Store } from './store.js';
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  fieldValidation?: FieldValidation;
+}
+
+export interface WriteResult {
+  object: KObject;
+  /** `Warning` headers for the client, e.g. unknown fields dropped under fieldValidation=Warn. */
+  warnings: string[];
+}
+
+export interface RegistryOptions {
+  store: Store;
+  allocator: ServiceAllocator;
+  now: () => Date;
+}
+
+const PROTECTED_NAMESPACES = ['default', 'kube-system', 'kube-public'];
+const NAMESPACES = resourceFor('namespaces');
+
+export const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+const nameOf = (d: ResourceDef): ResourceName => ({ resource: d.resource, group: d.group });
+export const storageKey = (ns: string | undefined, name: string): string =>
+  ns ? `${ns}/${name}` : name;
+
+/**
+ * The API server's object semantics over the store: validation and defaulting, system
+ * fields (uid, creationTimestamp, generation, resourceVersion), optimistic concurrency,
+ * the status subresource, finalizers and deletionTimestamp, namespace lifecycle and
+ * Service admission. Objects go in and come out in the wire form of the resource asked for.
+ */
+export class Registry {
+  constructor(private readonly opts: RegistryOptions) {}
+
+  get store(): Store {
+    return this.opts.store;
+  }
+
+  get(def: ResourceDef, ns: string | undefined, name: string): KObject {
+    return toWire(def, this.mustGet(def, ns, name));
+  }
+
+  list(def: ResourceDef, ns: string | undefined, selected: Predicate): KObject[] {
+    return this.opts.store
+      .list(def.storage)
+      .filter((o) => ns === undefined || o.metadata['namespace'] === ns)
+      .map((o) => toWire(def, o))
+      .filter(selected)
+      .sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+  }
+
+  create(
+    def: ResourceDef,
+    ns: string | undefined,
+    body: Json,
+    opts: WriteOptions = {},
+  ): WriteResult {
+    const { obj: o, warnings } = this.decode(def, body, ns, opts);
+    const meta = o.metadata;
+    if (str(meta['resourceVersion']))
+      throw badRequest('resourceVersion should not be set on objects to be created');
+    let name = str(meta['name']) ?? '';
+    const generateName = str(meta['generateName']);
+    if (name === '' && generateName) name = `${generateName}${randomSuffix()}`;
+    if (name === '') {
+      throw invalid(def.kind, nameOf(def), '', [
+        { type: 'Required', field: 'metadata.name', detail: 'name or generateName is required' },
+      ]);
+    }
+    meta['name'] = name;
+    const problems = nameProblems(name, def.nameRule);
+    if (problems.length > 0) throw invalid(def.kind, nameOf(def), name, problems);
+    if (ns !== undefined) this.requireLiveNamespace(def, ns, name);
+    if (this.opts.store.get(def.storage, storageKey(ns, name)) !== undefined)
+      throw alreadyExists(nameOf(def), name);
+    for (const f of ['deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) delete meta[f];
+    meta['uid'] = randomUUID();
+    meta['creationTimestamp'] = rfc3339(this.opts.now());
+    if (def.storage === 'services') {
+      meta['generation'] = 1;
+      delete o['status'];
+    }
+    if (def === NAMESPACES) {
+      o['spec'] = { finalizers: ['kubernetes'] };
+      o['status'] = { phase: 'Active' };
+    }
+    const admitted = def.storage === 'services' ? this.admit(o, undefined, opts) : o;
+    return { object: toWire(def, this.commit(def, admitted, undefined, opts)), warnings };
+  }
+
+  /** PUT: replaces the object (or only its status), refusing a stale resourceVersion with 409. */
+  update(
+    def: ResourceDef,
+    ns: string | undefined,
+    name: string,
+    body: Json,
+    opts: WriteOptions & { status?: boolean } = {},
+  ): WriteResult {
+    const { obj: o, warnings } = this.decode(def, body, ns, opts);
+    const urlName = str(o.metadata['name']);
+    if (urlName !== undefined && urlName !== name) {
+      throw badRequest(
+        `the name of the object (${urlName}) does not match the name on the URL (${name})`,
+      );
+    }
+    o.metadata['name'] = name;
+    const current = this.mustGet(def, ns, name);
+    const rv = str(o.metadata['resourceVersion']);
+    if (rv !== undefined && rv !== '' && rv !== current.metadata['resourceVersion'])
+      throw staleUpdate(nameOf(def), name);
+    const next =
+      opts.status === true ? withStatusOf(current, o) : this.nextVersion(def, current, o);
+    const admitted =
+      def.storage === 'services' && opts.status !== true ? this.admit(next, current, opts) : next;
+    return { object: toWire(def, this.commit(def, admitted, current, opts)), warnings };
+  }
+
+  /**
+   * DELETE: without finalizers the object is gone at once; with finalizers it gets a
+   * deletionTimestamp and disappears when an update removes the last one.
+   */
+  delete(
+    def: ResourceDef,
+    ns: string | undefined,
+    name: string,
+    opts: { dryRun?: boolean; preconditions?: { uid?: string; resourceVersion?: string } } = {},
+  ): { object: KObject; gone: boolean } {
+    const current = this.mustGet(def, ns, name);
+    const pre = opts.preconditions ?? {};
+    if (pre.uid !== undefined && pre.uid !== current.metadata['uid']) {
+      throw conflict(
+        nameOf(def),
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${String(current.metadata['uid'])}`,
+      );
+    }
+    if (
+      pre.resourceVersion !== undefined &&
+      pre.resourceVersion !== current.metadata['resourceVersion']
+    ) {
+      throw conflict(
+        nameOf(def),
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${String(current.metadata['resourceVersion'])}`,
+      );
+    }
+    if (def === NAMESPACES && PROTECTED_NAMESPACES.includes(name)) {
+      throw forbidden(nameOf(def), name, 'this namespace may not be deleted');
+    }
+    if (opts.dryRun === true) return { object: toWire(def, current), gone: false };
+    if (def === NAMESPACES) return this.deleteNamespace(current);
+    if (arr(current.metadata['finalizers']).length === 0) {
+      return { object: toWire(def, this.removeStored(def, current)), gone: true };
+    }
+    if (current.metadata['deletionTimestamp'] !== undefined)
+      return { object: toWire(def, current), gone: false };
+    const marked = clone(current);
+    marked.metadata['deletionTimestamp'] = rfc3339(this.opts.now());
+    marked.metadata['deletionGracePeriodSeconds'] = 0;
+    return {
+      object: toWire(def, this.opts.store.put(def.storage, keyOf(marked), marked)),
+      gone: false,
+    };
+  }
+
+  /** Turns a wire body into a storage-form object for this resource, or a 400 saying why not. */
+  private decode(
+    def: ResourceDef,
+    body: Json,
+    ns: string | undefined,
+    opts: WriteOptions,
+  ): { obj: KObject; warnings: string[] } {
+    if (!isObject(body)) throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(body)}'`);
+    const apiVersion = str(body['apiVersion']);
+    if (apiVersion !== undefined && apiVersion !== apiVersionOf(def)) {
+      throw badRequest(
+        `the API version in the data (${apiVersion}) does not match the expected API version (${apiVersionOf(def)})`,
+      );
+    }
+    const kind = str(body['kind']);
+    if (kind !== undefined && kind !== def.kind) {
+      throw badRequest(
+        `the kind in the data (${kind}) does not match the expected kind (${def.kind})`,
+      );
+    }
+    const o = clone(body) as KObject;
+    if (!isObject(o['metadata'])) o['metadata'] = {};
+    const unknown = pruneUnknown(o, def.schema, def.kind, def.version);
+    if (unknown.length > 0 && opts.fieldValidation === 'Strict') {
+      throw badRequest(
+        `strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`,
+      );
+    }
+    const bodyNs = str(o.metadata['namespace']);
+    if (def.namespaced) {
+      if (bodyNs !== undefined && bodyNs !== '' && bodyNs !== ns) {
+        throw badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
+      }
+      if (ns !== undefined) o.metadata['namespace'] = ns;
+    } else delete o.metadata['namespace'];
+    const stored = fromWire(def, o);
+    stored['apiVersion'] = def.storage === 'events' ? 'v1' : apiVersionOf(def);
+    stored['kind'] = def.kind;
+    const warnings =
+      opts.fieldValidation === 'Ignore' ? [] : unknown.map((f) => `unknown field "${f}"`);
+    return { obj: stored, warnings };
+  }
+
+  private mustGet(def: ResourceDef, ns: string | undefined, name: string): KObject {
+    const o = this.opts.store.get(def.storage, storageKey(ns, name));
+    if (o === undefined) throw notFound(nameOf(def), name);
+    return o;
+  }
+
+  private requireLiveNamespace(def: ResourceDef, ns: string, name: string): void {
+    const namespace = this.opts.store.get(NAMESPACES.storage, ns);
+    if (namespace === undefined) throw notFound(nameOf(NAMESPACES), ns);
+    if (namespace.metadata['deletionTimestamp'] !== undefined) {
+      throw forbidden(
+        nameOf(def),
+        name,
+        `unable to create new content in namespace ${ns} because it is being terminated`,
+      );
+    }
+  }
+
+  /** The main resource keeps system fields and (with a status subresource) the stored status. */
+  private nextVersion(def: ResourceDef, current: KObject, o: KObject): KObject {
+    const next = clone(o);
+    for (const f of [
+      'uid',
+      'creationTimestamp',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+      'generation',
+    ]) {
+      const v = current.metadata[f];
+      if (v === undefined) delete next.metadata[f];
+      else next.metadata[f] = v;
+    }
+    if (def.hasStatus) {
+      if (current['status'] === undefined) delete next['status'];
+      else next['status'] = current['status'];
+    }
+    if (def === NAMESPACES) next['spec'] = current['spec'] ?? {};
+    if (current.metadata['deletionTimestamp'] !== undefined) {
+      const added = arr(next.metadata['finalizers']).filter(
+        (f) => !arr(current.metadata['finalizers']).includes(f),
+      );
+      if (added.length > 0) {
+        throw invalid(def.kind, nameOf(def), String(current.metadata['name']), [
+          {
+            type: 'Forbidden',
+            field: 'metadata.finalizers',
+            detail: `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
+          },
+        ]);
+      }
+    }
+    if (def.storage === 'services' && !jsonEqual(current['spec'], next['spec'])) {
+      next.metadata['generation'] = Number(current.metadata['generation'] ?? 1) + 1;
+    }
+    return next;
+  }
+
+  private admit(o: KObject, previous: KObject | undefined, opts: WriteOptions): KObject {
+    const admitted = admitService(o, previous, this.opts.allocator);
+    if (opts.dryRun === true) {
+      this.opts.allocator.release(admitted as unknown as Service);
+      if (previous !== undefined) this.opts.allocator.allocate(previous as unknown as Service);
+    }
+    return admitted;
+  }
+
+  /** Stores `next` unless nothing changed (no new resourceVersion, no event) or it is dry run. */
+  private commit(
+    def: ResourceDef,
+    next: KObject,
+    current: KObject | undefined,
+    opts: WriteOptions,
+  ): KObject {
+    if (current !== undefined) {
+      const same = clone(next);
+      same.metadata['resourceVersion'] = current.metadata['resourceVersion'] ?? '';
+      if (jsonEqual(same, current)) return current;
+    }
+    if (opts.dryRun === true) return next;
+    if (
+      next.metadata['deletionTimestamp'] !== undefined &&
+      arr(next.metadata['finalizers']).length === 0
+    ) {
+      return this.removeStored(def, next);
+    }
+    return this.opts.store.put(def.storage, keyOf(next), next);
+  }
+
+  private removeStored(def: ResourceDef, o: KObject): KObject {
+    const gone = this.opts.store.remove(def.storage, keyOf(o));
+    if (gone === undefined) throw notFound(nameOf(def), String(o.metadata['name']));
+    if (def.storage === 'services') this.opts.allocator.release(gone as unknown as Service);
+    const ns = str(gone.metadata['namespace']);
+    if (ns !== undefined) this.finalizeNamespaceIfEmpty(ns);
+    return gone;
+  }
+
+  private deleteNamespace(current: KObject): { object: KObject; gone: boolean } {
+    const name = String(current.metadata['name']);
+    let marked = current;
+    if (current.metadata['deletionTimestamp'] === undefined) {
+      const next = clone(current);
+      next.metadata['deletionTimestamp'] = rfc3339(this.opts.now());
+      next.metadata['deletionGracePeriodSeconds'] = 0;
+      next['status'] = { phase: 'Terminating' };
+      marked = this.opts.store.put(NAMESPACES.storage, name, next);
+    }
+    for (const def of namespacedStorages()) {
+      for (const o of this.opts.store
+        .list(def.storage)
+        .filter((x) => x.metadata['namespace'] === name)) {
+        this.delete(def, name, String(o.metadata['name']));
+      }
+    }
+    const gone = this.finalizeNamespaceIfEmpty(name);
+    return gone === undefined
+      ? { object: toWire(NAMESPACES, marked), gone: false }
+      : { object: toWire(NAMESPACES, gone), gone: true };
+  }
+
+  /** Plays the namespace controller: a terminating namespace goes once nothing is left in it. */
+  private finalizeNamespaceIfEmpty(name: string): KObject | undefined {
+    const ns = this.opts.store.get(NAMESPACES.storage, name);
+    if (ns === undefined || ns.metadata['deletionTimestamp'] === undefined) return undefined;
+    if (arr(ns.metadata['finalizers']).length > 0) return undefined;
+    const left = namespacedStorages().some((d) =>
+      this.opts.store.list(d.storage).some((o) => o.metadata['namespace'] === name),
+    );
+    if (left) return undefined;
+    return this.opts.store.remove(NAMESPACES.storage, name);
+  }
+}
+
+function withStatusOf(current: KObject, o: KObject): KObject {
+  const next = clone(current);
+  if (o['status'] === undefined) delete next['status'];
+  else next['status'] = o['status'];
+  return next;
+}
+
+const namespacedStorages = (): ResourceDef[] => {
+  const seen = new Set<string>();
+  return RESOURCES.filter(
+    (d) => d.namespaced && !seen.has(d.storage) && seen.add(d.storage) !== undefined,
+  );
+};
+
+export const keyOf = (o: KObject): string =>
+  storageKey(str(o.metadata['namespace']), String(o.metadata['name']));
+
+const sortKey = (o: KObject): string =>
+  `${str(obj(o.metadata)?.['namespace']) ?? ''}/${String(o.metadata['name'])}`;
+
+function randomSuffix(): string {
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  return [...randomBytes(5)].map((b) => alphabet[b % alphabet.length]).join('');
+}

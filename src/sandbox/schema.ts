@@ -1,0 +1,138 @@
+import { badRequest } from './errors.js';
+import type { Json, JsonObject } from './json.js';
+import { isObject } from './json.js';
+
+/**
+ * A small description of the fields the sandbox knows, one per kind. The one description
+ * drives strict field validation (unknown fields), strategic-merge patch keys and the
+ * OpenAPI v3 documents kubectl reads, so the three can never disagree.
+ */
+export type Schema =
+  | { t: 'string' | 'integer' | 'boolean' | 'number' | 'int-or-string' | 'quantity' | 'time' }
+  | { t: 'object'; fields: Record<string, Schema> }
+  | { t: 'map'; values: Schema }
+  | {
+      t: 'list';
+      items: Schema;
+      /** Strategic merge: the key that identifies an item (`port`, `type`), or 'set' for primitives. */
+      merge?: { key: string } | 'set';
+      /** Structured-merge list map keys (server-side apply); defaults to the merge key. */
+      mapKeys?: string[];
+    }
+  | { t: 'any' };
+
+export const S = {
+  str: { t: 'string' } as Schema,
+  int: { t: 'integer' } as Schema,
+  bool: { t: 'boolean' } as Schema,
+  num: { t: 'number' } as Schema,
+  intOrStr: { t: 'int-or-string' } as Schema,
+  quantity: { t: 'quantity' } as Schema,
+  time: { t: 'time' } as Schema,
+  any: { t: 'any' } as Schema,
+  obj: (fields: Record<string, Schema>): Schema => ({ t: 'object', fields }),
+  map: (values: Schema): Schema => ({ t: 'map', values }),
+  list: (items: Schema, merge?: { key: string; mapKeys?: string[] } | 'set'): Schema => {
+    if (merge === undefined) return { t: 'list', items };
+    if (merge === 'set') return { t: 'list', items, merge };
+    return {
+      t: 'list',
+      items,
+      merge: { key: merge.key },
+      ...(merge.mapKeys === undefined ? {} : { mapKeys: merge.mapKeys }),
+    };
+  },
+};
+
+/** The schema of a field of an object schema, or `any` when the schema does not say. */
+export function fieldSchema(s: Schema | undefined, field: string): Schema | undefined {
+  if (s === undefined) return undefined;
+  if (s.t === 'object') return s.fields[field];
+  if (s.t === 'map') return s.values;
+  if (s.t === 'any') return s;
+  return undefined;
+}
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+export function parseFieldValidation(v: string | null): FieldValidation {
+  if (v === null || v === '' || v === 'Warn') return 'Warn';
+  if (v === 'Strict' || v === 'Ignore') return v;
+  throw badRequest(`fieldValidation must be one of "Ignore", "Warn" or "Strict", got "${v}"`);
+}
+
+/**
+ * Drops fields the schema does not know (as decoding into the API's types does) and returns
+ * their paths. Throws 400 when a known field has the wrong JSON type, worded like the API
+ * server's decoding error.
+ */
+export function pruneUnknown(
+  value: JsonObject,
+  schema: Schema,
+  kind: string,
+  version: string,
+): string[] {
+  const unknown: string[] = [];
+  walk(
+    value,
+    schema,
+    '',
+    unknown,
+    `${kind} in version "${version}" cannot be handled as a ${kind}`,
+  );
+  return unknown;
+}
+
+function walk(v: Json, s: Schema, path: string, unknown: string[], prefix: string): void {
+  if (v === null) return;
+  const wrong = (want: string): never => {
+    const got = Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v;
+    throw badRequest(
+      `${prefix}: json: cannot unmarshal ${got} into Go value ${path} of type ${want}`,
+    );
+  };
+  switch (s.t) {
+    case 'any':
+      return;
+    case 'string':
+    case 'time':
+      if (typeof v !== 'string') wrong('string');
+      return;
+    case 'integer':
+      if (typeof v !== 'number' || !Number.isInteger(v)) wrong('int32');
+      return;
+    case 'number':
+      if (typeof v !== 'number') wrong('float64');
+      return;
+    case 'boolean':
+      if (typeof v !== 'boolean') wrong('bool');
+      return;
+    case 'int-or-string':
+    case 'quantity':
+      if (typeof v !== 'string' && typeof v !== 'number') wrong('intstr.IntOrString');
+      return;
+    case 'list':
+      if (!Array.isArray(v)) return wrong('[]');
+      v.forEach((item, i) => walk(item, s.items, `${path}[${i}]`, unknown, prefix));
+      return;
+    case 'map':
+      if (!isObject(v)) return wrong('map');
+      for (const [k, item] of Object.entries(v)) {
+        walk(item, s.values, `${path}.${k}`, unknown, prefix);
+      }
+      return;
+    case 'object':
+      if (!isObject(v)) return wrong('struct');
+      for (const [k, item] of Object.entries(v)) {
+        const sub = s.fields[k];
+        const p = path ? `${path}.${k}` : k;
+        if (sub === undefined) {
+          unknown.push(p);
+          delete v[k];
+        } else {
+          walk(item, sub, p, unknown, prefix);
+        }
+      }
+      return;
+  }
+}

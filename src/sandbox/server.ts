@@ -1,0 +1,67 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { coreVersions, group, groupList, resourceList, version } from './discovery.js';
+import { asApiError, methodNotAllowed, unknownPath } from './errors.js';
+import type { HandlerDeps } from './handlers.js';
+import { handleResource } from './handlers.js';
+import { checkAcceptable, sendError, sendJson } from './http.js';
+import type { JsonObject } from './json.js';
+import { openapiDocument, openapiIndex } from './openapi.js';
+import { route } from './routing.js';
+
+export interface ServerDeps extends HandlerDeps {
+  /** `127.0.0.1:PORT`, for the `/api` answer. */
+  serverAddress: () => string;
+  /** Called with every request line and status, for tests that count requests. */
+  onRequest?: (entry: { method: string; url: string; code: number }) => void;
+}
+
+/** The HTTP entry: routes every request and turns every failure into a Status object. */
+export function createListener(deps: ServerDeps): RequestListener {
+  return (req, res) => {
+    res.on('finish', () =>
+      deps.onRequest?.({ method: req.method ?? '', url: req.url ?? '', code: res.statusCode }),
+    );
+    dispatch(deps, req, res).catch((e: unknown) => sendError(res, asApiError(e)));
+  };
+}
+
+async function dispatch(
+  deps: ServerDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const r = route(url.pathname);
+  if (r.kind === 'resource') {
+    checkAcceptable(req.headers.accept);
+    return handleResource(deps, r, req, res, url);
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed();
+  const found = (body: JsonObject | undefined): void => {
+    if (body === undefined) throw unknownPath();
+    sendJson(res, 200, body);
+  };
+  switch (r.kind) {
+    case 'version':
+      return found(version());
+    case 'core-versions':
+      return found(coreVersions(deps.serverAddress()));
+    case 'groups':
+      return found(groupList());
+    case 'group':
+      return found(group(r.group));
+    case 'resource-list':
+      return found(resourceList(r.group, r.version));
+    case 'openapi-index':
+      return found(openapiIndex());
+    case 'openapi-doc':
+      return found(openapiDocument(r.gv));
+    case 'health':
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('ok');
+      return;
+    case 'openapi-v2':
+    case 'unknown':
+      throw unknownPath();
+  }
+}

@@ -1,0 +1,232 @@
+import { alreadyExists, badRequest, invalid, notFound } from './errors.js';
+import type { Json, Store } from './store.js';
+import { refPath, selfLink } from './store.js';
+import {
+  checkDescription,
+  checkName,
+  checkPortSpec,
+  intIn,
+  isCIDR,
+  NAME_RE,
+  oneOf,
+  stringArray,
+} from './validate.js';
+
+/** Firewalls (global) and unmanaged instance groups (zonal), checked as the Compute API v1 does. */
+export const firewallPath = (project: string, name: string) =>
+  `projects/${project}/global/firewalls/${name}`;
+export const instanceGroupPath = (project: string, zone: string, name: string) =>
+  `projects/${project}/zones/${zone}/instanceGroups/${name}`;
+
+const PROTOCOLS = ['tcp', 'udp', 'icmp', 'esp', 'ah', 'sctp', 'ipip', 'all'];
+
+export function newFirewall(store: Store, project: string, body: Json): Json {
+  const name = checkName(body);
+  checkDescription(body);
+  const path = firewallPath(project, name);
+  if (store.get(path) !== undefined) throw alreadyExists(path);
+  const networkPath = refPath(
+    'resource.network',
+    body['network'] ?? 'global/networks/default',
+    project,
+    'networks',
+  );
+  store.mustGet(networkPath);
+  return {
+    kind: 'compute#firewall',
+    id: store.id(),
+    creationTimestamp: store.now(),
+    name,
+    description: body['description'] ?? '',
+    network: selfLink(networkPath),
+    ...firewallFields(body, { direction: 'INGRESS' }),
+    logConfig: { enable: false },
+    disabled: false,
+    selfLink: selfLink(path),
+  };
+}
+
+/** The updatable part of a firewall; a PATCH may not change name, network or direction. */
+export function firewallFields(body: Json, current: Json): Json {
+  for (const k of ['name', 'network'] as const) {
+    if (
+      current[k] !== undefined &&
+      body[k] !== undefined &&
+      body[k] !== current[k] &&
+      !(k === 'network' && String(current[k]).endsWith(String(body[k])))
+    ) {
+      throw invalid(`resource.${k}`, body[k], `The ${k} of a firewall rule cannot be changed.`);
+    }
+  }
+  if (
+    body['direction'] !== undefined &&
+    current['direction'] !== undefined &&
+    current['name'] !== undefined &&
+    body['direction'] !== current['direction']
+  ) {
+    throw invalid(
+      'resource.direction',
+      body['direction'],
+      'The direction of a firewall rule cannot be changed.',
+    );
+  }
+  if (body['description'] !== undefined) checkDescription(body);
+  const direction = oneOf(
+    'resource.direction',
+    body['direction'] ?? current['direction'],
+    ['INGRESS', 'EGRESS'] as const,
+    'INGRESS',
+  );
+  const priority = intIn(
+    'resource.priority',
+    body['priority'] ?? current['priority'],
+    0,
+    65535,
+    1000,
+  );
+  const allowedRaw = body['allowed'] ?? current['allowed'];
+  if (body['denied'] !== undefined)
+    throw badRequest(
+      'invalid',
+      'This fake supports allow rules only (lbctl never writes deny rules).',
+    );
+  if (!Array.isArray(allowedRaw) || allowedRaw.length === 0)
+    throw invalid(
+      'resource.allowed',
+      JSON.stringify(allowedRaw ?? null),
+      'A firewall rule must have at least one allowed or denied entry.',
+    );
+  const allowed = allowedRaw.map((a: unknown, i) => {
+    const entry = (a ?? {}) as Json;
+    const proto = entry['IPProtocol'];
+    if (typeof proto !== 'string' || !(PROTOCOLS.includes(proto) || /^[0-9]{1,3}$/.test(proto))) {
+      throw invalid(
+        `resource.allowed[${i}].IPProtocol`,
+        proto,
+        `Must be one of [${PROTOCOLS.join(', ')}] or an IP protocol number.`,
+      );
+    }
+    const ports = stringArray(`resource.allowed[${i}].ports`, entry['ports']);
+    if (ports.length > 0 && !['tcp', 'udp', 'sctp', 'all'].includes(proto)) {
+      throw invalid(
+        `resource.allowed[${i}].ports`,
+        ports.join(','),
+        'Ports may only be specified for tcp, udp, sctp and all.',
+      );
+    }
+    ports.forEach((p, j) => checkPortSpec(`resource.allowed[${i}].ports[${j}]`, p));
+    return ports.length === 0 ? { IPProtocol: proto } : { IPProtocol: proto, ports };
+  });
+  const sourceRanges = stringArray(
+    'resource.sourceRanges',
+    body['sourceRanges'] ?? current['sourceRanges'],
+  );
+  sourceRanges.forEach((r, i) => {
+    if (!isCIDR(r))
+      throw invalid(`resource.sourceRanges[${i}]`, r, 'Must be a valid IPv4 or IPv6 CIDR range.');
+  });
+  if (sourceRanges.length > 5000)
+    throw invalid('resource.sourceRanges', sourceRanges.length, 'At most 5000 source ranges.');
+  const targetTags = stringArray(
+    'resource.targetTags',
+    body['targetTags'] ?? current['targetTags'],
+  );
+  targetTags.forEach((t, i) => {
+    if (!NAME_RE.test(t))
+      throw invalid(
+        `resource.targetTags[${i}]`,
+        t,
+        "Must be a match of regex '(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)'",
+      );
+  });
+  return {
+    direction,
+    priority,
+    allowed,
+    sourceRanges:
+      direction === 'INGRESS' && sourceRanges.length === 0 ? ['0.0.0.0/0'] : sourceRanges,
+    ...(targetTags.length === 0 ? {} : { targetTags }),
+    ...(body['description'] !== undefined ? { description: body['description'] } : {}),
+  };
+}
+
+export function newInstanceGroup(store: Store, project: string, zone: string, body: Json): Json {
+  const name = checkName(body);
+  checkDescription(body);
+  const path = instanceGroupPath(project, zone, name);
+  if (store.get(path) !== undefined) throw alreadyExists(path);
+  let network: Json = {};
+  if (body['network'] !== undefined) {
+    const p = refPath('resource.network', body['network'], project, 'networks');
+    store.mustGet(p);
+    network = { network: selfLink(p) };
+  }
+  const namedPorts = (body['namedPorts'] ?? []) as unknown;
+  if (!Array.isArray(namedPorts))
+    throw invalid('resource.namedPorts', namedPorts, 'Must be a list.');
+  return {
+    kind: 'compute#instanceGroup',
+    id: store.id(),
+    creationTimestamp: store.now(),
+    name,
+    description: body['description'] ?? '',
+    zone: selfLink(`projects/${project}/zones/${zone}`),
+    ...network,
+    namedPorts,
+    size: 0,
+    fingerprint: store.fingerprint(name),
+    selfLink: selfLink(path),
+  };
+}
+
+/** Instance references of an add/remove request → instance paths, checked to exist in the group's zone. */
+export function instanceRefs(
+  store: Store,
+  project: string,
+  zone: string,
+  group: Json,
+  body: Json,
+  adding: boolean,
+): string[] {
+  const raw = body['instances'];
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw invalid(
+      'instances',
+      JSON.stringify(raw ?? null),
+      'At least one instance reference is required.',
+    );
+  return raw.map((r: unknown, i) => {
+    const path = refPath(
+      `instances[${i}].instance`,
+      ((r ?? {}) as Json)['instance'],
+      project,
+      'instances',
+    );
+    if (!path.includes(`/zones/${zone}/`)) {
+      throw invalid(
+        `instances[${i}].instance`,
+        ((r ?? {}) as Json)['instance'],
+        `Instance must be in zone ${zone}, the zone of the instance group.`,
+      );
+    }
+    const instance = store.get(path);
+    if (instance === undefined) {
+      if (adding) throw notFound(path);
+      return path;
+    }
+    const nic = ((instance.body['networkInterfaces'] as Json[] | undefined) ?? [])[0];
+    if (
+      adding &&
+      group['network'] !== undefined &&
+      nic !== undefined &&
+      nic['network'] !== group['network']
+    ) {
+      throw invalid(
+        `instances[${i}].instance`,
+        path,
+        `Instance is not in network ${String(group['network'])} of the instance group.`,
+      );
+    }
+    return path;
+  });
+}
