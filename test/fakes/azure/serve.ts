@@ -8,14 +8,14 @@ import { startAzureFake } from './server.js';
 
 const { values } = parseArgs({
   options: {
-    port: { type: 'string', default: '8443' },
+    port: { type: 'string', default: '0' },
     cluster: { type: 'string', default: 'kubernetes' },
     'resource-group': { type: 'string' },
     lro: { type: 'string', default: 'mixed' },
     faults: { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
     'latency-ms': { type: 'string', default: '0' },
-    'env-file': { type: 'string', default: join(tmpdir(), 'lbctl-azure-fake.env') },
+    'write-env': { type: 'string', default: join(tmpdir(), 'lbctl-azure-fake.env') },
   },
 });
 const cluster = values.cluster;
@@ -52,9 +52,9 @@ const env = [
   `LBCTL_AZURE_TOKEN=fake-token`,
   `LBCTL_AZURE_CA_FILE=${caFile}`,
 ].join('\n');
-writeFileSync(values['env-file'], `${env}\n`);
+writeFileSync(values['write-env'], `${env}\n`);
 process.stdout.write(
-  `Azure Network fake on ${fake.endpoint} (cluster ${cluster}, resource group ${rg}, lro ${lro}, faults ${rate})\n${env}\n(also in ${values['env-file']}; Ctrl-C stops)\n`,
+  `Azure Network fake on ${fake.endpoint} (cluster ${cluster}, resource group ${rg}, lro ${lro}, faults ${rate})\n${env}\n(also in ${values['write-env']}; Ctrl-C stops)\n`,
 );
 const stop = () => {
   process.stdout.write(`\n${fake.requests.length} requests served\n`);

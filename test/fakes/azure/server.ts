@@ -311,7 +311,13 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     return kinds[Math.floor(rng() * kinds.length)];
   }
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     endpoint: origin,
