@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { InvalidInputError } from '../../src/core/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lbctl-config-'));
+
+describe('config', () => {
+  it('flags win over the environment, which wins over the file; defaults fill the rest', async () => {
+    const file = join(dir, 'ok.yaml');
+    writeFileSync(
+      file,
+      'provider: aws\nclusterName: from-file\nworkers: 2\nset:\n  region: eu-west-1\n',
+    );
+    const c = await loadConfig({
+      file,
+      env: { LBCTL_CLUSTER_NAME: 'from-env', LBCTL_WORKERS: '6', POD_NAMESPACE: 'ops' },
+      flags: { workers: '8', set: { 'vpc-id': 'vpc-1' } },
+    });
+    expect(c).toMatchObject({
+      provider: 'aws',
+      clusterName: 'from-env',
+      workers: 8,
+      leaderElectionNamespace: 'ops',
+      leaseDurationSeconds: 15,
+      renewDeadlineSeconds: 10,
+      retryPeriodSeconds: 2,
+      leaderElect: true,
+      set: { region: 'eu-west-1', 'vpc-id': 'vpc-1' },
+    });
+  });
+
+  it('lists every bad field at once', async () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'provider: ibm\nworkers: 0\nleaderElect: maybe\ncolour: blue\n');
+    const err = await loadConfig({ file, env: {}, flags: {} }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidInputError);
+    const message = (err as Error).message;
+    for (const field of ['colour', 'provider', 'clusterName', 'workers', 'leaderElect']) {
+      expect(message).toContain(field);
+    }
+    expect((err as InvalidInputError).problems.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('rejects lease timings that cannot work', async () => {
+    await expect(
+      loadConfig({
+        env: {},
+        flags: { provider: 'local', clusterName: 'c', leaseDurationSeconds: '5' },
+      }),
+    ).rejects.toThrow(/renewDeadlineSeconds.*leaseDurationSeconds > renewDeadlineSeconds/);
+  });
+
+  it('names an unreadable file', async () => {
+    await expect(loadConfig({ file: join(dir, 'nope.yaml'), env: {}, flags: {} })).rejects.toThrow(
+      /--config: Invalid value: ".*nope.yaml": cannot be read/,
+    );
+  });
+});
