@@ -6,7 +6,7 @@ import type { AzureFake } from '../fakes/azure/server.js';
 import { providerFor } from './adapter-support.js';
 import { intentFixture, node } from './intent-fixture.js';
 import { reconcileOnce } from './reconcile.js';
-import { RG, startFakeCloud } from './support.js';
+import { RG, sdkFor, startFakeCloud } from './support.js';
 
 describe('Azure adapter through @azure/arm-network against the fake', () => {
   let fake: AzureFake;
@@ -173,6 +173,59 @@ describe('Azure adapter through @azure/arm-network against the fake', () => {
       /load balancer .*loadBalancers\/prod exists but is not owned/,
     );
     expect(p.calls.count({ write: true })).toBe(0);
+  });
+
+  it('refuses an untagged network security group and writes nothing', async () => {
+    fake.store.put('networkSecurityGroups', RG, 'prod-nsg', {
+      location: 'eastus',
+      properties: { securityRules: [] },
+    });
+    const p = providerFor(fake);
+    await expect(reconcileOnce(p, svc, intent)).rejects.toThrow(
+      /network security group .*prod-nsg exists but is not owned .*tag it k8s-azure-cluster-name=prod/,
+    );
+    expect(p.calls.count({ write: true })).toBe(0);
+  });
+
+  it('uses the existing public IP holding a requested address, and never modifies or deletes it', async () => {
+    const client = sdkFor(fake);
+    const theirs = await client.publicIPAddresses.beginCreateOrUpdateAndWait(
+      RG,
+      'reserved',
+      {
+        location: 'eastus',
+        sku: { name: 'Standard' },
+        publicIPAllocationMethod: 'Static',
+        tags: { team: 'edge' },
+      },
+      { updateIntervalInMs: 0 },
+    );
+    const before = fake.store.get('publicIPAddresses', RG, 'reserved');
+    const p = providerFor(fake);
+    const wants = intentFixture({ requestedIPs: [theirs.ipAddress ?? ''] });
+    const { resources } = await reconcileOnce(p, svc, wants);
+    expect(p.ingress(resources)).toEqual([{ ip: theirs.ipAddress, ipMode: 'VIP' }]);
+    expect((await reconcileOnce(p, svc, wants)).plan.steps.every((s) => s.action === 'no-op')).toBe(
+      true,
+    );
+    await reconcileOnce(p, svc, null);
+    const after = fake.store.get('publicIPAddresses', RG, 'reserved');
+    expect(after?.etag).toBe(before?.etag);
+    expect(after?.tags).toEqual({ team: 'edge' });
+  });
+
+  it('gives an internal Service its requested private address', async () => {
+    const p = providerFor(fake);
+    const { resources } = await reconcileOnce(
+      p,
+      svc,
+      intentFixture({
+        scheme: 'internal',
+        requestedIPs: ['10.241.0.50'],
+        options: { azure: { internalSubnet: 'ilb' } },
+      }),
+    );
+    expect(p.ingress(resources)).toEqual([{ ip: '10.241.0.50', ipMode: 'VIP' }]);
   });
 
   it('converges through throttling, 5xx, lost responses and failed operations', async () => {
