@@ -60,7 +60,7 @@ describe('Azure adapter through @azure/arm-network against the fake', () => {
       up.steps.filter((s) => s.action !== 'no-op').map((s) => [s.address, s.action, s.setDeltas]),
     ).toEqual([
       [
-        'azurerm_lb_backend_address_pool.nodes',
+        'azurerm_lb_backend_address_pool.default-web',
         'update',
         [{ path: 'addresses', add: ['10.240.0.6'], remove: [] }],
       ],
@@ -102,6 +102,44 @@ describe('Azure adapter through @azure/arm-network against the fake', () => {
       '10.0.0.0/8',
     ]);
     expect(nsg.securityRules.map((r) => r.properties.priority)).toEqual([500, 501]);
+  });
+
+  it('changes a listener port and the health-check port in place, renaming children in one write each', async () => {
+    const p = providerFor(fake);
+    await reconcileOnce(p, svc, intent);
+    const moved = intentFixture({
+      listeners: [{ ...intent.listeners[0]!, port: 8080 }, intent.listeners[1]!],
+      healthCheck: { ...intent.healthCheck, port: 30443, intervalSeconds: 30 },
+    });
+    p.calls.reset();
+    const { plan: change } = await reconcileOnce(p, svc, moved);
+    expect(
+      change.steps.filter((s) => s.action !== 'no-op').map((s) => `${s.address} ${s.action}`),
+    ).toEqual([
+      'azurerm_lb_probe.default-web update',
+      'azurerm_lb_rule.http update',
+      'azurerm_network_security_rule.http update',
+    ]);
+    expect(p.calls.count({ write: true })).toBe(3);
+    const lb = fake.store.get('loadBalancers', RG, 'prod')?.properties as {
+      loadBalancingRules: { name: string; properties: { probe: { id: string } } }[];
+    };
+    expect(
+      lb.loadBalancingRules.map((r) => [r.name, r.properties.probe.id.split('/').at(-1)]),
+    ).toEqual([
+      ['a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2-TCP-8080', 'a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2-TCP-30443'],
+      ['a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2-TCP-443', 'a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2-TCP-30443'],
+    ]);
+    const nsg = fake.store.get('networkSecurityGroups', RG, 'prod-nsg')?.properties as {
+      securityRules: { name: string; properties: { priority: number } }[];
+    };
+    expect(nsg.securityRules.map((r) => [r.name, r.properties.priority])).toEqual([
+      ['a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2-TCP-8080', 500],
+      ['a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2-TCP-443', 501],
+    ]);
+    expect((await reconcileOnce(p, svc, moved)).plan.steps.every((s) => s.action === 'no-op')).toBe(
+      true,
+    );
   });
 
   it('replaces frontend, probe and rules on the internal load balancer when the scheme changes', async () => {

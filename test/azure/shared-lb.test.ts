@@ -48,14 +48,14 @@ describe('two Services on the shared load balancer', () => {
     }
   });
 
-  it('deleting one Service keeps the other’s frontend, rules, pool and the load balancer', async () => {
+  it('deleting one Service keeps the other’s frontend, pool, rules and the load balancer', async () => {
     const p = providerFor(fake);
     const { plan } = await reconcileOnce(p, web.service, null);
     expect(plan.steps.map((s) => s.address)).not.toContain('azurerm_lb.shared');
     expect(children(fake, 'frontendIPConfigurations')).toEqual([
       'a9b2e4c6a11114222833344445555666',
     ]);
-    expect(children(fake, 'backendAddressPools')).toEqual(['prod']);
+    expect(children(fake, 'backendAddressPools')).toEqual(['a9b2e4c6a11114222833344445555666']);
     const { plan: other } = await reconcileOnce(providerFor(fake), api.service, api);
     expect(other.steps.filter((s) => s.action !== 'no-op')).toEqual([]);
   });
