@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apply } from '../../src/apply/index.js';
+import { plan } from '../../src/plan/index.js';
+import type { Obj } from '../fakes/azure/arm.js';
 import type { AzureFake } from '../fakes/azure/server.js';
 import { providerFor } from './adapter-support.js';
 import { intentFixture } from './intent-fixture.js';
@@ -43,15 +46,48 @@ describe('two Services on the shared load balancer', () => {
       [a, web],
       [b, api],
     ] as const) {
-      const { plan } = await reconcileOnce(p, i.service, i);
-      expect(plan.steps.filter((s) => s.action !== 'no-op')).toEqual([]);
+      const { plan: result } = await reconcileOnce(p, i.service, i);
+      expect(result.steps.filter((s) => s.action !== 'no-op')).toEqual([]);
     }
+  });
+
+  it('a write that lost the race (412) re-reads and keeps the other writer’s change', async () => {
+    const p = providerFor(fake);
+    const next = intentFixture({ sessionAffinity: { type: 'ClientIP', timeoutSeconds: 60 } });
+    const desired = p.desired(next);
+    const observed = await p.observe({ service: web.service, desired }, { clusterName: 'prod' }); // caches the etag
+    // Someone else changes the load balancer after our read: our cached etag is now stale.
+    const body = structuredClone(fake.store.raw('loadBalancers', RG, 'prod')) as unknown as {
+      properties: { probes: { name: string; properties: object }[] };
+    };
+    body.properties.probes.push({
+      name: 'someone-else',
+      properties: { protocol: 'Tcp', port: 1234 },
+    });
+    fake.store.put('loadBalancers', RG, 'prod', body as unknown as Obj);
+    const before = fake.count({ status: 412 });
+    const changes = plan({ service: web.service, provider: p, desired, observed });
+    await apply(changes, p, { observed, ctx: { clusterName: 'prod' } });
+    expect(fake.count({ status: 412 }) - before).toBeGreaterThan(0);
+    expect(children(fake, 'probes')).toContain('someone-else');
+    const rules = (
+      fake.store.get('loadBalancers', RG, 'prod') as {
+        properties: {
+          loadBalancingRules: { name: string; properties: { loadDistribution: string } }[];
+        };
+      }
+    ).properties.loadBalancingRules;
+    expect(
+      rules.filter((r) => r.name.startsWith('a3f1')).map((r) => r.properties.loadDistribution),
+    ).toEqual(['SourceIP', 'SourceIP']);
+    // Put the load balancer back as it was for the next tests.
+    await mutateOut(fake);
   });
 
   it('deleting one Service keeps the other’s frontend, pool, rules and the load balancer', async () => {
     const p = providerFor(fake);
-    const { plan } = await reconcileOnce(p, web.service, null);
-    expect(plan.steps.map((s) => s.address)).not.toContain('azurerm_lb.shared');
+    const { plan: result } = await reconcileOnce(p, web.service, null);
+    expect(result.steps.map((s) => s.address)).not.toContain('azurerm_lb.shared');
     expect(children(fake, 'frontendIPConfigurations')).toEqual([
       'a9b2e4c6a11114222833344445555666',
     ]);
@@ -61,8 +97,8 @@ describe('two Services on the shared load balancer', () => {
   });
 
   it('deleting the last Service deletes the shared load balancer too', async () => {
-    const { plan } = await reconcileOnce(providerFor(fake), api.service, null);
-    expect(plan.steps.find((s) => s.address === 'azurerm_lb.shared')?.action).toBe('delete');
+    const { plan: result } = await reconcileOnce(providerFor(fake), api.service, null);
+    expect(result.steps.find((s) => s.address === 'azurerm_lb.shared')?.action).toBe('delete');
     expect(fake.store.list('loadBalancers', RG)).toEqual([]);
     expect(fake.store.list('publicIPAddresses', RG)).toEqual([]);
   });
@@ -82,3 +118,12 @@ describe('two Services on the shared load balancer', () => {
     expect(fake.store.list('publicIPAddresses', RG)).toEqual([]);
   });
 });
+
+async function mutateOut(fake: AzureFake): Promise<void> {
+  const lb = structuredClone(fake.store.raw('loadBalancers', RG, 'prod')) as {
+    properties: { probes: { name: string }[] };
+  };
+  lb.properties.probes = lb.properties.probes.filter((p) => p.name !== 'someone-else');
+  fake.store.put('loadBalancers', RG, 'prod', lb);
+  await converge(providerFor(fake), web.service, web);
+}
