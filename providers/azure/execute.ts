@@ -94,9 +94,12 @@ async function deleteLoadBalancer(c: ExecuteContext, r: Resource): Promise<undef
     if (lb === undefined) return undefined;
     if (!isAzureOwned(lb.tags, c.settings.clusterName))
       throw new NotOwnedError(`load balancer ${lb.id ?? name}`, "it lacks this cluster's tag");
-    const inUse = [lb.frontendIPConfigurations, lb.loadBalancingRules, lb.probes, lb.backendAddressPools].some(
-      (l) => (l ?? []).length > 0,
-    );
+    const inUse = [
+      lb.frontendIPConfigurations,
+      lb.loadBalancingRules,
+      lb.probes,
+      lb.backendAddressPools,
+    ].some((l) => (l ?? []).length > 0);
     if (inUse) return undefined; // another Service still uses it
     try {
       await c.api.delete('loadBalancers', name, { ifMatch: lb.etag ?? '*' });
