@@ -113,7 +113,7 @@ export class AzureApi {
     cond: Condition,
     rg = this.options.resourceGroup,
   ): Promise<Body<K>> {
-    return this.call(
+    const written = this.call(
       { operation: `${OP[kind]}.CreateOrUpdate`, write: true, apiClass: 'write' },
       async () => {
         try {
@@ -132,6 +132,16 @@ export class AzureApi {
         }
       },
     );
+    // A 404 here comes from the operation's final GET: someone deleted the resource meanwhile.
+    // The caller re-plans (conflict), it must not read this as "already gone".
+    return written.catch((e: unknown) => {
+      if (e instanceof LbctlError && e.kind === 'not-found') {
+        throw new LbctlError('conflict', `${kind}/${name} was deleted while being written`, {
+          cause: e,
+        });
+      }
+      throw e;
+    });
   }
 
   /** Deletes; a resource that is already gone is success (ARM answers 204). */
