@@ -283,6 +283,20 @@ describe('Azure adapter through @azure/arm-network against the fake', () => {
     ).toBe(true);
   });
 
+  it('makes no call once the reconcile is aborted', async () => {
+    const p = providerFor(fake);
+    const aborted = new AbortController();
+    aborted.abort();
+    const before = fake.requests.length;
+    await expect(
+      p.observe(
+        { service: svc, desired: p.desired(intent) },
+        { clusterName: 'prod', signal: aborted.signal },
+      ),
+    ).rejects.toThrow();
+    expect(fake.requests.length).toBe(before);
+  });
+
   it('converges through throttling, 5xx, lost responses and failed operations', async () => {
     fake.setFaults({ rate: 0.3, seed: 11, lroFailRate: 0.2 });
     try {
