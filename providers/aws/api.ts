@@ -1,3 +1,4 @@
+import { isLbctlError } from '../../src/core/errors.js';
 import type { CloudCall } from '../shared/index.js';
 import type { AwsClients } from './clients.js';
 
@@ -20,6 +21,20 @@ export type OutputOf<C> = C extends {
 export interface AwsApi {
   elb<C extends SdkCommand>(command: C): Promise<OutputOf<C>>;
   ec2<C extends SdkCommand>(command: C): Promise<OutputOf<C>>;
+  /**
+   * A create that AWS may not treat as idempotent (moto creates a second load balancer or
+   * listener of the same name): sent without automatic retries; after a failure that may have
+   * gone through (reset, timeout, 5xx, throttle), `lookup` reads whether it exists, and only
+   * when it does not is the create sent again, at most `attempts` times in all.
+   */
+  elbCreate<C extends SdkCommand, R>(
+    command: C,
+    options: {
+      lookup: () => Promise<R | undefined>;
+      created: (out: OutputOf<C>) => R;
+      attempts?: number;
+    },
+  ): Promise<R>;
 }
 
 /** API classes with their own client-side rate, after the buckets AWS throttles separately. */
@@ -35,10 +50,15 @@ export function apiClassOf(service: 'elb' | 'ec2', operation: string): AwsApiCla
   return /^(Register|Deregister)Targets$/.test(operation) ? 'register' : 'mutate';
 }
 
-export function createAwsApi(clients: AwsClients, call: CloudCall, signal?: AbortSignal): AwsApi {
+export function createAwsApi(
+  clients: AwsClients,
+  callers: { call: CloudCall; once: CloudCall },
+  signal?: AbortSignal,
+): AwsApi {
   const run = async <C extends SdkCommand>(
     service: 'elb' | 'ec2',
     command: C,
+    call: CloudCall = callers.call,
   ): Promise<OutputOf<C>> => {
     const operation = operationOf(command);
     return call(
@@ -58,5 +78,19 @@ export function createAwsApi(clients: AwsClients, call: CloudCall, signal?: Abor
       },
     );
   };
-  return { elb: (c) => run('elb', c), ec2: (c) => run('ec2', c) };
+  return {
+    elb: (c) => run('elb', c),
+    ec2: (c) => run('ec2', c),
+    async elbCreate(command, { lookup, created, attempts = 4 }) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return created(await run('elb', command, callers.once));
+        } catch (e) {
+          if (!(isLbctlError(e) && e.retryable) || attempt >= attempts) throw e;
+          const existing = await lookup();
+          if (existing !== undefined) return existing;
+        }
+      }
+    },
+  };
 }

@@ -163,7 +163,6 @@ function nodeRules(
         from_port: Number(port),
         to_port: Number(port),
         referenced_security_group: SG_ADDRESS,
-        description: `kubernetes.io/rule/nlb/${loadBalancerName(intent.service)}`,
       },
       [SG_ADDRESS],
     );

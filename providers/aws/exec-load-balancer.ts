@@ -10,10 +10,11 @@ import {
   ModifyLoadBalancerAttributesCommand,
   SetIpAddressTypeCommand,
   type IpAddressType,
+  type LoadBalancer,
   type LoadBalancerSchemeEnum,
   type ProtocolEnum,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { NotOwnedError } from '../../src/core/errors.js';
+import { isLbctlError, NotOwnedError } from '../../src/core/errors.js';
 import { addressOf, type Resource } from '../../src/core/resource.js';
 import { isOwnedBy, SERVICE_UID_TAG } from '../../src/core/tags.js';
 import { SG_ADDRESS } from './desired.js';
@@ -56,11 +57,25 @@ export async function createLoadBalancer(ctx: ExecContext, after: Resource): Pro
     a['security_group'] === undefined || a['security_group'] === null
       ? []
       : [idOf(ctx, a['security_group'], address)];
-  let created;
+  const name = str(a['name']);
+  const lookup = async () => {
+    const found = await ctx.api
+      .elb(new DescribeLoadBalancersCommand({ Names: [name] }))
+      .catch((e: unknown) => {
+        if (isLbctlError(e) && e.kind === 'not-found') return { LoadBalancers: [] };
+        throw e;
+      });
+    return found.LoadBalancers?.[0] === undefined ? undefined : adoptLoadBalancer(ctx, after);
+  };
+  // moto, unlike AWS, answers a second create of the same name with a second load balancer:
+  // look first, so that a create repeated after a lost answer adopts instead of duplicating.
+  const existing = await lookup();
+  if (existing !== undefined) return existing;
+  let lb: LoadBalancer | undefined;
   try {
-    created = await ctx.api.elb(
+    const result = await ctx.api.elbCreate(
       new CreateLoadBalancerCommand({
-        Name: str(a['name']),
+        Name: name,
         Type: 'network',
         Scheme: scheme as LoadBalancerSchemeEnum,
         IpAddressType: str(a['ip_address_type']) as IpAddressType,
@@ -70,13 +85,15 @@ export async function createLoadBalancer(ctx: ExecContext, after: Resource): Pro
           : { Subnets: subnets }),
         Tags: toSdkTags(stringRecord(a['tags'])),
       }),
+      { lookup, created: (out): Resource | LoadBalancer | undefined => out.LoadBalancers?.[0] },
     );
+    if (result !== undefined && 'attributes' in result) return result;
+    lb = result;
   } catch (e) {
     // A load balancer of this name with other settings exists: ours from an earlier attempt is adopted.
     if (isCode(e, 'DuplicateLoadBalancerName')) return adoptLoadBalancer(ctx, after);
     throw e;
   }
-  const lb = created.LoadBalancers?.[0];
   const result: Resource = {
     ...after,
     id: lb?.LoadBalancerArn ?? '',
@@ -166,21 +183,43 @@ export async function createListener(ctx: ExecContext, after: Resource): Promise
   const address = addressOf(after);
   const lbArn = idOf(ctx, a['load_balancer'], address);
   const tgArn = idOf(ctx, a['default_target_group'], address);
+  const port = num(a['port']);
+  const findOnPort = async () =>
+    (
+      (await ctx.api.elb(new DescribeListenersCommand({ LoadBalancerArn: lbArn }))).Listeners ?? []
+    ).find((l) => l.Port === port);
+  // As for load balancers: moto adds a second listener on a taken port, so look first.
+  if ((await findOnPort()) !== undefined) return adoptListener(ctx, after, lbArn, tgArn);
   try {
-    const out = await ctx.api.elb(
+    return await ctx.api.elbCreate(
       new CreateListenerCommand({
         LoadBalancerArn: lbArn,
         Protocol: str(a['protocol']) as ProtocolEnum,
-        Port: num(a['port']),
+        Port: port,
         DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }],
         Tags: toSdkTags(stringRecord(a['tags'])),
       }),
+      {
+        lookup: async () =>
+          (await findOnPort()) === undefined ? undefined : adoptListener(ctx, after, lbArn, tgArn),
+        created: (out): Resource => ({ ...after, id: out.Listeners?.[0]?.ListenerArn ?? '' }),
+      },
     );
-    return { ...after, id: out.Listeners?.[0]?.ListenerArn ?? '' };
   } catch (e) {
     if (!isCode(e, 'DuplicateListener')) throw e;
   }
-  // The port is taken: by our listener from an earlier attempt (adopt it), or by someone else.
+  return adoptListener(ctx, after, lbArn, tgArn);
+}
+
+/** The port is taken: by our listener from an earlier attempt (adopt it), or by someone else's. */
+async function adoptListener(
+  ctx: ExecContext,
+  after: Resource,
+  lbArn: string,
+  tgArn: string,
+): Promise<Resource> {
+  const a = after.attributes;
+  const address = addressOf(after);
   const listeners =
     (await ctx.api.elb(new DescribeListenersCommand({ LoadBalancerArn: lbArn }))).Listeners ?? [];
   const twin = listeners.find((l) => l.Port === num(a['port']));

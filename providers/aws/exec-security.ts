@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { NotOwnedError } from '../../src/core/errors.js';
 import { addressOf, type Resource } from '../../src/core/resource.js';
-import { isOwnedBy, SERVICE_UID_TAG } from '../../src/core/tags.js';
+import { isOwnedBy, SERVICE_NAME_TAG, SERVICE_UID_TAG } from '../../src/core/tags.js';
 import {
   delta,
   idOf,
@@ -182,7 +182,13 @@ export async function createIngressRule(ctx: ExecContext, after: Resource): Prom
     IpProtocol: str(a['ip_protocol']),
     FromPort: num(a['from_port']),
     ToPort: num(a['to_port']),
-    UserIdGroupPairs: [{ GroupId: referenced, Description: str(a['description']) }],
+    // moto drops rule descriptions, so the description is not part of the compared attributes.
+    UserIdGroupPairs: [
+      {
+        GroupId: referenced,
+        Description: `lbctl ${stringRecord(a['tags'])[SERVICE_NAME_TAG] ?? ''}`,
+      },
+    ],
   };
   try {
     const out = await ctx.api.ec2(

@@ -225,7 +225,6 @@ export function observedIngressRule(
       from_port: rule.FromPort ?? -1,
       to_port: rule.ToPort ?? -1,
       referenced_security_group: referenced,
-      description: rule.Description ?? '',
       tags,
     },
     dependsOn: referenced === SG_ADDRESS ? [SG_ADDRESS] : [],

@@ -1,5 +1,10 @@
 import type { CallLog, Provider, ProviderSettings } from '../../src/core/provider.js';
-import { createCloudCaller, type ClassLimit, type RetryOptions } from '../shared/index.js';
+import {
+  createCloudCaller,
+  createRateLimiter,
+  type ClassLimit,
+  type RetryOptions,
+} from '../shared/index.js';
 import { createAwsApi, type AwsApiClass } from './api.js';
 import { classifyAwsError } from './classify.js';
 import { createClients, type AwsClients } from './clients.js';
@@ -38,6 +43,8 @@ export interface ConnectOptions {
   random?: () => number;
   now?: () => number;
   requestTimeoutMs?: number;
+  /** Overrides the per-class limits (over DEFAULT_LIMITS and the settings' rates). */
+  limits?: Partial<Record<AwsApiClass, ClassLimit>>;
 }
 
 export function connectAws(
@@ -55,18 +62,26 @@ export function connectAws(
   for (const [cls, rate] of Object.entries(parsed.rates)) {
     classes[cls] = { rate, burst: Math.max(1, Math.ceil(rate * 2)) };
   }
-  const call = createCloudCaller({
-    provider: 'aws',
-    calls: options.calls,
-    classify: classifyAwsError,
-    limiter: { classes },
-    retry: options.retry ?? DEFAULT_RETRY,
-    ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
-    ...(options.random === undefined ? {} : { random: options.random }),
-    ...(options.now === undefined ? {} : { now: options.now }),
-  });
+  for (const [cls, limit] of Object.entries(options.limits ?? {})) classes[cls] = limit;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = options.now ?? (() => performance.now());
+  // One limiter for both callers, so single-shot creates count against the same rates.
+  const limiter = createRateLimiter({ classes, now, sleep });
+  const caller = (retry: RetryOptions) =>
+    createCloudCaller({
+      provider: 'aws',
+      calls: options.calls,
+      classify: classifyAwsError,
+      limiter,
+      retry,
+      sleep,
+      now,
+      ...(options.random === undefined ? {} : { random: options.random }),
+    });
+  const retry = options.retry ?? DEFAULT_RETRY;
+  const callers = { call: caller(retry), once: caller({ ...retry, retries: 0 }) };
   const model = awsModel(settings);
-  const api = createAwsApi(clients, call);
+  const api = createAwsApi(clients, callers);
   const network = createNetwork(api, parsed, settings.clusterName);
   return {
     ...model,
@@ -74,14 +89,14 @@ export function connectAws(
     clients,
     observe: (request, ctx) =>
       observeService(
-        ctx.signal === undefined ? api : createAwsApi(clients, call, ctx.signal),
+        ctx.signal === undefined ? api : createAwsApi(clients, callers, ctx.signal),
         ctx.clusterName,
         request,
       ),
     execute: (request, ctx) =>
       executeStep(
         {
-          api: ctx.signal === undefined ? api : createAwsApi(clients, call, ctx.signal),
+          api: ctx.signal === undefined ? api : createAwsApi(clients, callers, ctx.signal),
           clusterName: ctx.clusterName,
           network,
           state: request.state,

@@ -5,9 +5,9 @@ import type { ResourceSchema, SchemaSet } from '../../src/core/resource.js';
  * AWS provider. Attributes that AWS cannot change in place are forceNew; target and CIDR lists
  * are member sets so that only the delta is registered or authorized.
  *
- * `vpc_id` and `subnets` are computed as well as settable: when the operator configured none,
- * the desired graph leaves them out and execute discovers them (subnets tagged
- * `kubernetes.io/role/elb`), like the in-tree provider does.
+ * `vpc_id` and `subnets` are optional: when the operator configured none, the desired graph
+ * leaves them out (the planner compares only what desired defines) and execute discovers them
+ * (subnets tagged `kubernetes.io/role/elb`), like the in-tree provider does.
  */
 export const LB = 'aws_lb';
 export const TARGET_GROUP = 'aws_lb_target_group';
@@ -23,7 +23,7 @@ export const awsSchemas: SchemaSet = {
     forceNew: ['name', 'description', 'vpc_id'],
     // Members `<protocol>:<port>:<cidr>`, e.g. `tcp:80:10.0.0.0/8`.
     sets: ['ingress'],
-    computed: ['vpc_id'],
+    computed: [],
   }),
   [LB]: schema({
     type: LB,
@@ -38,7 +38,7 @@ export const awsSchemas: SchemaSet = {
       'eip_allocations',
     ],
     sets: [],
-    computed: ['dns_name', 'zone_id', 'subnets'],
+    computed: ['dns_name', 'zone_id'],
     references: ['security_group'],
   }),
   [TARGET_GROUP]: schema({
@@ -46,7 +46,7 @@ export const awsSchemas: SchemaSet = {
     forceNew: ['name', 'protocol', 'port', 'vpc_id', 'target_type'],
     // Members `<instance id>:<port>`.
     sets: ['targets'],
-    computed: ['vpc_id'],
+    computed: [],
   }),
   [LISTENER]: schema({
     type: LISTENER,
@@ -65,7 +65,6 @@ export const awsSchemas: SchemaSet = {
       'from_port',
       'to_port',
       'referenced_security_group',
-      'description',
     ],
     sets: [],
     computed: [],
