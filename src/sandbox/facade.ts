@@ -1,9 +1,10 @@
 import type { Json, KObject } from './json.js';
-import { str } from './json.js';
+import { clone, str } from './json.js';
 import type { Registry } from './registry.js';
 import type { ResourceDef } from './resources.js';
-import { resourceFor } from './resources.js';
+import { resourceFor, toWire } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
+import type { EventType } from './store.js';
 import type { WatchHub } from './watch.js';
 
 /**
@@ -76,6 +77,17 @@ export class SandboxStore {
   delete(resource: string, name: string, namespace?: string): KObject {
     const def = resolve(resource);
     return this.registry.delete(def, scope(def, namespace), name).object;
+  }
+
+  /**
+   * Calls `listener` synchronously after every committed change of a resource (wire form),
+   * so tests can wait for a condition on events instead of polling. Returns the unsubscribe.
+   */
+  onChange(resource: string, listener: (type: EventType, object: KObject) => void): () => void {
+    const def = resolve(resource);
+    return this.registry.store.subscribe((e) => {
+      if (e.storage === def.storage) listener(e.type, toWire(def, clone(e.object)));
+    });
   }
 
   /**
