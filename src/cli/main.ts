@@ -17,7 +17,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     exitCode = code;
   });
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(argv.map(terraformFlag), { from: 'user' });
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
@@ -25,6 +25,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
 }
+
+/** Terraform spells it `-out FILE` / `-out=FILE`; commander's short flags are one letter. */
+const terraformFlag = (arg: string): string =>
+  arg === '-out' ? '--out' : arg.startsWith('-out=') ? `--out=${arg.slice(5)}` : arg;
 
 function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

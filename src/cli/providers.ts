@@ -28,8 +28,11 @@ export function parseProviderName(value: string): ProviderName {
  */
 export const loadProvider: ProviderLoader = async (name) => {
   let mod: { provider?: ProviderModule };
+  // A computed specifier, so bundlers and vite leave it to the runtime's resolver (tsx, vitest and
+  // compiled dist all map it to the provider's module).
+  const specifier = `../../providers/${name}/index.js`;
   try {
-    mod = (await import(`../../providers/${name}/index.js`)) as { provider?: ProviderModule };
+    mod = (await import(/* @vite-ignore */ specifier)) as { provider?: ProviderModule };
   } catch (e) {
     if (isModuleNotFound(e, name)) {
       throw new LbctlError(

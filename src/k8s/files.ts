@@ -5,7 +5,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
-import { LbctlError } from '../core/errors.js';
+import { InvalidInputError, LbctlError } from '../core/errors.js';
 import { parseManifestText } from './parse.js';
 import type { Manifests, Sourced } from './parse.js';
 
@@ -88,4 +88,27 @@ function refuseDuplicates<T>(items: readonly Sourced<T>[], identity: (o: T) => s
     }
     first.set(id, item);
   }
+}
+
+/** `file, document N`, to prefix errors about an object that came from a file. */
+export const sourceLabel = (source: Sourced<unknown>['source']): string =>
+  `${source.file}, document ${source.document}`;
+
+/**
+ * An InvalidInputError about an object read from files (from src/layers or src/intent, which
+ * name only `Service ns/name`), re-issued with the file and document in front, in the same
+ * form as the reader's own errors: `file, document N (Service ns/name): field: ...`. Other
+ * errors, and errors about objects not in `manifests`, are returned unchanged.
+ */
+export function withSource(error: unknown, manifests: Manifests): unknown {
+  if (!(error instanceof InvalidInputError)) return error;
+  const match = (kind: string, meta: { name: string; namespace?: string }) =>
+    kind === 'Node' ? `Node ${meta.name}` : `${kind} ${meta.namespace ?? 'default'}/${meta.name}`;
+  const found = [...manifests.services, ...manifests.nodes].find(
+    (s) => match(s.object.kind, s.object.metadata) === error.object,
+  );
+  if (found === undefined) return error;
+  return new InvalidInputError(`${sourceLabel(found.source)} (${error.object})`, error.problems, {
+    cause: error,
+  });
 }

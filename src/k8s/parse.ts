@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Document } from 'yaml';
 
@@ -49,7 +51,7 @@ export function parseManifestText(file: string, text: string): Manifests {
       const pos = lines.linePos(error.pos[0]);
       throw new LbctlError(
         'invalid',
-        `${file}, document ${document}: invalid YAML: ${error.message} (line ${pos.line}, column ${pos.col})`,
+        `${file}, document ${document}: invalid YAML: ${error.message.replace(/\s+/g, ' ')} (line ${pos.line}, column ${pos.col})`,
         {
           cause: error,
         },
@@ -118,6 +120,12 @@ function readObject(obj: unknown, prefix: Segment[], ctx: Context): void {
     const svc = obj as unknown as Service;
     svc.metadata.namespace ??= 'default';
     svc.spec ??= {};
+    if (!svc.metadata.uid) {
+      svc.metadata.uid = derivedUid(svc.metadata.namespace, svc.metadata.name);
+      ctx.out.notices.push(
+        `${where}: no metadata.uid; using ${svc.metadata.uid}, derived from namespace and name`,
+      );
+    }
     ctx.out.services.push({ object: svc, source });
   } else {
     const node = obj as unknown as Node;
@@ -172,6 +180,17 @@ function lineOf(ctx: Context, path: (string | number)[]): number | undefined {
     if (node?.range !== undefined) return ctx.lines.linePos(node.range[0]).line;
   }
   return undefined;
+}
+
+/**
+ * Cloud resources are named and tagged after the Service's UID; hand-written files rarely have
+ * one. A UUID derived from namespace and name (SHA-1 based, like RFC 4122 version 5) keeps
+ * plans of such files stable from run to run; a real cluster's UID replaces it later.
+ */
+export function derivedUid(namespace: string, name: string): string {
+  const h = createHash('sha1').update(`lbctl.io/service/${namespace}/${name}`).digest('hex');
+  const variant = ((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(18, 20)}-${h.slice(20, 32)}`;
 }
 
 function describe(v: unknown): string {

@@ -6,6 +6,7 @@ import { checkConfig, DEFAULT_LAYERS } from './config.js';
 import type { LayersConfig } from './config.js';
 import {
   applyDefaults,
+  cloneJson,
   isHeadless,
   needsHealthCheck,
   needsNodePorts,
@@ -86,7 +87,7 @@ export class LayerAllocator {
   }
 
   private assign(svc: Service, previous: Service | undefined, dynamic: boolean): Service {
-    const out = structuredClone(svc);
+    const out = cloneJson(svc);
     applyDefaults(out);
     const name = serviceName(out);
     const problems: FieldProblem[] = [];
@@ -94,7 +95,7 @@ export class LayerAllocator {
       if (ownerKey(previous) !== ownerKey(out)) {
         throw new TypeError(`previous is ${serviceName(previous)}, not ${name}`);
       }
-      const prev = structuredClone(previous);
+      const prev = cloneJson(previous);
       applyDefaults(prev);
       problems.push(...carryOver(out, prev));
     }

@@ -1,5 +1,19 @@
 import type { Service, ServiceSpec } from '../core/k8s.js';
 
+/**
+ * A deep copy of a JSON-shaped object. Several times faster than structuredClone on small
+ * objects (which dominated allocateAll on 10,000 Services); Kubernetes objects are plain JSON.
+ */
+export function cloneJson<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cloneJson) as T;
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = cloneJson(v);
+    return out as T;
+  }
+  return value;
+}
+
 /** `Service ns/name`, as every error of lbctl names the object. */
 export const serviceName = (svc: Service): string =>
   `Service ${svc.metadata.namespace ?? 'default'}/${svc.metadata.name}`;

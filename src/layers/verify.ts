@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../core/errors.js';
 import type { FieldProblem } from '../core/errors.js';
 import type { Service } from '../core/k8s.js';
-import { applyDefaults, isHeadless, needsHealthCheck, serviceName } from './defaults.js';
+import { applyDefaults, cloneJson, isHeadless, needsHealthCheck, serviceName } from './defaults.js';
 import { validateService } from './validate.js';
 
 /**
@@ -13,7 +13,7 @@ import { validateService } from './validate.js';
  */
 export function verifyLayers(svc: Service, opts: { requireNodePorts: boolean }): void {
   if (svc.spec.type !== 'LoadBalancer') return;
-  const spec = structuredClone(svc.spec);
+  const spec = cloneJson(svc.spec);
   const copy: Service = { ...svc, spec };
   applyDefaults(copy);
   const problems: FieldProblem[] = validateService(copy);

@@ -10,11 +10,12 @@ export interface AttributeDiff {
 /**
  * Differences between a desired and an observed resource of one type.
  *
- * Only what the desired resource defines is compared (recursively into nested objects), minus
- * the schema's computed paths: clouds add defaults and read-only fields that lbctl never asked
- * for, and those must not show up as drift. `null` and an absent value are the same. Arrays
- * compare element by element (strict deep equality); arrays named in the schema's `sets`
- * compare as member sets (order and duplicates ignored) and also produce a SetDelta.
+ * Only what the desired resource defines is compared (recursively into nested objects): clouds
+ * add defaults and read-only fields that lbctl never asked for, and those must not show up as
+ * drift. Computed paths are therefore compared only when the desired resource sets them.
+ * `null` and an absent value are the same. Arrays compare element by element (strict deep
+ * equality); arrays named in the schema's `sets` compare as member sets (order and duplicates
+ * ignored) and also produce a SetDelta.
  * Exception: a `references` path the desired resource leaves out counts as null, so a reference
  * only the cloud still holds is removed.
  */
@@ -30,9 +31,7 @@ export function diffAttributes(
   // A reference the desired resource does not hold is one to drop, not a cloud default: the
   // planner orders and cascades by references, so a stale one must not linger in the state.
   for (const path of schema.references ?? []) {
-    if (valueAt(desired, path) === undefined) {
-      diffValue(path, null, valueAt(observed, path), schema, out);
-    }
+    if (isLeftOut(desired, path)) diffValue(path, null, valueAt(observed, path), schema, out);
   }
   if (out.changes.length > 1) out.changes.sort((a, b) => compareStrings(a.path, b.path));
   if (out.setDeltas.length > 1) out.setDeltas.sort((a, b) => compareStrings(a.path, b.path));
@@ -46,7 +45,10 @@ function diffValue(
   schema: ResourceSchema,
   out: AttributeDiff,
 ): void {
-  if (d === undefined || isAtOrBelow(path, schema.computed)) return;
+  if (d === undefined) return;
+  // A computed attribute the desired resource sets is compared like any other (Terraform's
+  // optional+computed: e.g. subnets the operator chose); left out or null, the cloud decides.
+  if (d === null && isAtOrBelow(path, schema.computed)) return;
   if (schema.sets.length > 0 && schema.sets.includes(path) && Array.isArray(d)) {
     diffSet(path, d, o, schema, out);
     return;
@@ -71,6 +73,57 @@ function diffSet(
 ): void {
   const observed = Array.isArray(o) ? o : [];
   if (sameInOrder(d, observed)) return; // the common case: the cloud lists members as we do
+  const merged =
+    isSortedStrings(d) && isSortedStrings(observed) ? mergeSorted(d, observed) : undefined;
+  const { add, remove } = merged ?? hashDiff(d, observed);
+  // A set the cloud does not report at all (or reports as a non-array) is empty, but a
+  // non-array observed value still differs from an empty desired set.
+  const shapeDiffers = o !== undefined && o !== null && !Array.isArray(o);
+  if (add.length === 0 && remove.length === 0 && !shapeDiffers) return;
+  out.changes.push(change(path, o, d, schema));
+  out.setDeltas.push({ path, add, remove });
+}
+
+/** Strictly ascending strings (desired sets come sorted from the intent; most clouds sort too). */
+function isSortedStrings(a: readonly Value[]): a is string[] {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (typeof x !== 'string' || x.charCodeAt(0) === 0) return false; // keep memberKey's order
+    if (i > 0 && !((a[i - 1] as string) < x)) return false;
+  }
+  return true;
+}
+
+/** Add/remove of two sorted string lists in one walk, no hashing; results come out sorted. */
+function mergeSorted(
+  d: readonly string[],
+  o: readonly string[],
+): { add: Value[]; remove: Value[] } {
+  const add: Value[] = [];
+  const remove: Value[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < d.length || j < o.length) {
+    const x = d[i];
+    const y = o[j];
+    if (y === undefined || (x !== undefined && x < y)) {
+      add.push(x as string);
+      i++;
+    } else if (x === undefined || y < x) {
+      remove.push(y);
+      j++;
+    } else {
+      i++;
+      j++;
+    }
+  }
+  return { add, remove };
+}
+
+function hashDiff(
+  d: readonly Value[],
+  observed: readonly Value[],
+): { add: Value[]; remove: Value[] } {
   // One map, member key → observed index + 1 (observed only), 0 (desired only) or -1 (both):
   // a third of the hashing and allocation of separate sets, which matters with thousands of
   // targets.
@@ -92,12 +145,18 @@ function diffSet(
   }
   const remove: [string, Value][] = [];
   for (const [k, where] of seen) if (where > 0) remove.push([k, observed[where - 1] as Value]);
-  // A set the cloud does not report at all (or reports as a non-array) is empty, but a
-  // non-array observed value still differs from an empty desired set.
-  const shapeDiffers = o !== undefined && o !== null && !Array.isArray(o);
-  if (add.length === 0 && remove.length === 0 && !shapeDiffers) return;
-  out.changes.push(change(path, o, d, schema));
-  out.setDeltas.push({ path, add: sortedMembers(add), remove: sortedMembers(remove) });
+  return { add: sortedMembers(add), remove: sortedMembers(remove) };
+}
+
+/** True when nothing on the way to `path` is set: a parent set to null or a scalar is diffed itself. */
+function isLeftOut(attrs: Attributes, path: string): boolean {
+  let cur: Value | undefined = attrs;
+  for (const seg of path.split('.')) {
+    if (cur === undefined) return true;
+    if (!isObject(cur)) return false;
+    cur = cur[seg];
+  }
+  return cur === undefined;
 }
 
 function sameInOrder(a: readonly Value[], b: readonly Value[]): boolean {

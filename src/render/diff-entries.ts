@@ -1,6 +1,6 @@
 import type { AttributeChange, SetDelta, Step } from '../core/plan.js';
 import type { Value } from '../core/resource.js';
-import { isAtOrBelow, isObject, memberKey, valueAt } from '../plan/values.js';
+import { isObject, memberKey, valueAt } from '../plan/values.js';
 import type { Entry } from './tree.js';
 import { KNOWN_AFTER_APPLY, valueEntry } from './tree.js';
 import { byString, formatInline, formatKey } from './values.js';
@@ -34,7 +34,10 @@ export function changeEntries(step: Step): Entry[] {
   if (step.action === 'replace') {
     for (const path of step.computed ?? []) {
       const old = valueAt(before, path);
-      if (old !== undefined && old !== null) at(path).lost = old;
+      const set = valueAt(after, path);
+      if (old !== undefined && old !== null && (set === undefined || set === null)) {
+        at(path).lost = old;
+      }
     }
     for (const segs of step.replacePaths) {
       const path = segs.join('.');
@@ -43,22 +46,22 @@ export function changeEntries(step: Step): Entry[] {
     }
   }
   const deltas = new Map(step.setDeltas.map((d) => [d.path, d]));
-  return level(root, '', after, { deltas, computed: step.computed ?? [] });
+  return level(root, '', after, deltas);
 }
 
-interface Context {
-  deltas: Map<string, SetDelta>;
-  computed: readonly string[];
-}
-
-function level(node: Node, prefix: string, after: Value | undefined, ctx: Context): Entry[] {
+function level(
+  node: Node,
+  prefix: string,
+  after: Value | undefined,
+  deltas: ReadonlyMap<string, SetDelta>,
+): Entry[] {
   const out: Entry[] = [];
   for (const key of [...node.children.keys()].sort(byString)) {
     const child = node.children.get(key) as Node;
     const path = `${prefix}${key}`;
     const k = formatKey(key);
     if (child.change !== undefined) {
-      out.push(leaf(k, child.change, ctx.deltas.get(path)));
+      out.push(leaf(k, child.change, deltas.get(path)));
     } else if (child.lost !== undefined) {
       out.push({
         kind: 'attr',
@@ -81,15 +84,13 @@ function level(node: Node, prefix: string, after: Value | undefined, ctx: Contex
         sym: '~',
         key: k,
         open: '{',
-        body: level(child, `${path}.`, sub, ctx),
+        body: level(child, `${path}.`, sub, deltas),
         close: '}',
       });
     }
   }
   if (isObject(after)) {
-    const hidden = Object.keys(after).filter(
-      (key) => !node.children.has(key) && !isAtOrBelow(`${prefix}${key}`, ctx.computed),
-    ).length;
+    const hidden = Object.keys(after).filter((key) => !node.children.has(key)).length;
     if (hidden > 0) {
       out.push({
         kind: 'note',
@@ -122,7 +123,7 @@ function leaf(key: string, c: AttributeChange, delta: SetDelta | undefined): Ent
     return { ...entry, ...comment };
   }
   if (c.after === undefined || c.after === null) {
-    return { kind: 'attr', sym: '-', key, value: `${formatInline(c.before)} -> null`, ...comment };
+    return { ...valueEntry('-', key, c.before, ' -> null', undefined), ...comment };
   }
   return {
     kind: 'attr',

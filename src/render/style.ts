@@ -16,6 +16,20 @@ const ANSI: Style = { green: wrap(32), yellow: wrap(33), red: wrap(31), bold: wr
 
 export const styleFor = (color: boolean): Style => (color ? ANSI : PLAIN);
 
+/**
+ * Whether plan text should be coloured: only on a terminal, and never when `NO_COLOR` is set to
+ * a non-empty value (no-color.org) or `TERM=dumb`. The CLI passes `process.stdout` and
+ * `process.env`; kept here so the rule is tested once.
+ */
+export function wantsColor(
+  stream: { isTTY?: boolean },
+  env: Readonly<Record<string, string | undefined>>,
+): boolean {
+  if (stream.isTTY !== true) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return env.TERM !== 'dumb';
+}
+
 /** The change symbols, Terraform's: `+` create, `~` update, `-` destroy, `-/+` replace. */
 export type Symbol = '+' | '~' | '-' | '-/+' | ' ';
 

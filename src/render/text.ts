@@ -7,6 +7,8 @@ import { paintSymbol, styleFor } from './style.js';
 import type { Entry } from './tree.js';
 import { emit, unknownTree, valueEntries } from './tree.js';
 
+export { wantsColor } from './style.js';
+
 export interface TextOptions {
   /** ANSI colours; the CLI passes true only on a TTY without NO_COLOR. */
   color: boolean;
@@ -65,6 +67,7 @@ function renderStep(step: Step, style: Style): string[] {
 function bodyOf(step: Step): Entry[] {
   switch (step.action) {
     case 'create':
+      // A computed attribute the desired resource sets shows its value instead (see valueEntries).
       return valueEntries('+', step.after?.attributes ?? {}, '', unknownTree(step.computed ?? []));
     case 'delete':
       return valueEntries('-', step.before?.attributes ?? {}, ' -> null');

@@ -36,10 +36,10 @@ export function valueEntries(
   for (const key of keys) {
     const v = obj[key];
     const u = unknown[key];
-    if (u === true) {
+    if (u === true && (v === undefined || v === null)) {
       out.push({ kind: 'attr', sym, key: formatKey(key), value: KNOWN_AFTER_APPLY });
     } else if (v !== undefined) {
-      out.push(valueEntry(sym, formatKey(key), v, closeSuffix, u));
+      out.push(valueEntry(sym, formatKey(key), v, closeSuffix, u === true ? undefined : u));
     }
   }
   return out;

@@ -79,6 +79,14 @@ const observe = (rs: Resource[]): Resource[] =>
     attributes: { ...r.attributes, arn: `arn:${r.name}` },
   }));
 
+/** The cloud lists members in its own order: the planner falls back from merging to hashing. */
+function unsorted(r: Resource): Resource {
+  const targets = r.attributes.targets;
+  return Array.isArray(targets)
+    ? { ...r, attributes: { ...r.attributes, targets: [...targets].reverse() } }
+    : r;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
@@ -105,6 +113,7 @@ export default async function bench(): Promise<void> {
     ['create (nothing observed)', []],
     ['no change', observe(graph(10, 1000))],
     ['targets +50 −50 per port', observe(graph(10, 1000, 50))],
+    ['same, observed unsorted', observe(graph(10, 1000, 50)).map(unsorted)],
   ];
   process.stdout.write('one Service, 10 listeners x 1,000 targets (21 resources):\n');
   for (const [name, observed] of cases) {

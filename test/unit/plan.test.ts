@@ -76,6 +76,22 @@ describe('plan: actions and reasons', () => {
     ]);
   });
 
+  it('compares a computed attribute only when the desired resource sets it', () => {
+    const observed = [observedOf(lb, { dns_name: 'a1.elb.example' })];
+    expect(actions(run([withAttrs(lb, { dns_name: null })], observed))).toEqual({
+      'lb.this': 'no-op',
+    });
+    const p = run([withAttrs(lb, { dns_name: 'mine.example' })], observed);
+    expect(p.steps[0]?.changes).toEqual([
+      {
+        path: 'dns_name',
+        before: 'a1.elb.example',
+        after: 'mine.example',
+        forcesReplacement: false,
+      },
+    ]);
+  });
+
   it('drops a reference that only the cloud still holds', () => {
     const desired = res('listener.tcp-80', { port: 80, load_balancer: 'lb.this' }, ['lb.this']);
     const p = run([lb, tg80, desired], observedStack);
@@ -120,6 +136,18 @@ describe('plan: actions and reasons', () => {
       reason: 'targets changed: +2 −2',
       setDeltas: [{ path: 'targets', add: ['i-4', 'i-5'], remove: ['i-2', 'i-3'] }],
     });
+  });
+
+  it('gives the same set delta whatever order the cloud lists members in', () => {
+    const desired = [withAttrs(tg80, { targets: ['i-1', 'i-4', 'i-5'] })];
+    const sorted = run(desired, [observedOf(withAttrs(tg80, { targets: ['i-1', 'i-2', 'i-3'] }))]);
+    const shuffled = run(desired, [
+      observedOf(withAttrs(tg80, { targets: ['i-3', 'i-1', 'i-2'] })),
+    ]);
+    expect(sorted.steps[0]?.setDeltas).toEqual([
+      { path: 'targets', add: ['i-4', 'i-5'], remove: ['i-2', 'i-3'] },
+    ]);
+    expect(shuffled.steps[0]?.setDeltas).toEqual(sorted.steps[0]?.setDeltas);
   });
 
   it('replaces on a forceNew change and records the forcing paths', () => {
@@ -211,6 +239,25 @@ describe('plan: replacement cascades and order', () => {
     expect(order(p)).toEqual(['create tg.tcp-81', 'update listener.tcp-80', 'delete tg.tcp-80']);
   });
 
+  it('replaces an update that cannot run between a delete and the create it waits for', () => {
+    const b = res('tg.b', { protocol: 'TCP', targets: [] });
+    const c = res('rule.c', { cidrs: [] }, ['tg.b']);
+    const a = res('rule.a', { cidrs: ['10.0.0.0/8'] }, ['rule.c']);
+    const observed = [observedOf(b), observedOf(res('rule.a', { cidrs: ['0.0.0.0/0'] }, ['tg.b']))];
+    const p = run([withAttrs(b, { protocol: 'UDP' }), c, a], observed);
+    expect(p.steps.find((s) => s.address === 'rule.a')).toMatchObject({
+      action: 'replace',
+      reason: 'replaced because tg.b is replaced',
+    });
+    expect(order(p)).toEqual([
+      'delete rule.a',
+      'delete tg.b',
+      'create tg.b',
+      'create rule.c',
+      'create rule.a',
+    ]);
+  });
+
   it('orders deletes first among free actions, then by address', () => {
     const p = run(
       [res('rule.b', { cidrs: [] }), res('rule.a', { cidrs: [] })],
@@ -224,6 +271,21 @@ describe('plan: replacement cascades and order', () => {
     const a = run(desired, observedStack);
     const b = run([...desired].reverse(), [...observedStack].reverse());
     expect(b).toEqual(a);
+  });
+});
+
+describe('plan: references', () => {
+  it('orders by references as by dependsOn, and ignores references outside the graph', () => {
+    const listener = res('listener.l', {
+      load_balancer: 'lb.this',
+      default_action: { target_group: 'arn:aws:elasticloadbalancing:external' },
+    });
+    const p = run([listener, lb], []);
+    expect(order(p)).toEqual(['create lb.this', 'create listener.l']);
+    expect(order(run([], [observedOf(listener), observedOf(lb)]))).toEqual([
+      'delete listener.l',
+      'delete lb.this',
+    ]);
   });
 });
 

@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { registerApply } from './apply.js';
+import { registerDestroy } from './destroy.js';
+import { registerPlan } from './plan.js';
 import { registerSandbox } from './sandbox.js';
 
 /** Sets the process exit code for commands whose success has several codes (--detailed-exitcode). */
@@ -14,4 +17,7 @@ export function registerCommands(program: Command, setExitCode: SetExitCode): vo
       setExitCode(0);
     });
   registerSandbox(program, setExitCode);
+  registerPlan(program, setExitCode);
+  registerApply(program, setExitCode);
+  registerDestroy(program, setExitCode);
 }

@@ -46,14 +46,21 @@ export async function confirm(
   options: { title: string; detail: string; autoApprove: boolean },
 ): Promise<boolean> {
   if (options.autoApprove) return true;
-  if (!deps.interactive) {
-    throw new LbctlError(
-      'invalid',
-      'no terminal to confirm the changes on: run the command in a terminal, or pass --auto-approve to apply without asking',
-    );
-  }
+  refuseUnattended(deps, false);
   const answer = await deps.ask(
     `\n${options.title}\n  ${options.detail}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `,
   );
   return answer.trim() === 'yes';
+}
+
+/**
+ * Checked before any cloud call: with nobody to answer the question, fail at once rather than
+ * after observing everything.
+ */
+export function refuseUnattended(deps: CommandDeps, autoApprove: boolean): void {
+  if (autoApprove || deps.interactive) return;
+  throw new LbctlError(
+    'invalid',
+    'no terminal to confirm the changes on: run the command in a terminal, or pass --auto-approve to apply without asking',
+  );
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { readManifests } from '../../../src/k8s/files.js';
+import { InvalidInputError } from '../../../src/core/errors.js';
+import { parseManifestText, readManifests, withSource } from '../../../src/k8s/files.js';
 
 const svc = (name: string) =>
   `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  ports:\n  - port: 80\n`;
@@ -61,5 +62,38 @@ describe('readManifests', () => {
     await expect(readManifests([join(dir, 'nope.yaml')])).rejects.toThrow(
       `${join(dir, 'nope.yaml')}: no such file or directory`,
     );
+  });
+});
+
+describe('withSource', () => {
+  const manifests = parseManifestText('svc.yaml', svc('a'));
+
+  it('puts file and document in front of an InvalidInputError about a Service from the files', () => {
+    const e = new InvalidInputError('Service default/a', [
+      { type: 'Required', field: 'spec.ports', detail: '' },
+    ]);
+    expect((withSource(e, manifests) as Error).message).toBe(
+      'svc.yaml, document 1 (Service default/a): spec.ports: Required value',
+    );
+  });
+
+  it('keeps the problems and the original as cause', () => {
+    const e = new InvalidInputError('Service default/a', [
+      { type: 'Required', field: 'spec.ports', detail: '' },
+    ]);
+    const out = withSource(e, manifests) as InvalidInputError;
+    expect([out.problems, out.cause]).toEqual([e.problems, e]);
+  });
+
+  it('returns errors about other objects unchanged', () => {
+    const e = new InvalidInputError('Service default/zzz', [
+      { type: 'Required', field: 'spec.ports', detail: '' },
+    ]);
+    expect(withSource(e, manifests)).toBe(e);
+  });
+
+  it('returns other errors unchanged', () => {
+    const e = new Error('boom');
+    expect(withSource(e, manifests)).toBe(e);
   });
 });

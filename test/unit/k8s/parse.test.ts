@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { LbctlError } from '../../../src/core/errors.js';
 import { parseManifestText } from '../../../src/k8s/files.js';
+import { derivedUid } from '../../../src/k8s/parse.js';
 import { errorOf } from '../fixtures.js';
 
 const SERVICE = `apiVersion: v1
@@ -114,9 +115,9 @@ describe('parseManifestText: notices', () => {
   });
 
   it('reports unknown fields instead of dropping them silently', () => {
-    expect(parse(SERVICE.replace('  type:', '  portz: 1\n  type:')).notices).toEqual([
+    expect(parse(SERVICE.replace('  type:', '  portz: 1\n  type:')).notices).toContain(
       'in.yaml, document 1 (Service default/web): ignored unknown field spec.portz',
-    ]);
+    );
   });
 });
 
@@ -233,5 +234,36 @@ describe('parseManifestText: malformed input', () => {
     expect(errorOf(() => parse(JSON.stringify(list)))).toContain(
       'a List may not contain another List',
     );
+  });
+});
+
+describe('parseManifestText: Services without a UID', () => {
+  it('derives a stable UUID from namespace and name', () => {
+    const a = parse(SERVICE).services[0]?.object.metadata.uid;
+    expect([a, a === parse(SERVICE).services[0]?.object.metadata.uid]).toEqual([
+      derivedUid('default', 'web'),
+      true,
+    ]);
+  });
+
+  it('derives different UUIDs for different names', () => {
+    expect(derivedUid('default', 'a')).not.toBe(derivedUid('default', 'b'));
+  });
+
+  it('derives UUIDs of the RFC 4122 version 5 shape', () => {
+    expect(derivedUid('default', 'web')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+  });
+
+  it('says so in a notice', () => {
+    expect(parse(SERVICE).notices[0]).toMatch(
+      /^in\.yaml, document 1 \(Service default\/web\): no metadata\.uid; using /,
+    );
+  });
+
+  it('keeps a UID that is there', () => {
+    const text = SERVICE.replace('  name: web', '  name: web\n  uid: abc-1234');
+    expect(parse(text).services[0]?.object.metadata.uid).toBe('abc-1234');
   });
 });

@@ -1,0 +1,148 @@
+import type { Command } from 'commander';
+import { LbctlError } from '../../core/errors.js';
+import { hasChanges } from '../../plan/index.js';
+import { renderText } from '../../render/text.js';
+import { executePlans, formatCalls } from '../planning/execute.js';
+import { planFromFiles } from '../planning/from-files.js';
+import { confirm, processDeps, refuseUnattended, type CommandDeps } from '../planning/io.js';
+import { desiredOf, readSavedPlan, serviceLabel, stateDrift } from '../planning/saved-plan.js';
+import { parseProviderName, settingsFrom } from '../providers.js';
+import { createCallLog } from '../../core/calls.js';
+import { withPlanInputs } from './plan.js';
+import type { SetExitCode } from './index.js';
+
+export interface ApplyFlags {
+  filename?: string[];
+  provider?: string;
+  clusterName: string;
+  set: string[];
+  observed?: string;
+  color: boolean;
+  autoApprove?: boolean;
+  showCalls?: boolean;
+}
+
+export function registerApply(
+  program: Command,
+  setExitCode: SetExitCode,
+  deps: () => CommandDeps = processDeps,
+): void {
+  withPlanInputs(
+    program
+      .command('apply')
+      .argument('[planfile]', 'a plan saved by `lbctl plan -out FILE`: apply exactly it')
+      .description('plan, ask for confirmation, and make the changes in the cloud'),
+    { required: false },
+  )
+    .option('--auto-approve', 'do not ask for confirmation')
+    .option('--show-calls', 'print the cloud calls made, by operation and outcome')
+    .action(async (planfile: string | undefined, flags: ApplyFlags) => {
+      setExitCode(await runApply(planfile, flags, deps()));
+    });
+}
+
+export async function runApply(
+  planfile: string | undefined,
+  flags: ApplyFlags,
+  deps: CommandDeps,
+): Promise<number> {
+  if (planfile !== undefined) return applySaved(planfile, flags, deps);
+  if (flags.filename === undefined || flags.provider === undefined) {
+    throw new LbctlError(
+      'invalid',
+      'apply needs either a saved plan file, or -f PATH and --provider NAME',
+    );
+  }
+  if (flags.observed !== undefined) {
+    throw new LbctlError(
+      'invalid',
+      '--observed is for offline plans; apply always reads the cloud',
+    );
+  }
+  refuseUnattended(deps, flags.autoApprove === true);
+  const planned = await planFromFiles({
+    files: flags.filename,
+    provider: parseProviderName(flags.provider),
+    clusterName: flags.clusterName,
+    set: flags.set,
+    env: deps.env,
+    connect: 'always',
+    loadProvider: deps.loadProvider,
+    notice: (line) => deps.stderr(`${line}\n`),
+  });
+  const plans = planned.services.map((s) => s.plan);
+  deps.stdout(renderText(plans, { color: flags.color && deps.colorCapable }));
+  const provider = planned.provider;
+  if (provider === undefined) throw new LbctlError('terminal', 'no cloud connection to apply with');
+  if (plans.some(hasChanges)) {
+    const approved = await confirm(deps, {
+      title: 'Do you want to perform these actions?',
+      detail: 'lbctl will perform the actions described above.',
+      autoApprove: flags.autoApprove === true,
+    });
+    if (!approved) {
+      deps.stderr('\nApply cancelled.\n');
+      return 1;
+    }
+  }
+  deps.stdout('\n');
+  await executePlans(planned.services, provider, {
+    deps,
+    clusterName: flags.clusterName,
+    destroy: false,
+  });
+  if (flags.showCalls === true) deps.stdout(formatCalls(planned.calls));
+  return 0;
+}
+
+/**
+ * Applies a saved plan exactly, with no question asked (the plan was reviewed when saved), after
+ * re-observing every Service: if anything differs from the state the plan was made against, the
+ * plan may no longer be right, so it is refused and nothing is changed.
+ */
+async function applySaved(path: string, flags: ApplyFlags, deps: CommandDeps): Promise<number> {
+  if (flags.filename !== undefined || flags.observed !== undefined) {
+    throw new LbctlError(
+      'invalid',
+      'a saved plan is applied as it is: do not pass -f or --observed with it',
+    );
+  }
+  const saved = await readSavedPlan(path);
+  if (flags.provider !== undefined && flags.provider !== saved.provider) {
+    throw new LbctlError(
+      'invalid',
+      `${path} is a plan for provider ${saved.provider}, not ${flags.provider}`,
+    );
+  }
+  const module = await deps.loadProvider(saved.provider);
+  const settings = settingsFrom({
+    clusterName: saved.clusterName,
+    set: Object.entries(saved.settings).map(([k, v]) => `${k}=${v}`),
+    env: deps.env,
+  });
+  const calls = createCallLog();
+  const provider = module.connect(settings, { calls });
+  const ctx = { clusterName: saved.clusterName };
+  const drift: string[] = [];
+  for (const { plan, observed } of saved.services) {
+    const current = await provider.observe(
+      { service: plan.service, desired: desiredOf(plan) },
+      ctx,
+    );
+    const lines = stateDrift(observed, current);
+    if (lines.length > 0) drift.push(`${serviceLabel(plan)}: ${lines.join(', ')}`);
+  }
+  if (drift.length > 0) {
+    throw new LbctlError(
+      'conflict',
+      `${path}: the cloud changed since this plan was saved (${drift.join('; ')}); nothing was changed. Run lbctl plan -out again`,
+    );
+  }
+  await executePlans(saved.services, provider, {
+    deps,
+    clusterName: saved.clusterName,
+    destroy: false,
+  });
+  if (flags.showCalls === true) deps.stdout(formatCalls(calls));
+  return 0;
+}

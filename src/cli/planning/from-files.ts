@@ -1,0 +1,132 @@
+import { createCallLog } from '../../core/calls.js';
+import { LbctlError, isLbctlError, InvalidInputError } from '../../core/errors.js';
+import { keyOf, type Service } from '../../core/k8s.js';
+import type {
+  CallLog,
+  Provider,
+  ProviderModel,
+  ProviderModule,
+  ProviderName,
+  ProviderSettings,
+} from '../../core/provider.js';
+import type { Resource } from '../../core/resource.js';
+import { readManifests, type Sourced } from '../../k8s/files.js';
+import { DEFAULT_LAYERS, allocateAll } from '../../layers/index.js';
+import {
+  identityOf,
+  planPrepared,
+  prepareService,
+  type PreparedService,
+  type ServicePlan,
+} from '../../pipeline/index.js';
+import { settingsFrom, type ProviderLoader } from '../providers.js';
+import { observedOf, readObservedFile } from './observed-file.js';
+
+export interface FilesPlanRequest {
+  files: readonly string[];
+  provider: ProviderName;
+  clusterName: string;
+  set: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  /** `--observed FILE`: what exists, from a snapshot instead of the cloud. */
+  observedFile?: string;
+  /** `always` for apply and destroy; `if-configured` for plan (observe when a cloud is configured). */
+  connect: 'always' | 'if-configured' | 'never';
+  /** Plan the deletion of everything the Services own (`lbctl destroy`). */
+  destroy?: boolean;
+  loadProvider: ProviderLoader;
+  /** Notices (skipped kinds, snapshot entries without a Service) go here, never to stdout. */
+  notice: (line: string) => void;
+}
+
+export interface FilesPlan {
+  module: ProviderModule;
+  settings: ProviderSettings;
+  model: ProviderModel;
+  /** Set when the cloud was (or will be) contacted. */
+  provider: Provider | undefined;
+  calls: CallLog;
+  services: ServicePlan[];
+}
+
+/**
+ * Manifests → allocated layers → intent → desired for every Service first (so bad input fails
+ * before anything is observed or printed), then observe and plan each Service.
+ */
+export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPlan> {
+  const module = await request.loadProvider(request.provider);
+  const settings = settingsFrom(request);
+  const model = module.model(settings);
+  const manifests = await readManifests(request.files);
+  for (const n of manifests.notices) request.notice(n);
+
+  const sources = new Map(manifests.services.map((s) => [objectName(s.object), s]));
+  let allocated: Service[];
+  try {
+    allocated = allocateAll(
+      manifests.services.map((s) => s.object),
+      DEFAULT_LAYERS,
+    );
+  } catch (e) {
+    throw withSource(
+      e,
+      isLbctlError(e) && e instanceof InvalidInputError ? sources.get(e.object) : undefined,
+    );
+  }
+  const nodes = manifests.nodes.map((n) => n.object);
+  const prepared = allocated.map((service, i): PreparedService => {
+    try {
+      return prepareService({
+        service,
+        nodes,
+        model,
+        clusterName: request.clusterName,
+        mode: 'allocated',
+        ...(request.destroy === true ? { destroy: true } : {}),
+      });
+    } catch (e) {
+      throw withSource(e, manifests.services[i]);
+    }
+  });
+
+  const calls = createCallLog();
+  const snapshot =
+    request.observedFile === undefined ? undefined : await readObservedFile(request.observedFile);
+  if (snapshot !== undefined) {
+    const known = new Set(prepared.map((p) => keyOf(p.service)));
+    for (const key of snapshot.byService.keys()) {
+      if (!known.has(key))
+        request.notice(
+          `${request.observedFile}: Service ${key} is not in the manifests; its resources are left alone`,
+        );
+    }
+  }
+  const wantsCloud =
+    snapshot === undefined &&
+    (request.connect === 'always' ||
+      (request.connect === 'if-configured' && module.isConfigured(settings)));
+  const provider = wantsCloud ? module.connect(settings, { calls }) : undefined;
+  const ctx = { clusterName: request.clusterName };
+
+  const services: ServicePlan[] = [];
+  for (const p of prepared) {
+    let observed: Resource[] = [];
+    if (snapshot !== undefined) observed = observedOf(snapshot, p.service);
+    else if (provider !== undefined)
+      observed = await provider.observe({ service: p.service, desired: p.desired }, ctx);
+    services.push({ ...p, observed, plan: planPrepared(p, model, observed) });
+  }
+  return { module, settings, model, provider, calls, services };
+}
+
+const objectName = (svc: Service): string => {
+  const id = identityOf(svc);
+  return `Service ${id.namespace}/${id.name}`;
+};
+
+/** Prefixes an input error with the file and document it came from; keeps the kind and cause. */
+function withSource(error: unknown, source: Sourced<Service> | undefined): unknown {
+  if (!isLbctlError(error) || source === undefined) return error;
+  const where = `${source.source.file}, document ${source.source.document}`;
+  return new LbctlError(error.kind, `${where}: ${error.message}`, { cause: error });
+}

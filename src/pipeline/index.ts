@@ -1,0 +1,120 @@
+import type { LoadBalancerIntent } from '../core/intent.js';
+import type { Node, Service, ServiceIdentity } from '../core/k8s.js';
+import type { Plan } from '../core/plan.js';
+import type { Provider, ProviderContext, ProviderModel } from '../core/provider.js';
+import type { Resource } from '../core/resource.js';
+import { buildIntent, wantsLoadBalancer } from '../intent/index.js';
+import { verifyLayers } from '../layers/index.js';
+import { plan } from '../plan/index.js';
+
+/**
+ * `verify`: the Service comes from an API server that allocated its ClusterIP and NodePorts;
+ * check that they are there and usable. `allocated`: the caller allocated them itself
+ * (files, sandbox) with src/layers, so there is nothing to verify.
+ */
+export type LayersMode = 'verify' | 'allocated';
+
+export interface PrepareOptions {
+  service: Service;
+  nodes: readonly Node[];
+  model: ProviderModel;
+  clusterName: string;
+  mode: LayersMode;
+  /** The class this lbctl handles (`--load-balancer-class`); absent: Services without a class. */
+  loadBalancerClass?: string;
+  /** Plan the deletion of everything the Service owns whatever it asks for (`lbctl destroy`). */
+  destroy?: boolean;
+}
+
+/** The pure half of a Service's plan: what it needs, before anything is observed. */
+export interface PreparedService {
+  service: ServiceIdentity;
+  /** Absent when the Service wants no load balancer (type or class changed, being deleted, destroy). */
+  intent: LoadBalancerIntent | undefined;
+  /** [] when the Service wants no load balancer: the plan deletes everything observed. */
+  desired: Resource[];
+}
+
+export type PlanServiceOptions = Omit<PrepareOptions, 'model'> &
+  ({ provider: Provider; model?: undefined } | { model: ProviderModel; provider?: undefined }) & {
+    /** Resources that exist, when known already (a snapshot file); wins over `provider.observe`. */
+    observed?: readonly Resource[];
+    ctx?: ProviderContext;
+  };
+
+export interface ServicePlan extends PreparedService {
+  observed: Resource[];
+  plan: Plan;
+}
+
+/**
+ * Layers → intent → desired: pure, so every input error surfaces before any cloud call.
+ * Throws InvalidInputError (naming the Service, the field, the value and what is allowed).
+ */
+export function prepareService(options: PrepareOptions): PreparedService {
+  const { service, model } = options;
+  const wants =
+    options.destroy !== true &&
+    service.metadata.deletionTimestamp === undefined &&
+    wantsLoadBalancer(
+      service,
+      options.loadBalancerClass === undefined
+        ? {}
+        : { loadBalancerClass: options.loadBalancerClass },
+    );
+  if (!wants) return { service: identityOf(service), intent: undefined, desired: [] };
+  // Every provider here targets NodePorts, so a Service without them cannot be served.
+  if (options.mode === 'verify') verifyLayers(service, { requireNodePorts: true });
+  const intent = buildIntent(service, options.nodes, {
+    clusterName: options.clusterName,
+    provider: model.name,
+  });
+  return { service: intent.service, intent, desired: model.desired(intent) };
+}
+
+/**
+ * THE function that turns one Service into a plan, used by `lbctl plan`, `lbctl apply` and the
+ * controller alike, so that what a plan shows is exactly what runs. Observed resources come from
+ * `observed` when given, else from `provider.observe`, else nothing exists (a `model` only).
+ */
+export async function planService(options: PlanServiceOptions): Promise<ServicePlan> {
+  const model: ProviderModel = options.provider ?? options.model;
+  const prepared = prepareService({ ...options, model });
+  const observed = await observeFor(prepared, options);
+  return { ...prepared, observed, plan: planPrepared(prepared, model, observed) };
+}
+
+/** Plans a prepared Service against what exists (the last, pure step of planService). */
+export function planPrepared(
+  prepared: PreparedService,
+  model: ProviderModel,
+  observed: readonly Resource[],
+): Plan {
+  return plan({
+    service: prepared.service,
+    provider: { name: model.name, schemas: model.schemas },
+    desired: prepared.desired,
+    observed,
+  });
+}
+
+async function observeFor(
+  prepared: PreparedService,
+  options: PlanServiceOptions,
+): Promise<Resource[]> {
+  if (options.observed !== undefined) return [...options.observed];
+  if (options.provider === undefined) return [];
+  return options.provider.observe(
+    { service: prepared.service, desired: prepared.desired },
+    options.ctx ?? { clusterName: options.clusterName },
+  );
+}
+
+/** The Service's identity when there is no intent to take it from (deletions). */
+export function identityOf(service: Service): ServiceIdentity {
+  return {
+    namespace: service.metadata.namespace ?? 'default',
+    name: service.metadata.name,
+    uid: service.metadata.uid ?? '',
+  };
+}
