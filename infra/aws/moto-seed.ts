@@ -53,6 +53,7 @@ export async function seedMotoNetwork(
       new CreateTagsCommand({
         Resources: [id],
         Tags: [
+          { Key: 'Name', Value: `lb-${zone}` },
           { Key: 'kubernetes.io/role/elb', Value: '1' },
           { Key: 'kubernetes.io/role/internal-elb', Value: '1' },
           { Key: `kubernetes.io/cluster/${options.clusterName}`, Value: 'shared' },

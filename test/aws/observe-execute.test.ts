@@ -205,4 +205,21 @@ describe('AWS provider against moto', () => {
     expect(calls.count({ operation: 'DescribeTags' })).toBe(2);
     expect(calls.count({ write: true })).toBe(0);
   });
+
+  it('subnets named by their Name tag (annotation) resolve at create and observe as named', async () => {
+    const { provider, net } = await setup();
+    const desired = provider.desired(
+      intentFor(net, { options: { aws: { subnets: ['lb-us-east-1b', 'lb-us-east-1a'] } } }),
+    );
+    await createAll(provider, desired);
+    const observed = await provider.observe(
+      { service: intent().service, desired },
+      { clusterName: 'test' },
+    );
+    expect(observed.find((r) => r.type === 'aws_lb')?.attributes['subnets']).toEqual([
+      'lb-us-east-1a',
+      'lb-us-east-1b',
+    ]);
+    expect(comparable(observed)).toEqual(comparable(desired));
+  });
 });
