@@ -56,8 +56,9 @@ export function startInformers(options: {
     let failed = false;
     informer.on('error', (e: unknown) => {
       failed = true;
-      options.onError(`${name} informer`, e);
+      // Stopping aborts the watch request, which the informer reports as an error.
       if (stopped.signal.aborted) return;
+      options.onError(`${name} informer`, e);
       void sleepOn(options.clock, delay, stopped.signal).then(() => {
         if (!stopped.signal.aborted) void start();
       });

@@ -11,7 +11,7 @@ import {
   type V1Service,
 } from '@kubernetes/client-node';
 import { LbctlError } from '../core/errors.js';
-import type { Node, Service, ServiceStatus } from '../core/k8s.js';
+import type { Node, Service } from '../core/k8s.js';
 
 /**
  * Every Kubernetes API call the controller makes, in one table. The RBAC rules in
@@ -63,8 +63,12 @@ export interface KubeApi {
   getService(namespace: string, name: string): Promise<Service | undefined>;
   /** PUT with the object's resourceVersion: a conflict is an LbctlError of kind `conflict`. */
   updateService(service: Service): Promise<Service>;
-  /** A JSON merge patch of `status` on the status subresource. */
-  patchServiceStatus(namespace: string, name: string, status: ServiceStatus): Promise<Service>;
+  /** A JSON merge patch of `status` on the status subresource (`null` removes a field). */
+  patchServiceStatus(
+    namespace: string,
+    name: string,
+    status: Record<string, unknown>,
+  ): Promise<Service>;
   createEvent(event: CoreV1Event): Promise<CoreV1Event>;
   patchEvent(namespace: string, name: string, patch: Record<string, unknown>): Promise<CoreV1Event>;
   getLease(namespace: string, name: string): Promise<LeaseRecord | undefined>;

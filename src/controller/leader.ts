@@ -85,6 +85,12 @@ export class LeaderElector {
     }
   }
 
+  /** Stops campaigning and renewing without releasing the lease (a crash, for tests). */
+  abandon(): void {
+    this.leading = false;
+    this.abort.abort();
+  }
+
   /** Stops campaigning; a leader releases the lease (holder '', duration 1 s), like ReleaseOnCancel. */
   async stop(): Promise<void> {
     this.abort.abort();

@@ -51,7 +51,7 @@ const step = (s: Partial<Step> & Pick<Step, 'address' | 'action'>): Step => ({
 /** Creates every desired resource in dependency order, as apply would. */
 async function createAll(cloud: LocalCloud, desired: Resource[]) {
   const calls = createCallLog();
-  const p = connectLocal(cloud, calls);
+  const p = connectLocal(cloud, calls, { retry: noRetry });
   const state = new Map<string, Resource>();
   const order = [...desired].sort((a, b) => a.dependsOn.length - b.dependsOn.length);
   for (const r of order) {
@@ -188,7 +188,11 @@ describe('providers/local', () => {
       now: () => t,
       limits: { readsPerSecond: 1, writesPerSecond: 1, burst: 2 },
     });
-    const p = connectLocal(cloud, createCallLog(), { retry: noRetry });
+    const p = connectLocal(cloud, createCallLog(), {
+      retry: noRetry,
+      now: () => t,
+      sleep: async (ms) => void (t += ms),
+    });
     const req = { service: intent().service, desired: [] };
     await p.observe(req, ctx);
     await p.observe(req, ctx);

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { registerApply } from './apply.js';
+import { registerDemo } from './demo.js';
 import { registerDestroy } from './destroy.js';
 import { registerPlan } from './plan.js';
+import { registerRun } from './run.js';
 import { registerSandbox } from './sandbox.js';
 
 /** Sets the process exit code for commands whose success has several codes (--detailed-exitcode). */
@@ -20,4 +22,6 @@ export function registerCommands(program: Command, setExitCode: SetExitCode): vo
   registerPlan(program, setExitCode);
   registerApply(program, setExitCode);
   registerDestroy(program, setExitCode);
+  registerRun(program, setExitCode);
+  registerDemo(program, setExitCode);
 }

@@ -1,0 +1,229 @@
+import type { Logger } from 'pino';
+import { isLbctlError } from '../core/errors.js';
+import type { Node, Service } from '../core/k8s.js';
+import type { Provider } from '../core/provider.js';
+import { isEligibleNode, wantsLoadBalancer } from '../intent/index.js';
+import { noMetrics, type ControllerMetrics } from '../observability/metrics.js';
+import { specFingerprint, type AppliedState } from './applied.js';
+import { createBackoff, type Backoff } from './backoff.js';
+import type { Clock } from './clock.js';
+import { REASON, type EventRecorder } from './events.js';
+import { hasFinalizer } from './finalizer.js';
+import { serviceKey, type ClusterCache, type WatchEvent } from './informers.js';
+import type { KubeApi } from './kube.js';
+import { WorkQueue, type Priority } from './queue.js';
+import { reconcile, type Reason } from './reconcile.js';
+
+export interface ControllerOptions {
+  cache: ClusterCache;
+  kube: Pick<KubeApi, 'getService' | 'updateService' | 'patchServiceStatus'>;
+  events: EventRecorder;
+  provider: Provider;
+  clusterName: string;
+  loadBalancerClass?: string;
+  /** Parallel reconciles (different keys); default 4. */
+  workers?: number;
+  clock: Clock;
+  random?: () => number;
+  logger: Logger;
+  metrics?: ControllerMetrics;
+  /** Periodic drift verification of each load balancer; default 10 minutes, ±10 % jitter. 0 disables it. */
+  verifyIntervalMs?: number;
+  /** Requeue while the cloud has not given an address yet; default 15 s. */
+  provisioningRequeueMs?: number;
+  backoff?: Backoff;
+}
+
+/**
+ * The service load balancer controller: informer events become queue keys, workers reconcile
+ * them. It only reads until `start` (called when this replica becomes the leader); before that
+ * the queue just collects keys, so a new leader begins with a warm cache.
+ */
+export class Controller {
+  readonly queue: WorkQueue;
+  private readonly reasons = new Map<string, Set<Reason>>();
+  private readonly fingerprints = new Map<string, string>();
+  private readonly nodeStates = new Map<string, string>();
+  private readonly applied = new Map<string, AppliedState>();
+  private readonly timers = new Map<string, () => void>();
+  private readonly backoff: Backoff;
+  private readonly metrics: ControllerMetrics;
+  private readonly random: () => number;
+  private workers: Promise<void>[] = [];
+  private readonly abort = new AbortController();
+  private nodesSynced = false;
+  private inFlight = 0;
+
+  constructor(private readonly o: ControllerOptions) {
+    this.queue = new WorkQueue(o.clock);
+    this.backoff = o.backoff ?? createBackoff();
+    this.metrics = o.metrics ?? noMetrics;
+    this.random = o.random ?? Math.random;
+  }
+
+  /** Informer callback for Services. Status-only and finalizer-only updates are ignored. */
+  onService(event: WatchEvent, service: Readonly<Service>): void {
+    const key = serviceKey(service);
+    if (event === 'delete') {
+      this.fingerprints.delete(key);
+      this.enqueue(key, 'service', 'high');
+      return;
+    }
+    const fp = specFingerprint(service);
+    if (this.fingerprints.get(key) === fp) return;
+    const known = this.fingerprints.has(key);
+    this.fingerprints.set(key, fp);
+    // On a (re)start, Services that look converged are verified after the new and changed ones.
+    const converged =
+      !known &&
+      hasFinalizer(service) &&
+      (service.status?.loadBalancer?.ingress?.length ?? 0) > 0 &&
+      service.metadata.deletionTimestamp === undefined;
+    this.enqueue(key, converged ? 'verify' : 'service', converged ? 'low' : 'high');
+  }
+
+  /**
+   * Informer callback for Nodes. Only a change of eligibility or providerID, an added or a
+   * removed node matters; it requeues the load-balanced Services as node deltas.
+   */
+  onNode(event: WatchEvent, node: Readonly<Node>): void {
+    const name = node.metadata.name;
+    const before = this.nodeStates.get(name);
+    const after =
+      event === 'delete'
+        ? undefined
+        : `${isEligibleNode(node as Node)}|${node.spec?.providerID ?? ''}`;
+    if (before === after) return;
+    if (after === undefined) this.nodeStates.delete(name);
+    else this.nodeStates.set(name, after);
+    // During the initial list every node is new; the Services' own first reconcile covers them.
+    if (!this.nodesSynced) return;
+    const classOption =
+      this.o.loadBalancerClass === undefined ? {} : { loadBalancerClass: this.o.loadBalancerClass };
+    for (const s of this.o.cache.services()) {
+      if (
+        s.metadata.deletionTimestamp === undefined &&
+        wantsLoadBalancer(s as Service, classOption)
+      ) {
+        this.enqueue(serviceKey(s), 'nodes', 'high');
+      }
+    }
+  }
+
+  /** Call once the node informer has listed: later node events are deltas. */
+  markNodesSynced(): void {
+    this.nodesSynced = true;
+  }
+
+  /** True when no key is queued or being reconciled (timers for later keys aside). */
+  isIdle(): boolean {
+    const d = this.queue.depth();
+    return this.inFlight === 0 && d.high === 0 && d.low === 0;
+  }
+
+  /** Starts the workers (this replica leads). */
+  start(): void {
+    const n = this.o.workers ?? 4;
+    if (!Number.isInteger(n) || n < 1)
+      throw new TypeError(`workers must be an integer >= 1, got ${n}`);
+    for (let i = 0; i < n; i++) this.workers.push(this.work());
+  }
+
+  /** Stops taking keys and waits for reconciles in flight to finish. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.queue.shutDown();
+    for (const cancel of this.timers.values()) cancel();
+    this.timers.clear();
+    await Promise.all(this.workers);
+    this.workers = [];
+  }
+
+  private enqueue(key: string, reason: Reason, priority: Priority): void {
+    let set = this.reasons.get(key);
+    if (set === undefined) this.reasons.set(key, (set = new Set()));
+    set.add(reason);
+    this.queue.add(key, priority);
+  }
+
+  private enqueueAfter(key: string, reason: Reason, priority: Priority, ms: number): void {
+    this.timers.get(key)?.();
+    const cancel = this.o.clock.setTimer(() => {
+      this.timers.delete(key);
+      this.enqueue(key, reason, priority);
+    }, ms);
+    this.timers.set(key, cancel);
+  }
+
+  private async work(): Promise<void> {
+    for (let item = await this.queue.get(); item !== undefined; item = await this.queue.get()) {
+      const { key } = item;
+      const reasons = this.reasons.get(key) ?? new Set<Reason>(['service']);
+      this.reasons.delete(key);
+      this.metrics.dequeued(item.priority, item.waitedMs / 1000);
+      this.inFlight++;
+      try {
+        await this.process(key, reasons);
+      } finally {
+        this.inFlight--;
+        this.queue.done(key);
+      }
+    }
+  }
+
+  private async process(key: string, reasons: ReadonlySet<Reason>): Promise<void> {
+    const logger = this.o.logger.child({ service: key });
+    const started = this.o.clock.now();
+    const { cache, kube, events, provider, clusterName, loadBalancerClass } = this.o;
+    try {
+      const outcome = await reconcile(
+        {
+          cache,
+          kube,
+          events,
+          provider,
+          clusterName,
+          applied: this.applied,
+          logger,
+          signal: this.abort.signal,
+          ...(loadBalancerClass === undefined ? {} : { loadBalancerClass }),
+        },
+        key,
+        reasons,
+      );
+      this.backoff.forget(key);
+      this.metrics.reconciled(outcome.result, (this.o.clock.now() - started) / 1000);
+      logger.debug({ result: outcome.result, reasons: [...reasons] }, 'reconciled');
+      if (outcome.result === 'provisioning') {
+        this.enqueueAfter(key, 'retry', 'high', this.o.provisioningRequeueMs ?? 15_000);
+      } else if (outcome.managed) {
+        this.scheduleVerify(key);
+      } else {
+        this.timers.get(key)?.();
+        this.timers.delete(key);
+      }
+    } catch (e) {
+      if (this.abort.signal.aborted) return;
+      const delay = Math.max(this.backoff.next(key), isLbctlError(e) ? (e.retryAfterMs ?? 0) : 0);
+      const message = e instanceof Error ? e.message : String(e);
+      this.metrics.reconciled('error', (this.o.clock.now() - started) / 1000);
+      logger.warn({ err: message, retryInMs: delay }, 'reconcile failed');
+      const service = cache.service(key);
+      if (service !== undefined) {
+        await events.record(
+          service as Service,
+          'Warning',
+          REASON.failed,
+          `Error syncing load balancer: ${message}`,
+        );
+      }
+      this.enqueueAfter(key, 'retry', 'high', delay);
+    }
+  }
+
+  private scheduleVerify(key: string): void {
+    const interval = this.o.verifyIntervalMs ?? 600_000;
+    if (interval <= 0) return;
+    this.enqueueAfter(key, 'verify', 'low', interval * (0.9 + 0.2 * this.random()));
+  }
+}

@@ -1,0 +1,170 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import type { CallRecord, Provider } from '../core/provider.js';
+import { createMetrics } from '../observability/metrics.js';
+import { startOpsServer } from '../observability/server.js';
+import { systemClock, type Clock } from './clock.js';
+import { Controller } from './controller.js';
+import { createEventRecorder } from './events.js';
+import { startInformers } from './informers.js';
+import { createKubeApi } from './kube.js';
+import { LeaderElector } from './leader.js';
+
+export interface StartOptions {
+  config: Config;
+  kc: KubeConfig;
+  /** A connected provider; its CallLog feeds the cloud-call metrics through `onCloudCall`. */
+  provider: Provider;
+  /** Registers a listener for every cloud call (createCallLog's onRecord). */
+  onCloudCall?: (listener: (call: CallRecord) => void) => void;
+  logger: Logger;
+  clock?: Clock;
+  identity?: string;
+}
+
+export interface RunningController {
+  controller: Controller;
+  /** Where /healthz, /readyz and /metrics are served. */
+  opsUrl: string;
+  identity: string;
+  isLeader(): boolean;
+  /** Resolves when leadership is lost (the process should exit and restart, like client-go's). */
+  lost: Promise<void>;
+  /** Graceful shutdown: finish reconciles in flight, release the lease, stop watching. */
+  stop(): Promise<void>;
+  /**
+   * Stops at once, as `kill -9` would for an in-process controller: no new keys, no lease
+   * renewal or release, reconciles in flight abandoned. For crash tests.
+   */
+  kill(): Promise<void>;
+}
+
+/**
+ * The composition of `lbctl run`: informers feed the controller on every replica; only the
+ * leader's workers run, so only the leader writes to the cloud and the API server.
+ */
+export async function startController(o: StartOptions): Promise<RunningController> {
+  const { config, logger } = o;
+  const clock = o.clock ?? systemClock;
+  const identity = o.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
+  const kube = createKubeApi(o.kc);
+  const events = createEventRecorder({
+    api: kube,
+    clock,
+    instance: identity,
+    onError: (e) => logger.warn({ err: String(e) }, 'could not write event'),
+  });
+  // The informers need the controller's callbacks and the controller needs their cache.
+  const ref: { controller?: Controller } = {};
+  const metrics = createMetrics({ queueDepth: () => ref.controller?.queue.depth() ?? {} });
+  o.onCloudCall?.((call) => metrics.cloudCall(call));
+  const informers = startInformers({
+    kc: o.kc,
+    clock,
+    onService: (e, s) => ref.controller?.onService(e, s),
+    onNode: (e, n) => ref.controller?.onNode(e, n),
+    onError: (what, e) => logger.warn({ err: errorText(e) }, `${what} failed; retrying`),
+  });
+  const c = new Controller({
+    cache: informers.cache,
+    kube,
+    events,
+    provider: o.provider,
+    clusterName: config.clusterName,
+    workers: config.workers,
+    clock,
+    logger,
+    metrics,
+    verifyIntervalMs: config.verifyIntervalSeconds * 1000,
+    provisioningRequeueMs: config.provisioningRequeueSeconds * 1000,
+    ...(config.loadBalancerClass === undefined
+      ? {}
+      : { loadBalancerClass: config.loadBalancerClass }),
+  });
+  ref.controller = c;
+  void informers.synced.then(() => {
+    c.markNodesSynced();
+    logger.info(
+      { services: informers.cache.services().length, nodes: informers.cache.nodes().length },
+      'caches synced',
+    );
+  });
+
+  const [host, port] = splitAddress(config.metricsBindAddress);
+  const ops = await startOpsServer({
+    host,
+    port,
+    registry: metrics.registry,
+    ready: informers.isSynced,
+  });
+
+  let leading = false;
+  let resolveLost: () => void = () => {};
+  const lost = new Promise<void>((r) => (resolveLost = r));
+  const lead = () => {
+    leading = true;
+    metrics.setLeader(true);
+    logger.info({ identity }, 'leading: starting workers');
+    void informers.synced.then(() => {
+      if (leading) c.start();
+    });
+  };
+  let elector: LeaderElector | undefined;
+  if (config.leaderElect) {
+    elector = new LeaderElector({
+      api: kube,
+      namespace: config.leaderElectionNamespace,
+      name: config.leaderElectionName,
+      identity,
+      clock,
+      leaseDurationMs: config.leaseDurationSeconds * 1000,
+      renewDeadlineMs: config.renewDeadlineSeconds * 1000,
+      retryPeriodMs: config.retryPeriodSeconds * 1000,
+      onStartedLeading: lead,
+      onStoppedLeading: () => {
+        if (!leading) return;
+        leading = false;
+        metrics.setLeader(false);
+        logger.warn({ identity }, 'leadership lost: stopping workers');
+        void c.stop().then(resolveLost);
+      },
+      onError: (e) => logger.debug({ err: errorText(e) }, 'leader election attempt failed'),
+    });
+    void elector.run();
+  } else {
+    lead();
+  }
+
+  return {
+    controller: c,
+    opsUrl: ops.url,
+    identity,
+    isLeader: () => leading,
+    lost,
+    async stop() {
+      leading = false;
+      await c.stop();
+      await elector?.stop();
+      await informers.stop();
+      await ops.close();
+    },
+    async kill() {
+      leading = false;
+      void c.stop();
+      elector?.abandon();
+      await informers.stop();
+      await ops.close();
+    },
+  };
+}
+
+function splitAddress(address: string): [string, number] {
+  const i = address.lastIndexOf(':');
+  const host = address.slice(0, i).replace(/^\[|\]$/g, '');
+  return [host === '' ? '0.0.0.0' : host, Number(address.slice(i + 1))];
+}
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
