@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { hasChanges } from '../../plan/index.js';
 import { renderJson } from '../../render/json.js';
 import { renderText } from '../../render/text.js';
-import { planFromFiles } from '../planning/from-files.js';
+import { DEFAULT_PARALLELISM, planFromFiles } from '../planning/from-files.js';
+import { InvalidInputError } from '../../core/errors.js';
 import { processDeps, type CommandDeps } from '../planning/io.js';
 import { SAVED_PLAN_FORMAT, writeSavedPlan } from '../planning/saved-plan.js';
 import { parseProviderName } from '../providers.js';
@@ -18,6 +19,7 @@ export interface PlanFlags {
   set: string[];
   out?: string;
   offline?: boolean;
+  parallelism?: number;
   color: boolean;
 }
 
@@ -45,7 +47,22 @@ export function withPlanInputs(command: Command, options: { required: boolean })
       '--observed <file>',
       'plan against this snapshot of existing resources instead of the cloud',
     )
+    .option(
+      '--parallelism <n>',
+      `Services observed and applied at once (default ${DEFAULT_PARALLELISM})`,
+      parseParallelism,
+    )
     .option('--no-color', 'never colour the output');
+}
+
+function parseParallelism(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new InvalidInputError('option --parallelism', [
+      { type: 'Invalid', field: '--parallelism', value, detail: 'must be an integer ≥ 1' },
+    ]);
+  }
+  return n;
 }
 
 export function registerPlan(
@@ -87,6 +104,7 @@ export async function runPlan(flags: PlanFlags, deps: CommandDeps): Promise<numb
     env: deps.env,
     ...(flags.observed === undefined ? {} : { observedFile: flags.observed }),
     connect: flags.offline === true ? 'never' : 'if-configured',
+    ...(flags.parallelism === undefined ? {} : { parallelism: flags.parallelism }),
     loadProvider: deps.loadProvider,
     notice: (line) => deps.stderr(`${line}\n`),
   });
