@@ -1,5 +1,6 @@
 import type { ProviderModule } from '../../src/core/provider.js';
 import { modelFromSettings } from './model.js';
+import { createGcpProvider } from './provider.js';
 import { readSettings } from './settings.js';
 
 /**
@@ -9,18 +10,14 @@ import { readSettings } from './settings.js';
 export const provider: ProviderModule = {
   name: 'gcp',
   model: modelFromSettings,
+  /** An endpoint override (the fake) or a project (from --set, LBCTL_GCP_PROJECT or GOOGLE_CLOUD_PROJECT) means: observe the cloud. */
   isConfigured(settings) {
     const s = readSettings(settings);
-    return (
-      s.endpoint !== undefined ||
-      (s.project !== undefined &&
-        (settings.env['GOOGLE_APPLICATION_CREDENTIALS'] !== undefined ||
-          settings.values['project'] !== undefined))
-    );
+    return s.endpoint !== undefined || s.project !== undefined;
   },
-  connect() {
-    throw new Error(
-      'gcp: connect is not implemented yet (the SDK adapter lands in providers/gcp/connect.ts)',
-    );
+  connect(settings, options) {
+    return createGcpProvider(readSettings(settings), settings.clusterName, {
+      calls: options.calls,
+    });
   },
 };

@@ -1,6 +1,7 @@
 import type { JsonObject } from './json.js';
 import type { ResourceDef } from './resources.js';
-import { groupsServed, RESOURCES, VERBS } from './resources.js';
+import { RESOURCES, VERBS } from './resources.js';
+import { REVIEWS } from './reviews.js';
 
 /** The Kubernetes minor version the sandbox answers as: kubectl 1.32 must see no version skew. */
 export const KUBE_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.0' };
@@ -25,13 +26,18 @@ export function coreVersions(serverAddress: string): JsonObject {
   };
 }
 
+const ALL: readonly { group: string; version: string }[] = [...RESOURCES, ...REVIEWS];
+const groupsServed = (): string[] => [
+  ...new Set(ALL.filter((d) => d.group !== '').map((d) => d.group)),
+];
+
 const groupOf = (name: string): JsonObject => {
-  const versions = [
-    ...new Set(RESOURCES.filter((d) => d.group === name).map((d) => d.version)),
-  ].map((v) => ({
-    groupVersion: `${name}/${v}`,
-    version: v,
-  }));
+  const versions = [...new Set(ALL.filter((d) => d.group === name).map((d) => d.version))].map(
+    (v) => ({
+      groupVersion: `${name}/${v}`,
+      version: v,
+    }),
+  );
   return { name, versions, preferredVersion: versions[0] ?? {} };
 };
 
@@ -48,12 +54,22 @@ export function group(name: string): JsonObject | undefined {
 /** APIResourceList of a group version, with verbs, short names, categories and subresources. */
 export function resourceList(groupName: string, version: string): JsonObject | undefined {
   const defs = RESOURCES.filter((d) => d.group === groupName && d.version === version);
-  if (defs.length === 0) return undefined;
+  const reviews = REVIEWS.filter((r) => r.group === groupName && r.version === version);
+  if (defs.length === 0 && reviews.length === 0) return undefined;
   return {
     kind: 'APIResourceList',
     apiVersion: 'v1',
     groupVersion: groupName ? `${groupName}/${version}` : version,
-    resources: defs.flatMap((d) => [resourceEntry(d), ...(d.hasStatus ? [statusEntry(d)] : [])]),
+    resources: [
+      ...defs.flatMap((d) => [resourceEntry(d), ...(d.hasStatus ? [statusEntry(d)] : [])]),
+      ...reviews.map((r) => ({
+        name: r.resource,
+        singularName: r.kind.toLowerCase(),
+        namespaced: false,
+        kind: r.kind,
+        verbs: ['create'],
+      })),
+    ],
   };
 }
 

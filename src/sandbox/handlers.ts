@@ -1,16 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApplyConfigs } from './apply.js';
-import { ApiError, badRequest, methodNotAllowed, statusObject, unknownPath } from './errors.js';
+import { badRequest, methodNotAllowed, statusObject, unknownPath } from './errors.js';
 import { mediaType, parseBody, readBody, sendJson, wantsTable } from './http.js';
-import type { Json, JsonObject, KObject } from './json.js';
+import type { JsonObject, KObject } from './json.js';
 import { isObject, obj, str } from './json.js';
-import { jsonPatch, mergePatch, strategicMerge } from './patch.js';
-import type { Registry, WriteOptions } from './registry.js';
+import { patch } from './patch-handler.js';
+import type { Registry } from './registry.js';
 import type { ResourceDef } from './resources.js';
 import { apiVersionOf, findResource } from './resources.js';
-import { parseFieldValidation } from './schema.js';
+import { includeObjectOf, writeOptions } from './params.js';
+import { answerReview, findReview } from './reviews.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
-import type { IncludeObject } from './tables.js';
 import { toTable } from './tables.js';
 import type { WatchHub } from './watch.js';
 
@@ -31,13 +31,6 @@ export interface HandlerDeps {
   now: () => Date;
 }
 
-const PATCH_TYPES = [
-  'application/json-patch+json',
-  'application/merge-patch+json',
-  'application/apply-patch+yaml',
-  'application/strategic-merge-patch+json',
-];
-
 /** Serves one request on a resource path: the REST verbs of the API server. */
 export async function handleResource(
   deps: HandlerDeps,
@@ -46,6 +39,17 @@ export async function handleResource(
   res: ServerResponse,
   url: URL,
 ): Promise<void> {
+  const review = findReview(r.group, r.version, r.resource);
+  if (review !== undefined) {
+    if (r.name !== undefined || r.namespace !== undefined) throw unknownPath();
+    if (req.method !== 'POST') throw methodNotAllowed();
+    const type = req.headers['content-type'] ?? '';
+    const raw = await readBody(req);
+    // The answer does not depend on the question: protobuf reviews are not decoded.
+    const body =
+      mediaType(type) === 'application/vnd.kubernetes.protobuf' ? {} : parseBody(raw, type);
+    return sendJson(res, 201, answerReview(review, isObject(body) ? body : {}));
+  }
   const def = findResource(r.group, r.version, r.resource);
   if (def === undefined) throw unknownPath();
   if (def.namespaced && r.name !== undefined && r.namespace === undefined) throw unknownPath();
@@ -88,8 +92,11 @@ export async function handleResource(
     case 'PATCH':
       return patch(deps, def, { namespace: r.namespace, name, status }, req, res, q);
     case 'DELETE': {
-      const text = await readBody(req);
-      const options = text.trim() === '' ? {} : parseBody(text, 'application/json');
+      const raw = await readBody(req);
+      const options =
+        raw.toString('utf8').trim() === ''
+          ? {}
+          : parseBody(raw, req.headers['content-type'] ?? 'application/json');
       const pre = obj(isObject(options) ? options['preconditions'] : undefined);
       const dryRun =
         q.getAll('dryRun').includes('All') ||
@@ -119,24 +126,6 @@ export async function handleResource(
     default:
       throw methodNotAllowed();
   }
-}
-
-function writeOptions(q: URLSearchParams): WriteOptions {
-  const dryRun = q.getAll('dryRun');
-  if (dryRun.some((d) => d !== 'All'))
-    throw badRequest(`Invalid dry run value: ${dryRun.join(',')}; supported values: "All"`);
-  return {
-    dryRun: dryRun.length > 0,
-    fieldValidation: parseFieldValidation(q.get('fieldValidation')),
-  };
-}
-
-function includeObjectOf(q: URLSearchParams): IncludeObject {
-  const v = q.get('includeObject') ?? 'Metadata';
-  if (v !== 'None' && v !== 'Metadata' && v !== 'Object') {
-    throw badRequest(`includeObject must be one of "None", "Metadata" or "Object", got "${v}"`);
-  }
-  return v;
 }
 
 function table(
@@ -234,62 +223,6 @@ function watch(
     timeoutMs: timeout === null ? undefined : Number(timeout) * 1000,
     table: wantsTable(req.headers.accept) ? { includeObject: includeObjectOf(q) } : undefined,
   });
-}
-
-async function patch(
-  deps: HandlerDeps,
-  def: ResourceDef,
-  target: { namespace: string | undefined; name: string; status: boolean },
-  req: IncomingMessage,
-  res: ServerResponse,
-  q: URLSearchParams,
-): Promise<void> {
-  const type = mediaType(req.headers['content-type']);
-  if (!PATCH_TYPES.includes(type)) {
-    throw new ApiError(
-      415,
-      'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`,
-    );
-  }
-  const body = parseBody(await readBody(req), type);
-  const opts = { ...writeOptions(q), status: target.status };
-  const { registry } = deps;
-  if (type === 'application/apply-patch+yaml') {
-    const manager = q.get('fieldManager');
-    if (manager === null || manager === '')
-      throw badRequest('PATCH, application/apply-patch+yaml requires a non-empty fieldManager');
-    const live = exists(() => registry.get(def, target.namespace, target.name));
-    const merged = deps.applyConfigs.merge(live, body, manager, def.schema);
-    const result =
-      live === undefined
-        ? registry.create(
-            def,
-            target.namespace,
-            { ...merged, metadata: { ...merged.metadata, name: target.name } },
-            opts,
-          )
-        : registry.update(def, target.namespace, target.name, merged, opts);
-    if (opts.dryRun !== true) deps.applyConfigs.remember(result.object, manager, body);
-    return sendJson(res, live === undefined ? 201 : 200, result.object, result.warnings);
-  }
-  const current = registry.get(def, target.namespace, target.name);
-  let next: Json | undefined;
-  if (type === 'application/merge-patch+json') next = mergePatch(current, body);
-  else if (type === 'application/json-patch+json') next = jsonPatch(current, body);
-  else next = strategicMerge(current, body, def.schema);
-  if (!isObject(next)) throw badRequest('the patch removed the whole object');
-  const { object, warnings } = registry.update(def, target.namespace, target.name, next, opts);
-  sendJson(res, 200, object, warnings);
-}
-
-function exists(read: () => KObject): KObject | undefined {
-  try {
-    return read();
-  } catch (e) {
-    if (e instanceof ApiError && e.code === 404) return undefined;
-    throw e;
-  }
 }
 
 function deleteCollection(

@@ -2,11 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest } from './errors.js';
 import type { Json, JsonObject } from './json.js';
+import { decodeProtobuf } from './protobuf.js';
 
 /** The API server's default request body limit. */
 const MAX_BODY = 3 * 1024 * 1024;
 
-export async function readBody(req: IncomingMessage): Promise<string> {
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -20,11 +21,13 @@ export async function readBody(req: IncomingMessage): Promise<string> {
       );
     chunks.push(b);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-/** Parses a request body as JSON, or YAML when the content type says so; 400 when malformed. */
-export function parseBody(text: string, contentType: string): Json {
+/** Parses a request body as JSON, YAML or Kubernetes protobuf, by content type; 400 when malformed. */
+export function parseBody(body: Buffer, contentType: string): Json {
+  if (mediaType(contentType) === 'application/vnd.kubernetes.protobuf') return decodeProtobuf(body);
+  const text = body.toString('utf8');
   if (text.trim() === '') throw badRequest('the request body is empty: an object is required');
   try {
     if (/yaml/.test(contentType)) return parseYaml(text) as Json;

@@ -47,3 +47,50 @@ export function nameProblems(name: string, rule: NameRule): FieldProblem[] {
   }
   return problems;
 }
+
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** Label keys and values as apimachinery's ValidateLabels checks them, with its messages. */
+export function labelProblems(labels: Readonly<Record<string, unknown>>): FieldProblem[] {
+  const field = 'metadata.labels';
+  const problems: FieldProblem[] = [];
+  for (const [key, value] of Object.entries(labels)) {
+    const slash = key.lastIndexOf('/');
+    const prefix = slash < 0 ? '' : key.slice(0, slash);
+    const name = slash < 0 ? key : key.slice(slash + 1);
+    if (prefix !== '' && !DNS1123_SUBDOMAIN.test(prefix)) {
+      problems.push({
+        type: 'Invalid',
+        field,
+        value: key,
+        detail:
+          "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+      });
+    }
+    if (!QUALIFIED_NAME.test(name) || name.length > 63) {
+      problems.push({
+        type: 'Invalid',
+        field,
+        value: key,
+        detail:
+          name.length > 63
+            ? 'name part must be no more than 63 characters'
+            : "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+      });
+    }
+    const text = typeof value === 'string' ? value : String(value);
+    if (!LABEL_VALUE.test(text) || text.length > 63) {
+      problems.push({
+        type: 'Invalid',
+        field,
+        value: text,
+        detail:
+          text.length > 63
+            ? 'must be no more than 63 characters'
+            : "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+      });
+    }
+  }
+  return problems;
+}

@@ -13,12 +13,13 @@ import {
   staleUpdate,
 } from './errors.js';
 import type { Json, KObject } from './json.js';
-import { arr, clone, isObject, jsonEqual, obj, str } from './json.js';
-import { nameProblems } from './names.js';
+import { arr, clone, jsonEqual, obj, str } from './json.js';
+import { decodeBody } from './decode.js';
+import { labelProblems, nameProblems } from './names.js';
+import { finalizeNamespaceIfEmpty, namespacedStorages } from './namespaces.js';
 import type { ResourceDef } from './resources.js';
-import { apiVersionOf, fromWire, resourceFor, RESOURCES, toWire } from './resources.js';
+import { resourceFor, toWire } from './resources.js';
 import type { FieldValidation } from './schema.js';
-import { pruneUnknown } from './schema.js';
 import type { Predicate } from './selectors.js';
 import type { Store } from './store.js';
 
@@ -65,11 +66,13 @@ export class Registry {
   }
 
   list(def: ResourceDef, ns: string | undefined, selected: Predicate): KObject[] {
+    // Selection runs on the stored objects (toWire copies shallowly); only matches are cloned.
     return this.opts.store
-      .list(def.storage)
-      .filter((o) => ns === undefined || o.metadata['namespace'] === ns)
+      .select(
+        def.storage,
+        (o) => (ns === undefined || o.metadata['namespace'] === ns) && selected(toWire(def, o)),
+      )
       .map((o) => toWire(def, o))
-      .filter(selected)
       .sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
   }
 
@@ -79,7 +82,7 @@ export class Registry {
     body: Json,
     opts: WriteOptions = {},
   ): WriteResult {
-    const { obj: o, warnings } = this.decode(def, body, ns, opts);
+    const { obj: o, warnings } = decodeBody(def, body, ns, opts);
     const meta = o.metadata;
     if (str(meta['resourceVersion']))
       throw badRequest('resourceVersion should not be set on objects to be created');
@@ -92,7 +95,10 @@ export class Registry {
       ]);
     }
     meta['name'] = name;
-    const problems = nameProblems(name, def.nameRule);
+    const problems = [
+      ...nameProblems(name, def.nameRule),
+      ...labelProblems(obj(meta['labels']) ?? {}),
+    ];
     if (problems.length > 0) throw invalid(def.kind, nameOf(def), name, problems);
     if (ns !== undefined) this.requireLiveNamespace(def, ns, name);
     if (this.opts.store.get(def.storage, storageKey(ns, name)) !== undefined)
@@ -106,6 +112,7 @@ export class Registry {
     }
     if (def === NAMESPACES) {
       o['spec'] = { finalizers: ['kubernetes'] };
+      meta['labels'] = { ...(obj(meta['labels']) ?? {}), 'kubernetes.io/metadata.name': name };
       o['status'] = { phase: 'Active' };
     }
     const admitted = def.storage === 'services' ? this.admit(o, undefined, opts) : o;
@@ -120,7 +127,7 @@ export class Registry {
     body: Json,
     opts: WriteOptions & { status?: boolean } = {},
   ): WriteResult {
-    const { obj: o, warnings } = this.decode(def, body, ns, opts);
+    const { obj: o, warnings } = decodeBody(def, body, ns, opts);
     const urlName = str(o.metadata['name']);
     if (urlName !== undefined && urlName !== name) {
       throw badRequest(
@@ -129,6 +136,9 @@ export class Registry {
     }
     o.metadata['name'] = name;
     const current = this.mustGet(def, ns, name);
+    const labels = labelProblems(obj(o.metadata['labels']) ?? {});
+    if (labels.length > 0 && opts.status !== true)
+      throw invalid(def.kind, nameOf(def), name, labels);
     const rv = str(o.metadata['resourceVersion']);
     if (rv !== undefined && rv !== '' && rv !== current.metadata['resourceVersion'])
       throw staleUpdate(nameOf(def), name);
@@ -185,51 +195,6 @@ export class Registry {
       object: toWire(def, this.opts.store.put(def.storage, keyOf(marked), marked)),
       gone: false,
     };
-  }
-
-  /** Turns a wire body into a storage-form object for this resource, or a 400 saying why not. */
-  private decode(
-    def: ResourceDef,
-    body: Json,
-    ns: string | undefined,
-    opts: WriteOptions,
-  ): { obj: KObject; warnings: string[] } {
-    if (!isObject(body)) throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(body)}'`);
-    const apiVersion = str(body['apiVersion']);
-    if (apiVersion !== undefined && apiVersion !== apiVersionOf(def)) {
-      throw badRequest(
-        `the API version in the data (${apiVersion}) does not match the expected API version (${apiVersionOf(def)})`,
-      );
-    }
-    const kind = str(body['kind']);
-    if (kind !== undefined && kind !== def.kind) {
-      throw badRequest(
-        `the kind in the data (${kind}) does not match the expected kind (${def.kind})`,
-      );
-    }
-    const o = clone(body) as KObject;
-    if (!isObject(o['metadata'])) o['metadata'] = {};
-    const unknown = pruneUnknown(o, def.schema, def.kind, def.version);
-    if (unknown.length > 0 && opts.fieldValidation === 'Strict') {
-      throw badRequest(
-        `strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`,
-      );
-    }
-    const bodyNs = str(o.metadata['namespace']);
-    if (def.namespaced) {
-      if (bodyNs !== undefined && bodyNs !== '' && bodyNs !== ns) {
-        throw badRequest(
-          'the namespace of the provided object does not match the namespace sent on the request',
-        );
-      }
-      if (ns !== undefined) o.metadata['namespace'] = ns;
-    } else delete o.metadata['namespace'];
-    const stored = fromWire(def, o);
-    stored['apiVersion'] = def.storage === 'events' ? 'v1' : apiVersionOf(def);
-    stored['kind'] = def.kind;
-    const warnings =
-      opts.fieldValidation === 'Ignore' ? [] : unknown.map((f) => `unknown field "${f}"`);
-    return { obj: stored, warnings };
   }
 
   private mustGet(def: ResourceDef, ns: string | undefined, name: string): KObject {
@@ -325,7 +290,7 @@ export class Registry {
     if (gone === undefined) throw notFound(nameOf(def), String(o.metadata['name']));
     if (def.storage === 'services') this.opts.allocator.release(gone as unknown as Service);
     const ns = str(gone.metadata['namespace']);
-    if (ns !== undefined) this.finalizeNamespaceIfEmpty(ns);
+    if (ns !== undefined) finalizeNamespaceIfEmpty(this.opts.store, ns);
     return gone;
   }
 
@@ -346,22 +311,10 @@ export class Registry {
         this.delete(def, name, String(o.metadata['name']));
       }
     }
-    const gone = this.finalizeNamespaceIfEmpty(name);
+    const gone = finalizeNamespaceIfEmpty(this.opts.store, name);
     return gone === undefined
       ? { object: toWire(NAMESPACES, marked), gone: false }
       : { object: toWire(NAMESPACES, gone), gone: true };
-  }
-
-  /** Plays the namespace controller: a terminating namespace goes once nothing is left in it. */
-  private finalizeNamespaceIfEmpty(name: string): KObject | undefined {
-    const ns = this.opts.store.get(NAMESPACES.storage, name);
-    if (ns === undefined || ns.metadata['deletionTimestamp'] === undefined) return undefined;
-    if (arr(ns.metadata['finalizers']).length > 0) return undefined;
-    const left = namespacedStorages().some((d) =>
-      this.opts.store.list(d.storage).some((o) => o.metadata['namespace'] === name),
-    );
-    if (left) return undefined;
-    return this.opts.store.remove(NAMESPACES.storage, name);
   }
 }
 
@@ -371,13 +324,6 @@ function withStatusOf(current: KObject, o: KObject): KObject {
   else next['status'] = o['status'];
   return next;
 }
-
-const namespacedStorages = (): ResourceDef[] => {
-  const seen = new Set<string>();
-  return RESOURCES.filter(
-    (d) => d.namespaced && !seen.has(d.storage) && seen.add(d.storage) !== undefined,
-  );
-};
 
 export const keyOf = (o: KObject): string =>
   storageKey(str(o.metadata['namespace']), String(o.metadata['name']));

@@ -234,10 +234,6 @@ export function resourceFor(kindOrResource: string, group = ''): ResourceDef {
   return d;
 }
 
-export const groupsServed = (): string[] => [
-  ...new Set(RESOURCES.filter((d) => d.group !== '').map((d) => d.group)),
-];
-
 export const toWire = (d: ResourceDef, o: KObject): KObject =>
   d.toWire === undefined
     ? { ...o, apiVersion: apiVersionOf(d), kind: d.kind }

@@ -136,3 +136,20 @@ function walk(v: Json, s: Schema, path: string, unknown: string[], prefix: strin
       return;
   }
 }
+
+/**
+ * Drops empty maps and lists, as Go's `omitempty` does when the API server encodes an
+ * object: a patch that deletes the last annotation leaves no `annotations: {}` behind.
+ */
+export function dropEmpty(value: Json, schema: Schema): void {
+  if (schema.t !== 'object' || !isObject(value)) return;
+  for (const [k, v] of Object.entries(value)) {
+    const sub = schema.fields[k];
+    if (sub === undefined) continue;
+    if (sub.t === 'object') dropEmpty(v, sub);
+    else if (sub.t === 'list' && Array.isArray(v)) {
+      if (v.length === 0) delete value[k];
+      else v.forEach((item) => dropEmpty(item, sub.items));
+    } else if (sub.t === 'map' && isObject(v) && Object.keys(v).length === 0) delete value[k];
+  }
+}

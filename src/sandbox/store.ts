@@ -53,7 +53,14 @@ export class Store {
   }
 
   list(storage: string): KObject[] {
-    return [...(this.objects.get(storage)?.values() ?? [])].map((o) => clone(o));
+    return this.select(storage, () => true);
+  }
+
+  /** Copies of the objects `wanted` accepts; it sees stored objects and must not change them. */
+  select(storage: string, wanted: (o: Readonly<KObject>) => boolean): KObject[] {
+    const out: KObject[] = [];
+    for (const o of this.objects.get(storage)?.values() ?? []) if (wanted(o)) out.push(clone(o));
+    return out;
   }
 
   /** Stores a new or changed object under the next resourceVersion and returns the stored copy. */

@@ -41,6 +41,7 @@ function plan(flags: Partial<PlanFlags>, names: string[] = []) {
     env: {},
     loadProvider: async () => localProviderModule(cloud),
     now: () => 0,
+    trapInterrupts: () => ({ signal: new AbortController().signal, release: () => undefined }),
   };
   const all = {
     provider: 'local',

@@ -354,3 +354,52 @@ describe('fake Compute API through the SDK', () => {
     expect(fake.requests.every((r) => r.operation !== 'unknown')).toBe(true);
   });
 });
+
+describe('fake Compute API: load-balanced instance groups', () => {
+  it('refuses a VM in two load-balanced instance groups, as Compute Engine does', async () => {
+    const zone = 'us-central1-a';
+    const ref = { instance: `projects/${project}/zones/${zone}/instances/node-a` };
+    for (const name of ['ig-lb-1', 'ig-lb-2']) {
+      const [op] = await c.instanceGroups.insert({
+        project,
+        zone,
+        instanceGroupResource: { name },
+      });
+      await c.zoneOperations.wait({ project, zone, operation: opName(op) });
+      const [add] = await c.instanceGroups.addInstances({
+        project,
+        zone,
+        instanceGroup: name,
+        instanceGroupsAddInstancesRequestResource: { instances: [ref] },
+      });
+      await c.zoneOperations.wait({ project, zone, operation: opName(add) });
+    }
+    const hc = await healthCheck();
+    const [op] = await c.backendServices.insert({
+      project,
+      region,
+      backendServiceResource: {
+        name: 'bs-lb-1',
+        healthChecks: [hc],
+        backends: [{ group: `projects/${project}/zones/${zone}/instanceGroups/ig-lb-1` }],
+      },
+    });
+    await c.regionOperations.wait({ project, region, operation: opName(op) });
+    expect(
+      await errorOf(
+        c.backendServices.insert({
+          project,
+          region,
+          backendServiceResource: {
+            name: 'bs-lb-2',
+            healthChecks: [hc],
+            backends: [{ group: `projects/${project}/zones/${zone}/instanceGroups/ig-lb-2` }],
+          },
+        }),
+      ),
+    ).toMatchObject({
+      code: 400,
+      message: expect.stringContaining('at most one load-balanced instance group'),
+    });
+  });
+});

@@ -21,8 +21,8 @@ const createSeed = async (): Promise<void> => {
   ]);
 };
 
-const service = (name: string): Service =>
-  env.sandbox.store.get('services', name) as unknown as Service;
+const service = (name: string, ns = 'default'): Service =>
+  env.sandbox.store.get('services', name, ns) as unknown as Service;
 const clusterIP = (name: string): string | undefined => service(name).spec.clusterIP;
 
 describe('kubectl against the sandbox', () => {
@@ -256,5 +256,70 @@ status:
     ]);
     expect(got.code).toBe(1);
     expect(got.stderr).toContain('namespaces "nowhere" not found');
+  });
+  it('creates Services and namespaces with kubectl create generators (sent as protobuf)', async () => {
+    const ns = await env.kubectl(['create', 'namespace', 'team']);
+    expect(ns.stdout.trim()).toBe('namespace/team created');
+    const np = await env.kubectl([
+      'create',
+      'service',
+      'nodeport',
+      'np',
+      '-n',
+      'team',
+      '--tcp=80:8080',
+      '--node-port=30080',
+    ]);
+    expect(np.stdout.trim()).toBe('service/np created');
+    const ext = await env.kubectl([
+      'create',
+      'service',
+      'externalname',
+      'ext',
+      '-n',
+      'team',
+      '--external-name=example.com',
+    ]);
+    expect(ext.code).toBe(0);
+    const rows = table((await env.kubectl(['get', 'svc', '-n', 'team'])).stdout);
+    expect(rows.slice(1).map((r) => [r[0], r[1], r[3], r[4]])).toEqual([
+      ['ext', 'ExternalName', 'example.com', '<none>'],
+      ['np', 'NodePort', '<none>', '80:30080/TCP'],
+    ]);
+    expect(service('np', 'team').spec).toMatchObject({
+      sessionAffinity: 'None',
+      selector: { app: 'np' },
+    });
+  });
+
+  it('shows a pending change with diff and replaces it with replace', async () => {
+    await createSeed();
+    await env.file('seed.yaml', SEED_SERVICES.replace('targetPort: 5000', 'targetPort: 5002'));
+    const diff = await env.kubectl(['diff', '-f', `${env.dir}/seed.yaml`]);
+    expect(diff.code).toBe(1);
+    expect(diff.stdout).toContain('-    targetPort: 5000\n+    targetPort: 5002');
+    expect(diff.stdout).not.toContain('annotations: {}');
+    expect(service('frontend-svc').spec.ports?.[0]?.targetPort).toBe(5000);
+    const replaced = await env.kubectl(['replace', '-f', `${env.dir}/seed.yaml`]);
+    expect(replaced.code).toBe(0);
+    expect(service('frontend-svc').spec.ports?.[0]?.targetPort).toBe(5002);
+    expect(service('myapp-service').spec.ports?.[0]?.nodePort).toBe(30008);
+  });
+
+  it('cordons and taints a node', async () => {
+    env.sandbox.store.create('nodes', { metadata: { name: 'node-1' } });
+    expect((await env.kubectl(['cordon', 'node-1'])).stdout.trim()).toBe('node/node-1 cordoned');
+    expect((await env.kubectl(['taint', 'nodes', 'node-1', 'k=v:NoSchedule'])).code).toBe(0);
+    expect(env.sandbox.store.get('nodes', 'node-1')['spec']).toEqual({
+      unschedulable: true,
+      taints: [{ key: 'k', value: 'v', effect: 'NoSchedule' }],
+    });
+  });
+  it('answers kubectl auth can-i and whoami: everything is allowed, the user is anonymous', async () => {
+    const can = await env.kubectl(['auth', 'can-i', 'patch', 'services/status']);
+    expect([can.code, can.stdout.trim()]).toEqual([0, 'yes']);
+    expect((await env.kubectl(['auth', 'whoami'])).stdout).toMatch(
+      /^Username\s+system:anonymous$/m,
+    );
   });
 });

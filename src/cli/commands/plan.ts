@@ -5,7 +5,7 @@ import { renderText } from '../../render/text.js';
 import { InvalidInputError } from '../../core/errors.js';
 import { loadKubeConfig } from '../kubeconfig.js';
 import { planFromCluster } from '../planning/from-cluster.js';
-import { planFromFiles } from '../planning/from-files.js';
+import { DEFAULT_PARALLELISM, planFromFiles } from '../planning/from-files.js';
 import { processDeps, type CommandDeps } from '../planning/io.js';
 import { SAVED_PLAN_FORMAT, writeSavedPlan } from '../planning/saved-plan.js';
 import { parseProviderName } from '../providers.js';
@@ -23,6 +23,7 @@ export interface PlanFlags {
   set: string[];
   out?: string;
   offline?: boolean;
+  parallelism?: number;
   color: boolean;
   /** Cluster source (src/cli/planning/from-cluster.ts): any of these plans against a cluster. */
   cluster?: boolean;
@@ -57,7 +58,22 @@ export function withPlanInputs(command: Command, options: { required: boolean })
       '--observed <file>',
       'plan against this snapshot of existing resources instead of the cloud',
     )
+    .option(
+      '--parallelism <n>',
+      `Services observed and applied at once (default ${DEFAULT_PARALLELISM})`,
+      parseParallelism,
+    )
     .option('--no-color', 'never colour the output');
+}
+
+function parseParallelism(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new InvalidInputError('option --parallelism', [
+      { type: 'Invalid', field: '--parallelism', value, detail: 'must be an integer ≥ 1' },
+    ]);
+  }
+  return n;
 }
 
 export function registerPlan(
@@ -162,6 +178,7 @@ export async function runPlan(
         env: deps.env,
         ...(flags.observed === undefined ? {} : { observedFile: flags.observed }),
         connect: flags.offline === true ? 'never' : 'if-configured',
+        ...(flags.parallelism === undefined ? {} : { parallelism: flags.parallelism }),
         loadProvider: deps.loadProvider,
         notice: (line) => deps.stderr(`${line}\n`),
       });

@@ -258,7 +258,8 @@ export function backendServiceFields(store: Store, at: At, body: Json, current: 
         backend['group'],
         `The instance group must be in region ${at.region}.`,
       );
-    store.mustGet(path);
+    const group = store.mustGet(path);
+    checkSingleLoadBalancedGroup(store, path, [...(group.members ?? [])]);
     if (seen.has(path))
       throw invalid(`${field}.group`, backend['group'], 'Duplicate backend group.');
     seen.add(path);
@@ -496,3 +497,38 @@ export function addressUsers(store: Store, at: At, address: Json): string[] {
 
 export const nameOf = (url: unknown): string => lastSegment(String(url));
 export { notFound };
+
+/** Instance group paths that some backend service uses. */
+export function loadBalancedGroups(store: Store): Set<string> {
+  const out = new Set<string>();
+  for (const r of store.resources.values()) {
+    if (r.collection !== 'backendServices') continue;
+    for (const b of (r.body['backends'] as Json[] | undefined) ?? []) {
+      out.add(String(b['group']).replace(/^https:\/\/www\.googleapis\.com\/compute\/v1\//, ''));
+    }
+  }
+  return out;
+}
+
+/**
+ * Compute Engine lets a VM be in at most one load-balanced instance group (which is why the
+ * in-tree provider shares one group per zone between Services).
+ */
+export function checkSingleLoadBalancedGroup(
+  store: Store,
+  groupPath: string,
+  instances: string[],
+): void {
+  const balanced = loadBalancedGroups(store);
+  for (const other of balanced) {
+    if (other === groupPath) continue;
+    const members = store.get(other)?.members ?? new Set<string>();
+    const shared = instances.find((i) => members.has(i));
+    if (shared !== undefined) {
+      throw badRequest(
+        'invalid',
+        `Validation failed for instance '${shared}': instance may belong to at most one load-balanced instance group; it is already in '${other}'.`,
+      );
+    }
+  }
+}

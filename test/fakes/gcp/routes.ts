@@ -19,6 +19,8 @@ import type { At } from './regional.js';
 import {
   addressUsers,
   backendServiceFields,
+  checkSingleLoadBalancedGroup,
+  loadBalancedGroups,
   healthCheckFields,
   newAddress,
   newBackendService,
@@ -61,7 +63,18 @@ const API_NAME: Record<string, string> = {
   'global:operations': 'globalOperations',
 };
 
+const AGGREGATED =
+  /^\/compute\/v1\/projects\/([^/]+)\/aggregated\/(instanceGroups|addresses|forwardingRules)$/;
+
 export function route(fake: FakeCompute, method: string, pathname: string): Route {
+  const agg = AGGREGATED.exec(pathname);
+  if (agg !== null && method === 'GET') {
+    const [, project = '', collection = ''] = agg;
+    return {
+      operation: `${collection}.aggregatedList`,
+      handle: (ctx) => aggregated(fake, project, collection, ctx),
+    };
+  }
   const m = PATH.exec(pathname);
   const fail = (): never => {
     throw new ApiError(
@@ -284,6 +297,8 @@ function membership(fake: FakeCompute, r: Req, path: string, body: Json): Json {
   const refs = instanceRefs(fake.store, r.project, r.where, stored.body, body, adding);
   const members = stored.members ?? new Set<string>();
   if (adding) {
+    if (loadBalancedGroups(fake.store).has(path))
+      checkSingleLoadBalancedGroup(fake.store, path, refs);
     const existing = refs.find((p) => members.has(p));
     if (existing !== undefined) {
       throw badRequest(
@@ -413,6 +428,45 @@ function operation(fake: FakeCompute, path: string, verb: string): Json {
     };
   }
   return op.body;
+}
+
+/** `aggregatedList`: items grouped by scope, with the NO_RESULTS_ON_PAGE warning for empty scopes (one page). */
+function aggregated(
+  fake: FakeCompute,
+  project: string,
+  collection: string,
+  ctx: HandlerContext,
+): Json {
+  if (project !== fake.project) throw notFound(`projects/${project}`);
+  const scopes =
+    collection === 'instanceGroups'
+      ? fake.zones.map((z) => `zones/${z}`)
+      : [`regions/${fake.region}`];
+  const items: Json = {};
+  for (const scope of scopes) {
+    const page = ctx.page(
+      fake.store.list(project, scope, collection).map((s) => view(fake, s)),
+      '',
+      '',
+    );
+    const found = page['items'] as Json[];
+    items[scope] =
+      found.length > 0
+        ? { [collection]: found }
+        : {
+            warning: {
+              code: 'NO_RESULTS_ON_PAGE',
+              message: `There are no results for scope '${scope}' on this page.`,
+              data: [{ key: 'scope', value: scope }],
+            },
+          };
+  }
+  return {
+    kind: `compute#${singular(collection)}AggregatedList`,
+    id: `projects/${project}/aggregated/${collection}`,
+    items,
+    selfLink: selfLink(`projects/${project}/aggregated/${collection}`),
+  };
 }
 
 const singular = (c: string) => (c.endsWith('sses') ? c.slice(0, -2) : c.replace(/s$/, ''));

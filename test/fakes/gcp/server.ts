@@ -92,11 +92,16 @@ export class FakeCompute {
   }
 
   async start(): Promise<{ port: number; url: string }> {
+    return this.startOn(0);
+  }
+
+  /** Listens on 127.0.0.1:`port` (0: any free port). */
+  async startOn(port: number): Promise<{ port: number; url: string }> {
     this.server = createServer((req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    const { port } = this.server.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${port}`;
-    return { port, url: this.url };
+    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
+    const bound = (this.server.address() as AddressInfo).port;
+    this.url = `http://127.0.0.1:${bound}`;
+    return { port: bound, url: this.url };
   }
 
   async stop(): Promise<void> {

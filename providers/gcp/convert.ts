@@ -1,0 +1,187 @@
+import type { protos } from '@google-cloud/compute';
+import type { Attributes, Resource, Value } from '../../src/core/resource.js';
+import { addressOf } from '../../src/core/resource.js';
+import { lastSegment, zoneOf } from './api.js';
+import { addressFromLabel, parseDescription, RESOURCE_LABEL } from './labels.js';
+import { T } from './names.js';
+
+type V1 = typeof protos.google.cloud.compute.v1;
+export type CloudAddress = protos.google.cloud.compute.v1.IAddress;
+export type CloudHealthCheck = protos.google.cloud.compute.v1.IHealthCheck;
+export type CloudBackendService = protos.google.cloud.compute.v1.IBackendService;
+export type CloudForwardingRule = protos.google.cloud.compute.v1.IForwardingRule;
+export type CloudFirewall = protos.google.cloud.compute.v1.IFirewall;
+export type CloudInstanceGroup = protos.google.cloud.compute.v1.IInstanceGroup;
+export type { V1 };
+
+/**
+ * Cloud objects → resources in exactly the shape `desired` builds (same attribute names and
+ * normalisation: names instead of URLs, sorted sets, references as graph addresses), so that
+ * an unchanged load balancer plans as no-op.
+ */
+export function graphName(
+  type: string,
+  labelsOrDescription: {
+    labels?: Record<string, string> | null | undefined;
+    description?: string | null | undefined;
+  },
+): string | undefined {
+  const address =
+    labelsOrDescription.labels !== undefined && labelsOrDescription.labels !== null
+      ? addressFromLabel(labelsOrDescription.labels[RESOURCE_LABEL] ?? '')
+      : parseDescription(labelsOrDescription.description)?.address;
+  if (address === undefined || !address.startsWith(`${type}.`)) return undefined;
+  return address.slice(type.length + 1);
+}
+
+const resource = (
+  type: string,
+  name: string,
+  id: string | null | undefined,
+  attributes: Attributes,
+  dependsOn: string[] = [],
+): Resource => ({
+  type,
+  name,
+  ...(id === undefined || id === null ? {} : { id }),
+  attributes,
+  dependsOn: [...new Set(dependsOn)].sort(),
+});
+
+export function observedAddress(name: string, a: CloudAddress): Resource {
+  const external = a.addressType !== 'INTERNAL';
+  return resource(T.address, name, a.selfLink, {
+    name: a.name ?? '',
+    region: lastSegment(a.region),
+    address_type: a.addressType ?? 'EXTERNAL',
+    ip_version: a.ipVersion ?? 'IPV4',
+    ...(external
+      ? { network_tier: a.networkTier ?? 'PREMIUM' }
+      : { subnetwork: lastSegment(a.subnetwork), purpose: a.purpose ?? 'GCE_ENDPOINT' }),
+    address: a.address ?? '',
+    labels: { ...(a.labels ?? {}) },
+  });
+}
+
+export function observedHealthCheck(name: string, h: CloudHealthCheck): Resource {
+  const http = h.type === 'HTTP';
+  const block = http ? h.httpHealthCheck : h.tcpHealthCheck;
+  return resource(T.healthCheck, name, h.selfLink, {
+    name: h.name ?? '',
+    region: lastSegment(h.region),
+    type: h.type ?? '',
+    port: block?.port ?? 0,
+    ...(http ? { request_path: h.httpHealthCheck?.requestPath ?? '/' } : {}),
+    check_interval_sec: h.checkIntervalSec ?? 5,
+    timeout_sec: h.timeoutSec ?? 5,
+    healthy_threshold: h.healthyThreshold ?? 2,
+    unhealthy_threshold: h.unhealthyThreshold ?? 2,
+    description: h.description ?? '',
+  });
+}
+
+export function observedInstanceGroup(
+  name: string,
+  g: CloudInstanceGroup,
+  instances: string[],
+): Resource {
+  return resource(T.instanceGroup, name, g.selfLink, {
+    name: g.name ?? '',
+    zone: zoneOf(g.zone ?? g.selfLink),
+    network: lastSegment(g.network),
+    instances: [...new Set(instances.map(lastSegment))].sort(),
+    description: g.description ?? '',
+  });
+}
+
+/** Maps cloud URLs back to graph addresses, from the resources observed so far. */
+export interface Refs {
+  byLink: Map<string, string>;
+  byIP: Map<string, string>;
+}
+
+export function refsOf(resources: readonly Resource[]): Refs {
+  const byLink = new Map<string, string>();
+  const byIP = new Map<string, string>();
+  for (const r of resources) {
+    if (r.id !== undefined) byLink.set(normalise(r.id), addressOf(r));
+    const ip = r.attributes['address'];
+    if (r.type === T.address && typeof ip === 'string') byIP.set(ip, addressOf(r));
+  }
+  return { byLink, byIP };
+}
+
+const normalise = (url: string) => url.replace(/^https:\/\/[^/]+\/compute\/v1\//, '');
+const ref = (refs: Refs, url: string | null | undefined): string =>
+  refs.byLink.get(normalise(url ?? '')) ?? lastSegment(url);
+
+export function observedBackendService(name: string, b: CloudBackendService, refs: Refs): Resource {
+  const healthCheck = ref(refs, b.healthChecks?.[0]);
+  const backends = [...new Set((b.backends ?? []).map((x) => ref(refs, x.group)))].sort();
+  const internal = b.loadBalancingScheme === 'INTERNAL';
+  return resource(
+    T.backendService,
+    name,
+    b.selfLink,
+    {
+      name: b.name ?? '',
+      region: lastSegment(b.region),
+      protocol: b.protocol ?? 'TCP',
+      load_balancing_scheme: b.loadBalancingScheme ?? 'EXTERNAL',
+      ...(internal ? { network: lastSegment(b.network) } : {}),
+      session_affinity: b.sessionAffinity ?? 'NONE',
+      health_check: healthCheck,
+      backends,
+      description: b.description ?? '',
+    },
+    [healthCheck, ...backends].filter((a) => a.startsWith('google_')),
+  );
+}
+
+export function observedForwardingRule(name: string, f: CloudForwardingRule, refs: Refs): Resource {
+  const ip = refs.byIP.get(f.IPAddress ?? '') ?? f.IPAddress ?? '';
+  const bs = ref(refs, f.backendService);
+  const ports: Attributes =
+    f.allPorts === true
+      ? { all_ports: true }
+      : f.portRange !== undefined && f.portRange !== null && f.portRange !== ''
+        ? { port_range: f.portRange }
+        : { ports: (f.ports ?? []).map(Number).sort((a, b) => a - b) };
+  const internal = f.loadBalancingScheme === 'INTERNAL';
+  return resource(
+    T.forwardingRule,
+    name,
+    f.selfLink,
+    {
+      name: f.name ?? '',
+      region: lastSegment(f.region),
+      load_balancing_scheme: f.loadBalancingScheme ?? 'EXTERNAL',
+      ip_protocol: f.IPProtocol ?? 'TCP',
+      ...ports,
+      ip_address: ip,
+      backend_service: bs,
+      ...(internal
+        ? { network: lastSegment(f.network), subnetwork: lastSegment(f.subnetwork) }
+        : { network_tier: f.networkTier ?? 'PREMIUM' }),
+      labels: { ...(f.labels ?? {}) },
+    },
+    [ip, bs].filter((a) => a.startsWith('google_')),
+  );
+}
+
+export function observedFirewall(name: string, f: CloudFirewall): Resource {
+  const tags = [...(f.targetTags ?? [])].sort();
+  const allowed: Value[] = (f.allowed ?? [])
+    .map((a) => ({ protocol: a.IPProtocol ?? '', ports: [...(a.ports ?? [])] }))
+    .sort((a, b) => a.protocol.localeCompare(b.protocol));
+  return resource(T.firewall, name, f.selfLink, {
+    name: f.name ?? '',
+    network: lastSegment(f.network),
+    direction: f.direction ?? 'INGRESS',
+    priority: f.priority ?? 1000,
+    source_ranges: [...(f.sourceRanges ?? [])].sort(),
+    allowed,
+    ...(tags.length === 0 ? {} : { target_tags: tags }),
+    description: f.description ?? '',
+  });
+}

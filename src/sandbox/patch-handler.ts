@@ -1,0 +1,79 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, badRequest } from './errors.js';
+import type { HandlerDeps } from './handlers.js';
+import { writeOptions } from './params.js';
+import { mediaType, parseBody, readBody, sendJson } from './http.js';
+import type { Json, KObject } from './json.js';
+import { isObject } from './json.js';
+import { jsonPatch, mergePatch, strategicMerge } from './patch.js';
+import type { ResourceDef } from './resources.js';
+
+const PATCH_TYPES = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/apply-patch+yaml',
+  'application/strategic-merge-patch+json',
+];
+
+/** PATCH on an object or its status: the four patch types of the API server. */
+export async function patch(
+  deps: HandlerDeps,
+  def: ResourceDef,
+  target: { namespace: string | undefined; name: string; status: boolean },
+  req: IncomingMessage,
+  res: ServerResponse,
+  q: URLSearchParams,
+): Promise<void> {
+  const type = mediaType(req.headers['content-type']);
+  if (!PATCH_TYPES.includes(type)) {
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`,
+    );
+  }
+  const body = parseBody(await readBody(req), type);
+  const opts = { ...writeOptions(q), status: target.status };
+  const { registry } = deps;
+  if (type === 'application/apply-patch+yaml') {
+    const manager = q.get('fieldManager');
+    if (manager === null || manager === '')
+      throw badRequest('PATCH, application/apply-patch+yaml requires a non-empty fieldManager');
+    const live = exists(() => registry.get(def, target.namespace, target.name));
+    const merged = deps.applyConfigs.merge(live, body, manager, def.schema);
+    const named = merged.metadata['name'];
+    if (named !== undefined && named !== target.name) {
+      throw badRequest(
+        `the name of the object (${String(named)}) does not match the name on the URL (${target.name})`,
+      );
+    }
+    const result =
+      live === undefined
+        ? registry.create(
+            def,
+            target.namespace,
+            { ...merged, metadata: { ...merged.metadata, name: target.name } },
+            opts,
+          )
+        : registry.update(def, target.namespace, target.name, merged, opts);
+    if (opts.dryRun !== true) deps.applyConfigs.remember(result.object, manager, body);
+    return sendJson(res, live === undefined ? 201 : 200, result.object, result.warnings);
+  }
+  const current = registry.get(def, target.namespace, target.name);
+  let next: Json | undefined;
+  if (type === 'application/merge-patch+json') next = mergePatch(current, body);
+  else if (type === 'application/json-patch+json') next = jsonPatch(current, body);
+  else next = strategicMerge(current, body, def.schema);
+  if (!isObject(next)) throw badRequest('the patch removed the whole object');
+  const { object, warnings } = registry.update(def, target.namespace, target.name, next, opts);
+  sendJson(res, 200, object, warnings);
+}
+
+function exists(read: () => KObject): KObject | undefined {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 404) return undefined;
+    throw e;
+  }
+}
