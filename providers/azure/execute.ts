@@ -87,17 +87,22 @@ async function ensureLoadBalancer(c: ExecuteContext, r: Resource): Promise<Resou
   return observedLoadBalancer(lb, addressOf(r));
 }
 
-async function deleteLoadBalancer(c: ExecuteContext, r: Resource): Promise<undefined> {
-  const name = str(r.attributes, 'name');
+const deleteLoadBalancer = (c: ExecuteContext, r: Resource): Promise<undefined> =>
+  deleteLoadBalancerIfUnused(c, str(r.attributes, 'name'));
+
+const isEmpty = (lb: LoadBalancer): boolean =>
+  [lb.frontendIPConfigurations, lb.loadBalancingRules, lb.probes, lb.backendAddressPools].every(
+    (l) => (l ?? []).length === 0,
+  );
+
+/** Deletes a shared load balancer that nothing is on any more (re-read, If-Match); keeps it otherwise. */
+async function deleteLoadBalancerIfUnused(c: ExecuteContext, name: string): Promise<undefined> {
   for (let attempt = 0; attempt < 8; attempt++) {
     const lb = c.cache.loadBalancer(name) ?? (await c.api.get('loadBalancers', name));
     if (lb === undefined) return undefined;
     if (!isAzureOwned(lb.tags, c.settings.clusterName))
       throw new NotOwnedError(`load balancer ${lb.id ?? name}`, "it lacks this cluster's tag");
-    const inUse = [lb.frontendIPConfigurations, lb.loadBalancingRules, lb.probes, lb.backendAddressPools].some(
-      (l) => (l ?? []).length > 0,
-    );
-    if (inUse) return undefined; // another Service still uses it
+    if (!isEmpty(lb)) return undefined; // another Service still uses it
     try {
       await c.api.delete('loadBalancers', name, { ifMatch: lb.etag ?? '*' });
       c.cache.dropLoadBalancer(name);
@@ -157,7 +162,17 @@ async function lbChild(
         );
     }
   }
-  if (step.action === 'delete') return undefined;
+  if (step.action === 'delete') {
+    // The Service's last piece is gone and nobody else is on the load balancer: delete it now.
+    // Its plan may not show this when, at planning time, other Services still used it (they
+    // were being deleted too, as in `lbctl destroy`); the in-tree provider does the same.
+    const lbAddress = str(a, 'loadbalancer');
+    const stillMine = [...request.state.values()].some(
+      (s) => s.attributes.loadbalancer === lbAddress && addressOf(s) !== step.address,
+    );
+    if (!stillMine && lb !== undefined && isEmpty(lb)) await deleteLoadBalancerIfUnused(c, lbName);
+    return undefined;
+  }
   if (lb === undefined)
     throw new LbctlError(
       'conflict',

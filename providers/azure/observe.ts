@@ -1,5 +1,6 @@
 import type { LoadBalancer, PublicIPAddress } from '@azure/arm-network';
 import { LbctlError, NotOwnedError } from '../../src/core/errors.js';
+import type { ServiceIdentity } from '../../src/core/k8s.js';
 import type { ObserveRequest } from '../../src/core/provider.js';
 import { addressOf, type Resource } from '../../src/core/resource.js';
 import type { AzureApi } from './api.js';
@@ -56,7 +57,7 @@ export async function observeAzure(
       pipRgs.add(r.attributes.resource_group);
   const pips: PublicIPAddress[] = [];
   for (const rg of pipRgs) pips.push(...(await api.list('publicIPAddresses', rg)));
-  const publicIPs = new Map<string, { address?: string; ip?: string }>();
+  const publicIPs = new Map<string, { address?: string; ip?: string; otherUid?: string }>();
   for (const pip of pips) {
     const tags = pip.tags ?? {};
     // The names this Service's public IP would have, desired or by default (also when deleting).
@@ -74,10 +75,11 @@ export async function observeAzure(
       );
     }
     if (!mine) {
-      publicIPs.set(
-        (pip.id ?? '').toLowerCase(),
-        pip.ipAddress === undefined ? {} : { ip: pip.ipAddress },
-      );
+      const otherUid = isAzureOwned(tags, s.clusterName) ? tags[AZURE_SERVICE_UID_TAG] : undefined;
+      publicIPs.set((pip.id ?? '').toLowerCase(), {
+        ...(pip.ipAddress === undefined ? {} : { ip: pip.ipAddress }),
+        ...(otherUid === undefined ? {} : { otherUid }),
+      });
       continue;
     }
     const address = tags[AZURE_RESOURCE_TAG] ?? `${T.publicIP}.${svcAddr}`;
@@ -102,6 +104,7 @@ export async function observeAzure(
       continue;
     }
     cache.setLoadBalancer(lb);
+    refuseNameCollision(lb, svc, publicIPs);
     out.push(
       ...serviceChildren(lb, {
         svcAddr,
@@ -160,10 +163,32 @@ export async function observeAzure(
   return out.map((r) => ({ ...r, dependsOn: r.dependsOn.filter((d) => present.has(d)) }));
 }
 
+/**
+ * In-tree names keep only 31 hex digits of the UID, so two UIDs that differ only in the last
+ * digit share every child name. A frontend with our name whose public IP is tagged for another
+ * Service reveals that: stop rather than edit the other Service's frontend and rules.
+ */
+function refuseNameCollision(
+  lb: LoadBalancer,
+  svc: ServiceIdentity,
+  publicIPs: ReadonlyMap<string, { otherUid?: string }>,
+): void {
+  for (const fe of lb.frontendIPConfigurations ?? []) {
+    if (!isServiceChild(fe.name ?? '', svc) || fe.publicIPAddress?.id === undefined) continue;
+    const other = publicIPs.get(fe.publicIPAddress.id.toLowerCase())?.otherUid;
+    if (other !== undefined && other !== svc.uid) {
+      throw new NotOwnedError(
+        `frontend ${fe.id ?? fe.name ?? ''}`,
+        `its public IP belongs to Service UID ${other}: in-tree names keep only the first 31 hex digits of a UID, and ${svc.uid} shares them`,
+      );
+    }
+  }
+}
+
 interface ChildContext {
   svcAddr: string;
   lbAddress: string;
-  publicIPs: ReadonlyMap<string, { address?: string; ip?: string }>;
+  publicIPs: ReadonlyMap<string, { address?: string; ip?: string; otherUid?: string }>;
   desired: readonly Resource[];
   isMine: (childName: string) => boolean;
   vnet: string;

@@ -266,6 +266,37 @@ describe('Azure adapter through @azure/arm-network against the fake', () => {
     expect(p.ingress(resources)).toEqual([{ ip: '10.241.0.50', ipMode: 'VIP' }]);
   });
 
+  it('stops, without writing, when another Service’s UID shares the 31 hex digits in-tree names keep', async () => {
+    const p = providerFor(fake);
+    await reconcileOnce(p, svc, intent);
+    const twin = { ...svc, name: 'twin', uid: `${svc.uid.slice(0, -1)}f` };
+    for (const options of [{}, { azure: { pipName: 'twin-pip' } }]) {
+      p.calls.reset();
+      const err = await reconcileOnce(p, twin, intentFixture({ service: twin, options })).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(NotOwnedError);
+      expect(p.calls.count({ write: true })).toBe(0);
+    }
+    expect(
+      (await reconcileOnce(p, svc, intent)).plan.steps.every((s) => s.action === 'no-op'),
+    ).toBe(true);
+  });
+
+  it('makes no call once the reconcile is aborted', async () => {
+    const p = providerFor(fake);
+    const aborted = new AbortController();
+    aborted.abort();
+    const before = fake.requests.length;
+    await expect(
+      p.observe(
+        { service: svc, desired: p.desired(intent) },
+        { clusterName: 'prod', signal: aborted.signal },
+      ),
+    ).rejects.toThrow();
+    expect(fake.requests.length).toBe(before);
+  });
+
   it('converges through throttling, 5xx, lost responses and failed operations', async () => {
     fake.setFaults({ rate: 0.3, seed: 11, lroFailRate: 0.2 });
     try {

@@ -103,6 +103,27 @@ describe('two Services on the shared load balancer', () => {
     expect(fake.store.list('publicIPAddresses', RG)).toEqual([]);
   });
 
+  it('planned together and applied one after the other (lbctl destroy), nothing is left', async () => {
+    await Promise.all([
+      converge(providerFor(fake), web.service, web),
+      converge(providerFor(fake), api.service, api),
+    ]);
+    const p = providerFor(fake);
+    const ctx = { clusterName: 'prod' };
+    const plans = [];
+    for (const s of [web.service, api.service]) {
+      const observed = await p.observe({ service: s, desired: [] }, ctx);
+      plans.push({ plan: plan({ service: s, provider: p, desired: [], observed }), observed });
+    }
+    // Each plan saw the other Service on the load balancer, so neither shows its deletion...
+    expect(
+      plans.every(({ plan: x }) => x.steps.every((st) => st.address !== 'azurerm_lb.shared')),
+    ).toBe(true);
+    for (const { plan: x, observed } of plans) await apply(x, p, { observed, ctx });
+    // ...yet the last piece removed takes the empty load balancer with it.
+    expect(fake.store.list('loadBalancers', RG)).toEqual([]);
+  });
+
   it('concurrent deletes of both Services leave nothing behind', async () => {
     await Promise.all([
       converge(providerFor(fake), web.service, web),
