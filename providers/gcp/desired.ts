@@ -238,7 +238,7 @@ function validate(intent: LoadBalancerIntent, settings: ModelSettings): void {
           type: 'Invalid',
           field: 'spec.providerID',
           value: t.providerID,
-          detail: `zone ${ref.zone} is not in region ${settings.region} (set --set region=...); a regional backend service only takes instance groups of its region`,
+          detail: `zone ${ref.zone} is not in region ${settings.region} (set --set region=...); a regional backend service only takes endpoint groups of its region`,
         },
       ]);
     }
