@@ -267,3 +267,60 @@ describe('gcp adapter: faults', () => {
     expect(env.calls.count({ operation: 'addresses.list', outcome: 'ok' })).toBe(1);
   });
 });
+
+describe('gcp adapter: idempotent steps', () => {
+  it('a create that meets its own resource (409) adopts it after one insert, without retrying it', async () => {
+    const intent = gcpIntent({
+      service: { namespace: 'i', name: 'idem', uid: '66666666-6666-6666-6666-666666666666' },
+      targets: targets('node-a'),
+    });
+    const firewall = env.provider
+      .desired(intent)
+      .find((r) => addressOf(r) === 'google_compute_firewall.traffic');
+    if (firewall === undefined) throw new Error('no traffic firewall in the model');
+    const step = {
+      address: addressOf(firewall),
+      action: 'create' as const,
+      reason: 'test',
+      after: firewall,
+      changes: [],
+      setDeltas: [],
+      replacePaths: [],
+    };
+    await env.provider.execute({ step, state: new Map() }, { clusterName: CLUSTER });
+    env.calls.reset();
+    const again = await env.provider.execute({ step, state: new Map() }, { clusterName: CLUSTER });
+    expect(again?.id).toContain(`/global/firewalls/${String(firewall.attributes['name'])}`);
+    expect(env.calls.count({ operation: 'firewalls.insert' })).toBe(1);
+    expect(env.calls.count({ operation: 'firewalls.get' })).toBe(1);
+    await converge(env.provider, intent.service, null);
+  });
+
+  it('deleting what is already gone succeeds without writes beyond the one delete', async () => {
+    const intent = gcpIntent({
+      service: { namespace: 'i', name: 'gone', uid: '77777777-7777-7777-7777-777777777777' },
+      targets: targets('node-a'),
+    });
+    const hc = env.provider
+      .desired(intent)
+      .find((r) => addressOf(r) === 'google_compute_region_health_check.this');
+    if (hc === undefined) throw new Error('no health check in the model');
+    env.calls.reset();
+    const step = {
+      address: addressOf(hc),
+      action: 'delete' as const,
+      reason: 'test',
+      before: hc,
+      changes: [],
+      setDeltas: [],
+      replacePaths: [],
+    };
+    await expect(
+      env.provider.execute({ step, state: new Map() }, { clusterName: CLUSTER }),
+    ).resolves.toBeUndefined();
+    expect(env.calls.count({ operation: 'regionHealthChecks.delete', outcome: 'not-found' })).toBe(
+      1,
+    );
+    expect(env.calls.count()).toBe(1);
+  });
+});
