@@ -1,4 +1,5 @@
 import { LbctlError, isLbctlError } from '../core/errors.js';
+import { keyOf } from '../core/k8s.js';
 import type { Plan, PlannedAction, Step } from '../core/plan.js';
 import type { Provider, ProviderContext } from '../core/provider.js';
 import { addressOf, type Resource } from '../core/resource.js';
@@ -29,6 +30,12 @@ export interface ApplyOptions {
   onProgress?: (event: ApplyProgress) => void;
   /** Milliseconds, for elapsed times only. */
   now?: () => number;
+  /**
+   * A graceful stop (Ctrl-C in the CLI, shutdown in the controller): checked between steps, so
+   * the step in flight finishes and nothing is left half-done. `ctx.signal`, by contrast, is
+   * handed to the provider and may cancel the call in flight.
+   */
+  stop?: AbortSignal;
 }
 
 export interface ApplyResult {
@@ -54,7 +61,14 @@ export async function apply(
   const steps = new Map(plan.steps.map((s) => [s.address, s]));
   const state = new Map(options.observed.map((r) => [addressOf(r), r]));
 
-  for (const action of plan.order) {
+  for (const [done, action] of plan.order.entries()) {
+    if (options.stop?.aborted === true) {
+      throw new LbctlError(
+        'terminal',
+        `apply stopped before ${action.address} (${done} of ${plan.order.length} steps done for Service ${keyOf(plan.service)}); run it again to finish`,
+        { cause: options.stop.reason },
+      );
+    }
     const step = executableStep(steps.get(action.address), action);
     options.onProgress?.({ type: 'start', address: action.address, action: action.action });
     const started = now();

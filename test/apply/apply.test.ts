@@ -281,6 +281,33 @@ describe('apply', () => {
     expect(requests).toEqual([]);
   });
 
+  it('finishes the step in flight on a graceful stop, then stops before the next', async () => {
+    const { provider, requests } = memoryProvider();
+    const stop = new AbortController();
+    const plan = planOf(
+      [step('create', undefined, lb), step('create', undefined, tg)],
+      [
+        { address: 'aws_lb.this', action: 'create' },
+        { address: 'aws_lb_target_group.tcp-80', action: 'create' },
+      ],
+    );
+    const events: ApplyProgress[] = [];
+    const run = apply(plan, provider, {
+      observed: [],
+      ctx,
+      stop: stop.signal,
+      onProgress: (e) => {
+        events.push(e);
+        if (e.type === 'start') stop.abort(new Error('interrupt'));
+      },
+    });
+    await expect(run).rejects.toThrow(
+      'apply stopped before aws_lb_target_group.tcp-80 (1 of 2 steps done for Service default/web); run it again to finish',
+    );
+    expect(requests.map((r) => r.address)).toEqual(['aws_lb.this']);
+    expect(events.map((e) => e.type)).toEqual(['start', 'done']);
+  });
+
   it('stops before the next step when the context is aborted', async () => {
     const { provider, requests } = memoryProvider();
     const controller = new AbortController();

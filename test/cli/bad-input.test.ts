@@ -19,6 +19,7 @@ function deps() {
     env: {},
     loadProvider,
     now: () => 0,
+    trapInterrupts: () => ({ signal: new AbortController().signal, release: () => undefined }),
   };
   return { d, stdout: () => out.join('') };
 }
@@ -37,27 +38,27 @@ describe('bad input: one line naming the file, the document, the object and the 
     ['malformed.yaml', /^examples\/invalid\/malformed\.yaml, document 1: invalid YAML: /],
     [
       'nodeport-out-of-range.yaml',
-      /^examples\/invalid\/nodeport-out-of-range\.yaml, document 1: Service default\/low-nodeport: spec\.ports\[0\]\.nodePort: Invalid value: 29999: provided port is not in the valid range\. The range of valid ports is 30000-32767$/,
+      /^examples\/invalid\/nodeport-out-of-range\.yaml, document 1 \(Service default\/low-nodeport\): spec\.ports\[0\]\.nodePort: Invalid value: 29999: provided port is not in the valid range\. The range of valid ports is 30000-32767$/,
     ],
     [
       'duplicate-nodeport.yaml',
-      /^examples\/invalid\/duplicate-nodeport\.yaml, document 2: Service default\/second: spec\.ports\[0\]\.nodePort: Invalid value: 30100: provided port is already allocated$/,
+      /^examples\/invalid\/duplicate-nodeport\.yaml, document 2 \(Service default\/second\): spec\.ports\[0\]\.nodePort: Invalid value: 30100: provided port is already allocated$/,
     ],
     [
       'unknown-protocol.yaml',
-      /^examples\/invalid\/unknown-protocol\.yaml, document 1: Service default\/http-proto: spec\.ports\[0\]\.protocol: Unsupported value: "HTTP"/,
+      /^examples\/invalid\/unknown-protocol\.yaml, document 1 \(Service default\/http-proto\): spec\.ports\[0\]\.protocol: Unsupported value: "HTTP"/,
     ],
     [
       'bad-cidr.yaml',
-      /^examples\/invalid\/bad-cidr\.yaml, document 1: Service default\/bad-range: spec\.loadBalancerSourceRanges\[0\]: Invalid value: "10\.0\.0\.0\/33"/,
+      /^examples\/invalid\/bad-cidr\.yaml, document 1 \(Service default\/bad-range\): spec\.loadBalancerSourceRanges\[0\]: Invalid value: "10\.0\.0\.0\/33"/,
     ],
     [
       'bad-annotation.yaml',
-      /^examples\/invalid\/bad-annotation\.yaml, document 1: Service default\/bad-scheme: metadata\.annotations\[lbctl\.io\/scheme\]: Unsupported value: "public"/,
+      /^examples\/invalid\/bad-annotation\.yaml, document 1 \(Service default\/bad-scheme\): metadata\.annotations\[lbctl\.io\/scheme\]: Unsupported value: "public"/,
     ],
     [
       'headless-loadbalancer.yaml',
-      /^examples\/invalid\/headless-loadbalancer\.yaml, document 1: Service default\/headless-lb: spec\.clusterIPs?(\[0\])?: /,
+      /^examples\/invalid\/headless-loadbalancer\.yaml, document 1 \(Service default\/headless-lb\): spec\.clusterIPs?(\[0\])?: /,
     ],
   ])('examples/invalid/%s', async (file, message) => {
     const h = deps();

@@ -73,7 +73,7 @@ describe('lbctl plan (spawned)', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      'Error: examples/invalid/nodeport-out-of-range.yaml, document 1: Service default/low-nodeport: spec.ports[0].nodePort: Invalid value: 29999: provided port is not in the valid range. The range of valid ports is 30000-32767\n',
+      'Error: examples/invalid/nodeport-out-of-range.yaml, document 1 (Service default/low-nodeport): spec.ports[0].nodePort: Invalid value: 29999: provided port is not in the valid range. The range of valid ports is 30000-32767\n',
     );
   });
 });

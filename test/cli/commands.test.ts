@@ -48,6 +48,8 @@ function harness(options: { interactive?: boolean; answer?: string; failOn?: str
   const err: string[] = [];
   const questions: string[] = [];
   let t = 0;
+  const interrupt = new AbortController();
+  const traps = { set: 0, released: 0 };
   const deps: CommandDeps = {
     stdout: (s) => out.push(s),
     stderr: (s) => err.push(s),
@@ -60,8 +62,20 @@ function harness(options: { interactive?: boolean; answer?: string; failOn?: str
     env: {},
     loadProvider: () => Promise.resolve(mem.module),
     now: () => (t += 1_000),
+    trapInterrupts: () => {
+      traps.set += 1;
+      return { signal: interrupt.signal, release: () => void (traps.released += 1) };
+    },
   };
-  return { mem, deps, stdout: () => out.join(''), stderr: () => err.join(''), questions };
+  return {
+    mem,
+    deps,
+    stdout: () => out.join(''),
+    stderr: () => err.join(''),
+    questions,
+    interrupt,
+    traps,
+  };
 }
 
 const planFlags = (filename: string[], extra: Partial<PlanFlags> = {}): PlanFlags => ({
@@ -148,8 +162,27 @@ describe('lbctl apply (generic engine, in-memory provider)', () => {
     );
     await runApply(undefined, applyFlags([...files, second], { autoApprove: true }), h.deps);
     expect(h.stdout()).toContain('default/web: mem_lb.this: Creating...');
-    expect(h.stdout()).toContain('default/api: mem_listener.p90: Creation complete after 1s');
+    // Services run side by side (the shared fake clock makes their elapsed times interleave).
+    expect(h.stdout()).toMatch(
+      /^default\/api: mem_listener\.p90: Creation complete after \d+s \[id=mem-\d+\]$/m,
+    );
     expect(h.stdout()).toContain('Apply complete! Resources: 4 added, 0 changed, 0 destroyed.');
+  });
+
+  it('on an interrupt, finishes the step in flight and stops; the trap is released', async () => {
+    const h = harness();
+    const stdout = h.deps.stdout;
+    h.deps.stdout = (s) => {
+      stdout(s);
+      if (s.includes('Creation complete')) h.interrupt.abort(new Error('SIGINT'));
+    };
+    await expect(
+      runApply(undefined, applyFlags(await manifests([80, 81]), { autoApprove: true }), h.deps),
+    ).rejects.toThrow(
+      'apply stopped before mem_listener.p80 (1 of 3 steps done for Service default/web)',
+    );
+    expect(h.mem.addresses()).toEqual(['mem_lb.this']);
+    expect(h.traps).toEqual({ set: 1, released: 1 });
   });
 
   it('prints the cloud calls with --show-calls', async () => {

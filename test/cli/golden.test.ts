@@ -19,6 +19,9 @@ const providers = (['aws', 'gcp', 'azure'] as const).filter((p) =>
   existsSync(`${root}providers/${p}/index.ts`),
 );
 
+/** Settings a provider needs for some examples (GCP internal load balancers need a subnetwork). */
+const settings: Record<string, string[]> = { gcp: ['subnetwork=nodes'] };
+
 const serviceFiles = existsSync(examples)
   ? readdirSync(examples)
       .filter((f) => /\.(ya?ml|json)$/.test(f))
@@ -31,7 +34,7 @@ describe.each(providers)('golden plans on %s', (provider: ProviderName) => {
       files: [`${examples}/${file}`, `${root}examples/nodes/${provider}.yaml`],
       provider,
       clusterName: 'demo',
-      set: [],
+      set: settings[provider] ?? [],
       env: {},
       connect: 'never',
       loadProvider,

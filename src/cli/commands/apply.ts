@@ -3,7 +3,7 @@ import { LbctlError } from '../../core/errors.js';
 import { hasChanges } from '../../plan/index.js';
 import { renderText } from '../../render/text.js';
 import { executePlans, formatCalls } from '../planning/execute.js';
-import { planFromFiles } from '../planning/from-files.js';
+import { DEFAULT_PARALLELISM, planFromFiles } from '../planning/from-files.js';
 import { confirm, processDeps, refuseUnattended, type CommandDeps } from '../planning/io.js';
 import { desiredOf, readSavedPlan, serviceLabel, stateDrift } from '../planning/saved-plan.js';
 import { parseProviderName, settingsFrom } from '../providers.js';
@@ -20,6 +20,7 @@ export interface ApplyFlags {
   color: boolean;
   autoApprove?: boolean;
   showCalls?: boolean;
+  parallelism?: number;
 }
 
 export function registerApply(
@@ -67,6 +68,7 @@ export async function runApply(
     set: flags.set,
     env: deps.env,
     connect: 'always',
+    ...(flags.parallelism === undefined ? {} : { parallelism: flags.parallelism }),
     loadProvider: deps.loadProvider,
     notice: (line) => deps.stderr(`${line}\n`),
   });
@@ -90,6 +92,7 @@ export async function runApply(
     deps,
     clusterName: flags.clusterName,
     destroy: false,
+    parallelism: flags.parallelism ?? DEFAULT_PARALLELISM,
   });
   if (flags.showCalls === true) deps.stdout(formatCalls(planned.calls));
   return 0;
@@ -142,6 +145,7 @@ async function applySaved(path: string, flags: ApplyFlags, deps: CommandDeps): P
     deps,
     clusterName: saved.clusterName,
     destroy: false,
+    parallelism: flags.parallelism ?? DEFAULT_PARALLELISM,
   });
   if (flags.showCalls === true) deps.stdout(formatCalls(calls));
   return 0;

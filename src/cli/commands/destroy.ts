@@ -3,7 +3,7 @@ import { LbctlError } from '../../core/errors.js';
 import { hasChanges } from '../../plan/index.js';
 import { renderText } from '../../render/text.js';
 import { executePlans, formatCalls } from '../planning/execute.js';
-import { planFromFiles } from '../planning/from-files.js';
+import { DEFAULT_PARALLELISM, planFromFiles } from '../planning/from-files.js';
 import { confirm, processDeps, refuseUnattended, type CommandDeps } from '../planning/io.js';
 import { parseProviderName } from '../providers.js';
 import { withPlanInputs } from './plan.js';
@@ -18,6 +18,7 @@ export interface DestroyFlags {
   color: boolean;
   autoApprove?: boolean;
   showCalls?: boolean;
+  parallelism?: number;
 }
 
 export function registerDestroy(
@@ -53,6 +54,7 @@ export async function runDestroy(flags: DestroyFlags, deps: CommandDeps): Promis
     set: flags.set,
     env: deps.env,
     connect: 'always',
+    ...(flags.parallelism === undefined ? {} : { parallelism: flags.parallelism }),
     destroy: true,
     loadProvider: deps.loadProvider,
     notice: (line) => deps.stderr(`${line}\n`),
@@ -79,6 +81,7 @@ export async function runDestroy(flags: DestroyFlags, deps: CommandDeps): Promis
     deps,
     clusterName: flags.clusterName,
     destroy: true,
+    parallelism: flags.parallelism ?? DEFAULT_PARALLELISM,
   });
   if (flags.showCalls === true) deps.stdout(formatCalls(planned.calls));
   return 0;

@@ -2,14 +2,19 @@ import type { Command } from 'commander';
 import { hasChanges } from '../../plan/index.js';
 import { renderJson } from '../../render/json.js';
 import { renderText } from '../../render/text.js';
-import { planFromFiles } from '../planning/from-files.js';
+import { InvalidInputError } from '../../core/errors.js';
+import { loadKubeConfig } from '../kubeconfig.js';
+import { planFromCluster } from '../planning/from-cluster.js';
+import { DEFAULT_PARALLELISM, planFromFiles } from '../planning/from-files.js';
 import { processDeps, type CommandDeps } from '../planning/io.js';
 import { SAVED_PLAN_FORMAT, writeSavedPlan } from '../planning/saved-plan.js';
 import { parseProviderName } from '../providers.js';
 import type { SetExitCode } from './index.js';
 
 export interface PlanFlags {
+  /** Required unless the plan reads from a cluster (then: proposed Services); commander leaves it undefined when absent. */
   filename: string[];
+  /** Checked in runPlan: the option is declared optional so that the cluster source can do without -f. */
   provider: string;
   clusterName: string;
   json?: boolean;
@@ -18,7 +23,15 @@ export interface PlanFlags {
   set: string[];
   out?: string;
   offline?: boolean;
+  parallelism?: number;
   color: boolean;
+  /** Cluster source (src/cli/planning/from-cluster.ts): any of these plans against a cluster. */
+  cluster?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  selector?: string;
+  loadBalancerClass?: string;
 }
 
 export const collect = (value: string, previous: string[] | undefined): string[] => [
@@ -45,7 +58,22 @@ export function withPlanInputs(command: Command, options: { required: boolean })
       '--observed <file>',
       'plan against this snapshot of existing resources instead of the cloud',
     )
+    .option(
+      '--parallelism <n>',
+      `Services observed and applied at once (default ${DEFAULT_PARALLELISM})`,
+      parseParallelism,
+    )
     .option('--no-color', 'never colour the output');
+}
+
+function parseParallelism(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new InvalidInputError('option --parallelism', [
+      { type: 'Invalid', field: '--parallelism', value, detail: 'must be an integer ≥ 1' },
+    ]);
+  }
+  return n;
 }
 
 export function registerPlan(
@@ -54,11 +82,26 @@ export function registerPlan(
   deps: () => CommandDeps = processDeps,
 ): void {
   withPlanInputs(
-    program.command('plan').description('show what apply would change, without changing anything'),
+    program
+      .command('plan')
+      .description('show what apply would change, without changing anything')
+      .argument('[names...]', 'with a cluster: only the Services of these names'),
     {
-      required: true,
+      required: false,
     },
   )
+    .option('--cluster', 'read Services and Nodes from the cluster of the current kubeconfig')
+    .option('--kubeconfig <file>', 'read Services and Nodes from this cluster (implies --cluster)')
+    .option('--context <name>', 'kubeconfig context (implies --cluster)')
+    .option('-n, --namespace <ns>', 'with a cluster: only this namespace')
+    .option(
+      '-l, --selector <selector>',
+      'with a cluster: only Services matching this label selector',
+    )
+    .option(
+      '--load-balancer-class <class>',
+      "with a cluster: the controller's --load-balancer-class, to plan what it would do",
+    )
     .option('--json', 'print the plan as JSON (shaped after `terraform show -json`)')
     .option(
       '--offline',
@@ -72,24 +115,73 @@ export function registerPlan(
       '--out <file>',
       'save the plan so that `lbctl apply FILE` performs exactly it (also -out FILE)',
     )
-    .action(async (flags: PlanFlags) => {
-      setExitCode(await runPlan(flags, deps()));
+    .action(async (names: string[], flags: PlanFlags) => {
+      setExitCode(await runPlan(flags, deps(), names));
     });
 }
 
-export async function runPlan(flags: PlanFlags, deps: CommandDeps): Promise<number> {
+export async function runPlan(
+  flags: PlanFlags,
+  deps: CommandDeps,
+  names: readonly string[] = [],
+): Promise<number> {
+  if ((flags.provider as string | undefined) === undefined) {
+    throw new InvalidInputError('lbctl plan', [
+      { type: 'Required', field: '--provider', detail: 'aws, gcp, azure or local' },
+    ]);
+  }
   const provider = parseProviderName(flags.provider);
-  const planned = await planFromFiles({
-    files: flags.filename,
-    provider,
-    clusterName: flags.clusterName,
-    set: flags.set,
-    env: deps.env,
-    ...(flags.observed === undefined ? {} : { observedFile: flags.observed }),
-    connect: flags.offline === true ? 'never' : 'if-configured',
-    loadProvider: deps.loadProvider,
-    notice: (line) => deps.stderr(`${line}\n`),
-  });
+  const fromCluster =
+    flags.cluster === true ||
+    [flags.kubeconfig, flags.context, flags.namespace, flags.selector].some(
+      (v) => v !== undefined,
+    ) ||
+    names.length > 0;
+  const files = (flags.filename as string[] | undefined) ?? [];
+  if (!fromCluster && files.length === 0) {
+    throw new InvalidInputError('lbctl plan', [
+      {
+        type: 'Required',
+        field: '--filename',
+        detail:
+          'give manifest files with -f, or plan against a cluster with --cluster or --kubeconfig',
+      },
+    ]);
+  }
+  const planned = fromCluster
+    ? await planFromCluster({
+        kc: loadKubeConfig({
+          ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
+          ...(flags.context === undefined ? {} : { context: flags.context }),
+          env: deps.env,
+        }),
+        provider,
+        clusterName: flags.clusterName,
+        set: flags.set,
+        env: deps.env,
+        names,
+        ...(files.length === 0 ? {} : { proposedFiles: files }),
+        ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),
+        ...(flags.selector === undefined ? {} : { selector: flags.selector }),
+        ...(flags.loadBalancerClass === undefined
+          ? {}
+          : { loadBalancerClass: flags.loadBalancerClass }),
+        ...(flags.offline === true ? { offline: true } : {}),
+        loadProvider: deps.loadProvider,
+        notice: (line) => deps.stderr(`${line}\n`),
+      })
+    : await planFromFiles({
+        files,
+        provider,
+        clusterName: flags.clusterName,
+        set: flags.set,
+        env: deps.env,
+        ...(flags.observed === undefined ? {} : { observedFile: flags.observed }),
+        connect: flags.offline === true ? 'never' : 'if-configured',
+        ...(flags.parallelism === undefined ? {} : { parallelism: flags.parallelism }),
+        loadProvider: deps.loadProvider,
+        notice: (line) => deps.stderr(`${line}\n`),
+      });
   const plans = planned.services.map((s) => s.plan);
   // Everything is validated and planned before the first byte goes to stdout.
   const output =

@@ -6,6 +6,7 @@ import type { CallLog, Provider } from '../../core/provider.js';
 import type { Resource } from '../../core/resource.js';
 import { summarize } from '../../plan/index.js';
 import type { CommandDeps } from './io.js';
+import { mapLimit } from './parallel.js';
 
 /**
  * Applies the plans one Service after another with Terraform-style progress lines and ends
@@ -15,26 +16,38 @@ import type { CommandDeps } from './io.js';
 export async function executePlans(
   services: readonly { plan: Plan; observed: readonly Resource[] }[],
   provider: Provider,
-  options: { deps: CommandDeps; clusterName: string; destroy: boolean },
+  options: { deps: CommandDeps; clusterName: string; destroy: boolean; parallelism: number },
 ): Promise<void> {
   const { deps } = options;
   const plans = services.map((s) => s.plan);
   const summary = summarize(plans);
   // Every Service has its own `aws_lb.this`: name the Service when more than one has changes.
   const prefixed = services.filter((s) => s.plan.order.length > 0).length > 1;
-  for (const { plan, observed } of services) {
-    const prefix = prefixed ? `${keyOf(plan.service)}: ` : '';
-    if (plan.order.length === 0) continue;
-    const ids = new Map(plan.steps.map((s) => [s.address, s.before?.id]));
-    await apply(plan, provider, {
-      observed,
-      ctx: { clusterName: options.clusterName },
-      now: deps.now,
-      onProgress: (event) => {
-        const known = event.type === 'start' ? ids.get(event.address) : undefined;
-        deps.stdout(`${prefix}${formatProgress(event, known)}\n`);
+  const interrupts = deps.trapInterrupts();
+  try {
+    // Services are independent graphs: apply them side by side, each in its own plan order.
+    const changing = services.filter((s) => s.plan.order.length > 0);
+    await mapLimit(
+      changing,
+      options.parallelism,
+      async ({ plan, observed }) => {
+        const prefix = prefixed ? `${keyOf(plan.service)}: ` : '';
+        const ids = new Map(plan.steps.map((s) => [s.address, s.before?.id]));
+        await apply(plan, provider, {
+          observed,
+          ctx: { clusterName: options.clusterName },
+          now: deps.now,
+          stop: interrupts.signal,
+          onProgress: (event) => {
+            const known = event.type === 'start' ? ids.get(event.address) : undefined;
+            deps.stdout(`${prefix}${formatProgress(event, known)}\n`);
+          },
+        });
       },
-    });
+      (later) => deps.stderr(`Error: ${later instanceof Error ? later.message : String(later)}\n`),
+    );
+  } finally {
+    interrupts.release();
   }
   deps.stdout(
     options.destroy

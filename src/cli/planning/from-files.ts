@@ -1,5 +1,4 @@
 import { createCallLog } from '../../core/calls.js';
-import { LbctlError, isLbctlError, InvalidInputError } from '../../core/errors.js';
 import { keyOf, type Service } from '../../core/k8s.js';
 import type {
   CallLog,
@@ -10,10 +9,9 @@ import type {
   ProviderSettings,
 } from '../../core/provider.js';
 import type { Resource } from '../../core/resource.js';
-import { readManifests, type Sourced } from '../../k8s/files.js';
+import { readManifests, withSource } from '../../k8s/files.js';
 import { DEFAULT_LAYERS, allocateAll } from '../../layers/index.js';
 import {
-  identityOf,
   planPrepared,
   prepareService,
   type PreparedService,
@@ -21,6 +19,10 @@ import {
 } from '../../pipeline/index.js';
 import { settingsFrom, type ProviderLoader } from '../providers.js';
 import { observedOf, readObservedFile } from './observed-file.js';
+import { mapLimit } from './parallel.js';
+
+/** Terraform's default `-parallelism`. */
+export const DEFAULT_PARALLELISM = 10;
 
 export interface FilesPlanRequest {
   files: readonly string[];
@@ -32,6 +34,8 @@ export interface FilesPlanRequest {
   observedFile?: string;
   /** `always` for apply and destroy; `if-configured` for plan (observe when a cloud is configured). */
   connect: 'always' | 'if-configured' | 'never';
+  /** Services observed at once (Terraform's `-parallelism`); default 10. */
+  parallelism?: number;
   /** Plan the deletion of everything the Services own (`lbctl destroy`). */
   destroy?: boolean;
   loadProvider: ProviderLoader;
@@ -60,7 +64,6 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
   const manifests = await readManifests(request.files);
   for (const n of manifests.notices) request.notice(n);
 
-  const sources = new Map(manifests.services.map((s) => [objectName(s.object), s]));
   let allocated: Service[];
   try {
     allocated = allocateAll(
@@ -68,13 +71,10 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
       DEFAULT_LAYERS,
     );
   } catch (e) {
-    throw withSource(
-      e,
-      isLbctlError(e) && e instanceof InvalidInputError ? sources.get(e.object) : undefined,
-    );
+    throw withSource(e, manifests);
   }
   const nodes = manifests.nodes.map((n) => n.object);
-  const prepared = allocated.map((service, i): PreparedService => {
+  const prepared = allocated.map((service): PreparedService => {
     try {
       return prepareService({
         service,
@@ -85,7 +85,7 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
         ...(request.destroy === true ? { destroy: true } : {}),
       });
     } catch (e) {
-      throw withSource(e, manifests.services[i]);
+      throw withSource(e, manifests);
     }
   });
 
@@ -108,25 +108,17 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
   const provider = wantsCloud ? module.connect(settings, { calls }) : undefined;
   const ctx = { clusterName: request.clusterName };
 
-  const services: ServicePlan[] = [];
-  for (const p of prepared) {
-    let observed: Resource[] = [];
-    if (snapshot !== undefined) observed = observedOf(snapshot, p.service);
-    else if (provider !== undefined)
-      observed = await provider.observe({ service: p.service, desired: p.desired }, ctx);
-    services.push({ ...p, observed, plan: planPrepared(p, model, observed) });
-  }
+  // Observing is read-only and rate-limited by the provider's caller: Services go in parallel.
+  const services = await mapLimit(
+    prepared,
+    request.parallelism ?? DEFAULT_PARALLELISM,
+    async (p) => {
+      let observed: Resource[] = [];
+      if (snapshot !== undefined) observed = observedOf(snapshot, p.service);
+      else if (provider !== undefined)
+        observed = await provider.observe({ service: p.service, desired: p.desired }, ctx);
+      return { ...p, observed, plan: planPrepared(p, model, observed) };
+    },
+  );
   return { module, settings, model, provider, calls, services };
-}
-
-const objectName = (svc: Service): string => {
-  const id = identityOf(svc);
-  return `Service ${id.namespace}/${id.name}`;
-};
-
-/** Prefixes an input error with the file and document it came from; keeps the kind and cause. */
-function withSource(error: unknown, source: Sourced<Service> | undefined): unknown {
-  if (!isLbctlError(error) || source === undefined) return error;
-  const where = `${source.source.file}, document ${source.source.document}`;
-  return new LbctlError(error.kind, `${where}: ${error.message}`, { cause: error });
 }

@@ -14,6 +14,11 @@ export interface CommandDeps {
   env: Readonly<Record<string, string | undefined>>;
   loadProvider: ProviderLoader;
   now: () => number;
+  /**
+   * Traps interrupts while cloud changes run: the first one asks for a graceful stop (the step
+   * in flight finishes), a second one exits at once. `release` removes the trap.
+   */
+  trapInterrupts: () => { signal: AbortSignal; release: () => void };
 }
 
 export function processDeps(): CommandDeps {
@@ -34,6 +39,25 @@ export function processDeps(): CommandDeps {
     env,
     loadProvider,
     now: () => performance.now(),
+    trapInterrupts: () => {
+      const controller = new AbortController();
+      const onSignal = () => {
+        if (controller.signal.aborted) process.exit(130);
+        process.stderr.write(
+          '\nInterrupt received. Waiting for the step in flight to finish, then stopping (again to quit at once)...\n',
+        );
+        controller.abort(new Error('interrupted'));
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      return {
+        signal: controller.signal,
+        release: () => {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        },
+      };
+    },
   };
 }
 

@@ -1,0 +1,173 @@
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { createCallLog } from '../../core/calls.js';
+import { LbctlError, isLbctlError } from '../../core/errors.js';
+import { keyOf, type Node, type Service } from '../../core/k8s.js';
+import type { ProviderName } from '../../core/provider.js';
+import type { Resource } from '../../core/resource.js';
+import { FINALIZER } from '../../controller/finalizer.js';
+import { readManifests } from '../../k8s/files.js';
+import { DEFAULT_LAYERS, LayerAllocator } from '../../layers/index.js';
+import {
+  identityOf,
+  planPrepared,
+  prepareService,
+  type ServicePlan,
+} from '../../pipeline/index.js';
+import { settingsFrom, type ProviderLoader } from '../providers.js';
+import type { FilesPlan } from './from-files.js';
+
+export interface ClusterPlanRequest {
+  kc: KubeConfig;
+  provider: ProviderName;
+  clusterName: string;
+  set: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  /** Only this namespace (default: all). */
+  namespace?: string;
+  /** A label selector, as kubectl's `-l`. */
+  selector?: string;
+  /** Only the Services with these names. */
+  names?: readonly string[];
+  /** `-f`: proposed Services, planned as if applied to the cluster now (nothing is sent). */
+  proposedFiles?: readonly string[];
+  loadBalancerClass?: string;
+  /** Never contact the cloud: plan as if nothing exists. */
+  offline?: boolean;
+  loadProvider: ProviderLoader;
+  notice: (line: string) => void;
+}
+
+/**
+ * `lbctl plan` against a cluster: Services and Nodes as the API server has them, and the
+ * cloud's current state, through the same prepareService/planPrepared the controller's
+ * planService runs, so the plan is what the controller would do. With proposed files, each
+ * proposed Service is laid over the live one with the API server's update rules (allocated
+ * clusterIPs and nodePorts carried over, conflicts refused with its messages), so a change
+ * is previewed before `kubectl apply` sends it.
+ */
+export async function planFromCluster(request: ClusterPlanRequest): Promise<FilesPlan> {
+  const module = await request.loadProvider(request.provider);
+  const settings = settingsFrom(request);
+  const model = module.model(settings);
+  const core = request.kc.makeApiClient(CoreV1Api);
+  const live = await listServices(core, request.namespace, request.selector);
+  const nodes = plain<Node[]>((await core.listNode()).items);
+
+  let services: Service[];
+  if (request.proposedFiles !== undefined && request.proposedFiles.length > 0) {
+    services = await proposed(request, await listServices(core, undefined, undefined));
+  } else {
+    services = live.filter(
+      (s) =>
+        request.names === undefined ||
+        request.names.length === 0 ||
+        request.names.includes(s.metadata.name),
+    );
+    for (const name of request.names ?? []) {
+      if (!services.some((s) => s.metadata.name === name)) {
+        throw new LbctlError(
+          'invalid',
+          `Service "${name}" not found${request.namespace ? ` in namespace ${request.namespace}` : ''}`,
+        );
+      }
+    }
+  }
+
+  const classOption =
+    request.loadBalancerClass === undefined ? {} : { loadBalancerClass: request.loadBalancerClass };
+  const mode =
+    request.proposedFiles === undefined || request.proposedFiles.length === 0
+      ? 'verify'
+      : 'allocated';
+  // Everything is validated before the cloud is contacted.
+  const prepared = services
+    .map((service) => ({
+      service,
+      prepared: prepareService({
+        service,
+        nodes,
+        model,
+        clusterName: request.clusterName,
+        mode,
+        ...classOption,
+      }),
+    }))
+    // A Service that wants no load balancer and holds no finalizer has nothing of ours to show.
+    .filter(
+      ({ service, prepared }) =>
+        prepared.intent !== undefined || (service.metadata.finalizers ?? []).includes(FINALIZER),
+    );
+
+  const calls = createCallLog();
+  const provider = request.offline === true ? undefined : module.connect(settings, { calls });
+  const ctx = { clusterName: request.clusterName };
+  const out: ServicePlan[] = [];
+  for (const { prepared: p } of prepared) {
+    const observed: Resource[] =
+      provider === undefined
+        ? []
+        : await provider.observe({ service: p.service, desired: p.desired }, ctx);
+    out.push({ ...p, observed, plan: planPrepared(p, model, observed) });
+  }
+  return { module, settings, model, provider, calls, services: out };
+}
+
+async function proposed(request: ClusterPlanRequest, all: Service[]): Promise<Service[]> {
+  const manifests = await readManifests(request.proposedFiles ?? []);
+  for (const n of manifests.notices) request.notice(n);
+  const allocator = new LayerAllocator(DEFAULT_LAYERS);
+  const byKey = new Map(all.map((s) => [keyOf(identityOf(s)), s]));
+  // Reserve what the cluster holds, as the API server's allocators do.
+  for (const s of all) {
+    try {
+      allocator.allocate(s);
+    } catch {
+      // Outside the default ranges (the cluster's own CIDR): nothing to reserve in ours.
+    }
+  }
+  return manifests.services.map(({ object, source }) => {
+    const id = identityOf(object);
+    const current = byKey.get(keyOf(id));
+    const next = structuredClone(object);
+    next.metadata.namespace = id.namespace;
+    if (current !== undefined) {
+      next.metadata.uid = current.metadata.uid ?? '';
+      next.metadata.finalizers = [...(current.metadata.finalizers ?? [])];
+    } else {
+      next.metadata.uid =
+        next.metadata.uid ?? `00000000-0000-0000-0000-${String(byKey.size).padStart(12, '0')}`;
+      request.notice(
+        `Service ${keyOf(id)} is new: its clusterIP and nodePorts here are a preview; the API server picks the final ones`,
+      );
+    }
+    try {
+      return allocator.allocate(next, current);
+    } catch (e) {
+      if (!isLbctlError(e)) throw e;
+      throw new LbctlError(e.kind, `${source.file}, document ${source.document}: ${e.message}`, {
+        cause: e,
+      });
+    }
+  });
+}
+
+async function listServices(
+  core: CoreV1Api,
+  namespace: string | undefined,
+  selector: string | undefined,
+): Promise<Service[]> {
+  const list =
+    namespace === undefined
+      ? await core.listServiceForAllNamespaces(
+          selector === undefined ? {} : { labelSelector: selector },
+        )
+      : await core.listNamespacedService({
+          namespace,
+          ...(selector === undefined ? {} : { labelSelector: selector }),
+        });
+  return plain<Service[]>(list.items).sort((a, b) =>
+    keyOf(identityOf(a)) < keyOf(identityOf(b)) ? -1 : 1,
+  );
+}
+
+const plain = <T>(o: unknown): T => JSON.parse(JSON.stringify(o)) as T;

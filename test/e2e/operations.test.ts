@@ -1,0 +1,164 @@
+// Operations: /healthz, /readyz, /metrics and JSON logs of a running controller, and the
+// `lbctl run` and `lbctl demo` processes.
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/index.js';
+import { startController } from '../../src/controller/start.js';
+import { createCallLog } from '../../src/core/calls.js';
+import { loadKubeConfig } from '../../src/cli/kubeconfig.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { LocalCloud, connectLocal } from '../../providers/local/index.js';
+import { e2eEnv, eventually, nodeYaml, serviceYaml } from './support.js';
+
+const run = promisify(execFile);
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+describe('operations', () => {
+  it('serves health, readiness and metrics; every log line about a Service names it', async () => {
+    const env = await e2eEnv();
+    cleanups.push(() => env.close());
+    await env.apply(nodeYaml('node-1', 'local://node-1'));
+    const lines: Record<string, unknown>[] = [];
+    const sink = {
+      write(chunk: string) {
+        for (const l of chunk.split('\n')) {
+          if (l.trim() !== '') lines.push(JSON.parse(l) as Record<string, unknown>);
+        }
+      },
+    };
+    const calls = createCallLog();
+    const config = parseConfig({
+      provider: 'local',
+      clusterName: 'ops',
+      leaderElect: 'false',
+      metricsBindAddress: '127.0.0.1:0',
+      logLevel: 'debug',
+    });
+    const c = await startController({
+      config,
+      kc: loadKubeConfig({ kubeconfig: env.sandbox.kubeconfigPath, env: {} }),
+      provider: connectLocal(new LocalCloud(), calls),
+      onCloudCall: calls.onRecord,
+      logger: createLogger({ level: 'debug', destination: sink }),
+    });
+    cleanups.push(() => c.stop());
+    expect((await fetch(`${c.opsUrl}/healthz`)).status).toBe(200);
+    await eventually(async () => (await fetch(`${c.opsUrl}/readyz`)).status === 200, 'ready');
+    await env.apply(serviceYaml('web'), 'create');
+    await eventually(
+      async () => (await env.getSvc('web')).status?.loadBalancer?.ingress?.[0]?.ip,
+      'an IP',
+    );
+    const metrics = await (await fetch(`${c.opsUrl}/metrics`)).text();
+    expect(metrics).toMatch(/lbctl_reconcile_total\{result="synced"\} [1-9]/);
+    expect(metrics).toMatch(/lbctl_reconcile_duration_seconds_count\{result="synced"\} [1-9]/);
+    expect(metrics).toMatch(
+      /lbctl_cloud_calls_total\{provider="local",operation="CreateLoadBalancer",outcome="ok"\} 1/,
+    );
+    expect(metrics).toMatch(/lbctl_workqueue_depth\{priority="high"\} 0/);
+    expect(metrics).toMatch(
+      /lbctl_workqueue_queue_duration_seconds_count\{priority="high"\} [1-9]/,
+    );
+    expect(metrics).toMatch(/lbctl_leader 1/);
+    expect((await fetch(`${c.opsUrl}/nope`)).status).toBe(404);
+    const about = lines.filter(
+      (l) => typeof l['msg'] === 'string' && ['applying plan', 'reconciled'].includes(l['msg']),
+    );
+    expect(about.length).toBeGreaterThan(0);
+    for (const l of about) expect(l['service']).toBe('default/web');
+    expect(
+      lines.every((l) => typeof l['time'] === 'string' && typeof l['level'] === 'string'),
+    ).toBe(true);
+  });
+});
+
+describe('lbctl run and lbctl demo (processes)', () => {
+  it('run: a bad configuration lists every bad field and exits 1', async () => {
+    const err: unknown = await run(
+      'node',
+      ['bin/lbctl.js', 'run', '--provider', 'ibm', '--workers', '0'],
+      {
+        env: { ...process.env, LBCTL_CLUSTER_NAME: 'Not_A_Label' },
+      },
+    ).catch((e: unknown) => e);
+    const e = err as { code: number; stderr: string };
+    expect(e.code).toBe(1);
+    expect(e.stderr).toContain('provider');
+    expect(e.stderr).toContain('workers');
+    expect(e.stderr).toContain('clusterName');
+  });
+
+  it('run: reconciles against a cluster, then SIGTERM releases and exits 0', async () => {
+    const sandbox: Sandbox = await startSandbox();
+    cleanups.push(() => sandbox.close());
+    const child = spawn(
+      'node',
+      [
+        'bin/lbctl.js',
+        'run',
+        '--provider',
+        'local',
+        '--cluster-name',
+        'proc',
+        '--kubeconfig',
+        sandbox.kubeconfigPath,
+        '--metrics-bind-address',
+        '127.0.0.1:0',
+        '--leader-election-namespace',
+        'default',
+        '--log-level',
+        'info',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    cleanups.push(async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    await eventually(() => stderr.includes('leading: starting workers'), 'leadership', 20_000);
+    const { stdout } = await run('kubectl', [
+      '--kubeconfig',
+      sandbox.kubeconfigPath,
+      'get',
+      'lease',
+      'lbctl',
+      '-n',
+      'default',
+      '-o',
+      'jsonpath={.spec.holderIdentity}',
+    ]);
+    expect(stdout).not.toBe('');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const after = await run('kubectl', [
+      '--kubeconfig',
+      sandbox.kubeconfigPath,
+      'get',
+      'lease',
+      'lbctl',
+      '-n',
+      'default',
+      '-o',
+      'jsonpath={.spec.holderIdentity}',
+    ]);
+    expect(after.stdout).toBe('');
+  });
+
+  it('demo: every LoadBalancer Service gets an address, printed like kubectl get svc', async () => {
+    const { stdout } = await run('node', ['bin/lbctl.js', 'demo', '--no-color'], {
+      timeout: 60_000,
+    });
+    expect(stdout).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy\./);
+    expect(stdout).toMatch(/NAMESPACE\s+NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)/);
+    expect(stdout).toMatch(/myapp-service\s+LoadBalancer\s+\S+\s+192\.0\.2\.\d+\s+80:30008\/TCP/);
+    expect(stdout).toMatch(/redis-master\s+ClusterIP\s+\S+\s+<none>/);
+    expect(stdout).not.toContain('<pending>');
+  });
+});
