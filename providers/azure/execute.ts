@@ -15,6 +15,8 @@ import { isAzureOwned } from './tags.js';
 
 export interface ExecuteContext {
   api: AzureApi;
+  /** Jittered wait after losing a read-modify-write race (attempt number from 0). */
+  pause: (attempt: number) => Promise<void>;
   cache: ArmCache;
   ids: ArmIds;
   settings: Pick<AzureSettings, 'clusterName' | 'resourceGroup' | 'vnet' | 'securityGroup'>;
@@ -59,7 +61,12 @@ const lbNameOf = (c: ExecuteContext, lbAddress: string): string =>
 async function ensureLoadBalancer(c: ExecuteContext, r: Resource): Promise<Resource> {
   const name = str(r.attributes, 'name');
   const tags = r.attributes.tags as Record<string, string>;
-  const parent = { api: c.api, cache: c.cache, clusterName: c.settings.clusterName };
+  const parent = {
+    api: c.api,
+    cache: c.cache,
+    clusterName: c.settings.clusterName,
+    pause: c.pause,
+  };
   let lb = await mutateLoadBalancer(parent, name, (x) => mergeTags(x, tags));
   if (lb === undefined) {
     try {
@@ -103,6 +110,7 @@ async function deleteLoadBalancerIfUnused(c: ExecuteContext, name: string): Prom
     } catch (e) {
       c.cache.dropLoadBalancer(name);
       if (!(e instanceof StaleEtagError)) throw e;
+      await c.pause(attempt);
     }
   }
   throw new LbctlError('conflict', `load balancer ${name}: still changing under us`);
@@ -117,7 +125,12 @@ async function lbChild(
   const a = r.attributes;
   const lbName = lbNameOf(c, str(a, 'loadbalancer'));
   const name = str(a, 'name');
-  const parent = { api: c.api, cache: c.cache, clusterName: c.settings.clusterName };
+  const parent = {
+    api: c.api,
+    cache: c.cache,
+    clusterName: c.settings.clusterName,
+    pause: c.pause,
+  };
   const childRefs = r.type === T.frontend ? await frontendRefs(c, request, a) : {};
   const oldName = step.action === 'update' ? str(step.before?.attributes ?? {}, 'name') : name;
   const lb = await mutateLoadBalancer(parent, lbName, (x) => {
