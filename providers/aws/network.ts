@@ -1,5 +1,6 @@
 import { DescribeSubnetsCommand, type Filter, type Subnet } from '@aws-sdk/client-ec2';
 import { LbctlError } from '../../src/core/errors.js';
+import { addressOf, type Resource } from '../../src/core/resource.js';
 import { clusterTagKey } from '../../src/core/tags.js';
 import type { AwsApi } from './api.js';
 import type { AwsSettings } from './settings.js';
@@ -106,4 +107,38 @@ export function createNetwork(api: AwsApi, settings: AwsSettings, clusterName: s
       });
     },
   };
+}
+
+/**
+ * The subnets annotation may name subnets by their Name tag; AWS reports IDs. So that the plan
+ * compares like with like (subnets force a new NLB), IDs whose Name tag the desired list uses
+ * are reported by that name. Costs one DescribeSubnets, only when names are in use.
+ */
+export async function spellSubnetsAsDesired(
+  api: AwsApi,
+  lb: Resource,
+  desired: readonly Resource[],
+): Promise<Resource> {
+  const wanted = desired.find((r) => addressOf(r) === addressOf(lb))?.attributes['subnets'];
+  const names = Array.isArray(wanted)
+    ? wanted.filter((w): w is string => typeof w === 'string' && !w.startsWith('subnet-'))
+    : [];
+  const ids = lb.attributes['subnets'];
+  if (names.length === 0 || !Array.isArray(ids) || ids.length === 0) return lb;
+  const found = await api.ec2(
+    new DescribeSubnetsCommand({
+      SubnetIds: ids.filter((i): i is string => typeof i === 'string'),
+    }),
+  );
+  const nameOf = new Map(
+    (found.Subnets ?? []).map((s) => [
+      s.SubnetId ?? '',
+      s.Tags?.find((t) => t.Key === 'Name')?.Value,
+    ]),
+  );
+  const spelled = ids.map((id) => {
+    const name = typeof id === 'string' ? nameOf.get(id) : undefined;
+    return name !== undefined && names.includes(name) ? name : id;
+  });
+  return { ...lb, attributes: { ...lb.attributes, subnets: [...spelled].sort() } };
 }

@@ -6,15 +6,9 @@ import {
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import {
-  DescribeListenersCommand,
   DescribeLoadBalancerAttributesCommand,
-  DescribeLoadBalancersCommand,
-  DescribeTagsCommand,
   DescribeTargetGroupAttributesCommand,
-  DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
-  type Listener,
-  type LoadBalancer,
   type TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { NotOwnedError } from '../../src/core/errors.js';
@@ -44,10 +38,10 @@ import {
 } from './observed.js';
 import { INGRESS_RULE, LB, LISTENER, SECURITY_GROUP, TARGET_GROUP } from './schemas.js';
 import { fromSdkTags } from './tags.js';
+import { describeTags, listListeners, listLoadBalancers, listTargetGroups } from './describe.js';
+import { spellSubnetsAsDesired } from './network.js';
 
-/** DescribeTags takes at most 20 resource ARNs per call. */
-export const DESCRIBE_TAGS_BATCH = 20;
-const PAGE_SIZE = 400;
+export { describeTags, DESCRIBE_TAGS_BATCH } from './describe.js';
 
 type Tags = Record<string, string>;
 
@@ -133,7 +127,7 @@ export async function observeService(
       attributes: managedAttributes(attrs.Attributes, LOAD_BALANCER_ATTRIBUTE_DEFAULTS),
       sgIdToAddress,
     });
-    out.push(lbResource);
+    out.push(await spellSubnetsAsDesired(api, lbResource, request.desired));
     const listenerTags = await describeTags(
       api,
       listeners.map((l) => l.ListenerArn),
@@ -235,73 +229,6 @@ function withUniqueAddresses(
     }
   }
   return out.sort((a, b) => (addressOf(a) < addressOf(b) ? -1 : 1));
-}
-
-async function listLoadBalancers(api: AwsApi): Promise<LoadBalancer[]> {
-  const out: LoadBalancer[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await api.elb(
-      new DescribeLoadBalancersCommand({
-        PageSize: PAGE_SIZE,
-        ...(marker === undefined ? {} : { Marker: marker }),
-      }),
-    );
-    out.push(...(page.LoadBalancers ?? []).filter((l) => l.Type === 'network'));
-    marker = page.NextMarker;
-  } while (marker !== undefined && marker !== '');
-  return out;
-}
-
-async function listTargetGroups(api: AwsApi): Promise<TargetGroup[]> {
-  const out: TargetGroup[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await api.elb(
-      new DescribeTargetGroupsCommand({
-        PageSize: PAGE_SIZE,
-        ...(marker === undefined ? {} : { Marker: marker }),
-      }),
-    );
-    out.push(...(page.TargetGroups ?? []));
-    marker = page.NextMarker;
-  } while (marker !== undefined && marker !== '');
-  return out;
-}
-
-async function listListeners(api: AwsApi, loadBalancerArn: string): Promise<Listener[]> {
-  const out: Listener[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await api.elb(
-      new DescribeListenersCommand({
-        LoadBalancerArn: loadBalancerArn,
-        PageSize: PAGE_SIZE,
-        ...(marker === undefined ? {} : { Marker: marker }),
-      }),
-    );
-    out.push(...(page.Listeners ?? []));
-    marker = page.NextMarker;
-  } while (marker !== undefined && marker !== '');
-  return out;
-}
-
-/** Tags of many ELBv2 resources, 20 ARNs per DescribeTags call (the API's maximum). */
-export async function describeTags(
-  api: AwsApi,
-  arns: readonly (string | undefined)[],
-): Promise<Map<string, Tags>> {
-  const list = [...new Set(arns.filter((a): a is string => a !== undefined && a !== ''))];
-  const out = new Map<string, Tags>();
-  const batches: string[][] = [];
-  for (let i = 0; i < list.length; i += DESCRIBE_TAGS_BATCH)
-    batches.push(list.slice(i, i + DESCRIBE_TAGS_BATCH));
-  const answers = await Promise.all(
-    batches.map((ResourceArns) => api.elb(new DescribeTagsCommand({ ResourceArns }))),
-  );
-  for (const answer of answers)
-    for (const d of answer.TagDescriptions ?? []) out.set(d.ResourceArn ?? '', fromSdkTags(d.Tags));
-  return out;
 }
 
 const ownerFilters = (clusterName: string, service: ServiceIdentity): Filter[] => [

@@ -11,6 +11,9 @@ import { ownershipTags } from '../../src/core/tags.js';
 export const ADDITIONAL_TAGS_ANNOTATION =
   'service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags';
 
+/** The characters ELBv2 accepts in tag keys and values (EC2 accepts more; the stricter rule wins). */
+const ELB_TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
 /** AWS allows 50 tags per resource; ours take 4. */
 const MAX_TAGS = 50;
 
@@ -34,6 +37,10 @@ export function validateExtraTags(intent: LoadBalancerIntent): void {
       detail = 'tag keys starting with "aws:" are reserved by AWS';
     else if (key.length === 0 || key.length > 128) detail = 'tag keys must be 1 to 128 characters';
     else if (value.length > 256) detail = 'tag values must be at most 256 characters';
+    else if (!ELB_TAG_TEXT.test(key) || !ELB_TAG_TEXT.test(value)) {
+      detail =
+        'Elastic Load Balancing tags may hold only letters, digits, spaces and _ . : / = + - @';
+    }
     if (detail !== undefined) {
       throw new InvalidInputError(object, [
         { type: 'Invalid', field, value: `${key}=${value}`, detail },

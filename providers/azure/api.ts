@@ -58,13 +58,23 @@ export class AzureApi {
     },
   ) {}
 
+  /** The same API whose calls (retries, waits and polls included) stop when `signal` aborts. */
+  withSignal(signal: AbortSignal | undefined): AzureApi {
+    if (signal === undefined) return this;
+    return new AzureApi(this.client, this.call, { ...this.options, signal });
+  }
+
+  private get sig(): { signal?: AbortSignal } {
+    return this.options.signal === undefined ? {} : { signal: this.options.signal };
+  }
+
   /** Every resource of a kind in the resource group, one recorded call per page. */
   async list<K extends Kind>(kind: K, rg = this.options.resourceGroup): Promise<Body<K>[]> {
     const out: Body<K>[] = [];
     let token: string | undefined;
     for (let page = 0; page < 1000; page++) {
       const items = await this.call(
-        { operation: `${OP[kind]}.List`, write: false, apiClass: 'read' },
+        { operation: `${OP[kind]}.List`, write: false, apiClass: 'read', ...this.sig },
         async () => {
           const pager = (
             this.client[kind] as {
@@ -93,12 +103,14 @@ export class AzureApi {
     rg = this.options.resourceGroup,
   ): Promise<Body<K> | undefined> {
     try {
-      return await this.call({ operation: `${OP[kind]}.Get`, write: false, apiClass: 'read' }, () =>
-        (
-          this.client[kind] as unknown as {
-            get(rg: string, n: string, o: object): Promise<Body<K>>;
-          }
-        ).get(rg, name, this.opts()),
+      return await this.call(
+        { operation: `${OP[kind]}.Get`, write: false, apiClass: 'read', ...this.sig },
+        () =>
+          (
+            this.client[kind] as unknown as {
+              get(rg: string, n: string, o: object): Promise<Body<K>>;
+            }
+          ).get(rg, name, this.opts()),
       );
     } catch (e) {
       if (e instanceof LbctlError && e.kind === 'not-found') return undefined;
@@ -113,8 +125,8 @@ export class AzureApi {
     cond: Condition,
     rg = this.options.resourceGroup,
   ): Promise<Body<K>> {
-    return this.call(
-      { operation: `${OP[kind]}.CreateOrUpdate`, write: true, apiClass: 'write' },
+    const written = this.call(
+      { operation: `${OP[kind]}.CreateOrUpdate`, write: true, apiClass: 'write', ...this.sig },
       async () => {
         try {
           return await (
@@ -132,6 +144,16 @@ export class AzureApi {
         }
       },
     );
+    // A 404 here comes from the operation's final GET: someone deleted the resource meanwhile.
+    // The caller re-plans (conflict), it must not read this as "already gone".
+    return written.catch((e: unknown) => {
+      if (e instanceof LbctlError && e.kind === 'not-found') {
+        throw new LbctlError('conflict', `${kind}/${name} was deleted while being written`, {
+          cause: e,
+        });
+      }
+      throw e;
+    });
   }
 
   /** Deletes; a resource that is already gone is success (ARM answers 204). */
@@ -142,7 +164,7 @@ export class AzureApi {
     rg = this.options.resourceGroup,
   ): Promise<void> {
     await this.call(
-      { operation: `${OP[kind]}.Delete`, write: true, apiClass: 'delete' },
+      { operation: `${OP[kind]}.Delete`, write: true, apiClass: 'delete', ...this.sig },
       async () => {
         try {
           await (

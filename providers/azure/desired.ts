@@ -2,30 +2,25 @@ import { InvalidInputError } from '../../src/core/errors.js';
 import type { LoadBalancerIntent } from '../../src/core/intent.js';
 import { keyOf } from '../../src/core/k8s.js';
 import type { Resource } from '../../src/core/resource.js';
-import {
-  backendPoolName,
-  loadBalancerName,
-  publicIPName,
-  ruleName,
-  serviceNamePrefix,
-} from './names.js';
+import { loadBalancerName, publicIPName, ruleName, serviceNamePrefix } from './names.js';
 import { T } from './schemas.js';
 import type { AzureSettings } from './settings.js';
 import { FORBIDDEN_TAG_NAME, serviceTags, sharedTags } from './tags.js';
 
-/** Graph addresses of the shared pieces: one pair per scheme and cluster. */
+/** Graph address of the shared load balancer of a scheme. */
 export const sharedAddresses = (internal: boolean) => ({
   lb: `${T.lb}.${internal ? 'shared-internal' : 'shared'}`,
-  pool: `${T.pool}.${internal ? 'nodes-internal' : 'nodes'}`,
 });
 
 type Model = Pick<AzureSettings, 'clusterName' | 'location' | 'vnet' | 'subnet' | 'securityGroup'>;
 
 /**
  * The Azure resources one Service needs, following the in-tree design: the cluster's shared
- * Standard load balancer (`<cluster>` or `<cluster>-internal`) and its backend pool of node IPs,
- * and, per Service, a frontend IP configuration, one probe, one load-balancing rule and one
- * network security rule per listener, and a static Standard public IP (external scheme).
+ * Standard load balancer (`<cluster>` or `<cluster>-internal`) and, per Service, a backend pool
+ * of its target nodes' IPs, a frontend IP configuration, one probe, one load-balancing rule and
+ * one network security rule per listener, and a static Standard public IP (external scheme).
+ * The pool is the Service's own (named like its frontend) rather than one pool per cluster:
+ * targets belong to the intent of each Service, so two Services never fight over membership.
  * Rules forward `port` to the `nodePort` without floating IP, so traffic reaches the node's
  * NodePort exactly as on the other clouds; the security rule therefore opens the nodePort.
  */
@@ -52,11 +47,12 @@ export function desiredResources(intent: LoadBalancerIntent, model: Model): Reso
     sku: 'Standard',
     tags: sharedTags(intent.clusterName, shared.lb),
   });
+  const poolAddr = `${T.pool}.${svcAddr}`;
   add(
     T.pool,
-    shared.pool.split('.')[1] as string,
+    svcAddr,
     {
-      name: backendPoolName(intent.clusterName),
+      name: prefix,
       loadbalancer: shared.lb,
       virtual_network: model.vnet,
       addresses: [...new Set(intent.targets.map((t) => t.internalIP as string))].sort(),
@@ -120,7 +116,7 @@ export function desiredResources(intent: LoadBalancerIntent, model: Model): Reso
         name: ruleName(svc, l.protocol, l.port),
         loadbalancer: shared.lb,
         frontend_ip_configuration: frontendAddr,
-        backend_address_pool: shared.pool,
+        backend_address_pool: poolAddr,
         probe: probeAddr,
         protocol,
         frontend_port: l.port,
@@ -131,7 +127,7 @@ export function desiredResources(intent: LoadBalancerIntent, model: Model): Reso
         idle_timeout_in_minutes: 4,
         load_distribution: intent.sessionAffinity.type === 'ClientIP' ? 'SourceIP' : 'Default',
       },
-      [frontendAddr, shared.pool, probeAddr],
+      [frontendAddr, poolAddr, probeAddr],
     );
     add(T.securityRule, l.name, {
       name: ruleName(svc, l.protocol, l.port),

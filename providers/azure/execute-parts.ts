@@ -116,6 +116,19 @@ export async function securityRule(
   const nsg = await mutateSecurityGroup(parent, nsgName, (x) => {
     const rules = (x.securityRules ??= []);
     if (step.action === 'delete') return removeByName(rules, name);
+    // A new name (the Service port changed) is a rename in place: same rule, same priority.
+    const oldName = step.action === 'update' ? String(step.before?.attributes.name ?? name) : name;
+    const old = rules.find((s) => s.name?.toLowerCase() === oldName.toLowerCase());
+    let renamed = false;
+    if (
+      old !== undefined &&
+      oldName.toLowerCase() !== name.toLowerCase() &&
+      !rules.some((s) => s.name?.toLowerCase() === name.toLowerCase())
+    ) {
+      old.name = name;
+      delete old.id;
+      renamed = true;
+    }
     const existing = rules.find((s) => s.name?.toLowerCase() === name.toLowerCase());
     const desired = (a.source_address_prefixes as string[]).map(String);
     let prefixes = desired;
@@ -141,7 +154,7 @@ export async function securityRule(
       if (!single && existing.sourceAddressPrefix !== undefined)
         (rule as { sourceAddressPrefix?: string | undefined }).sourceAddressPrefix = undefined;
     }
-    return upsertByName(rules, rule);
+    return upsertByName(rules, rule) || renamed;
   });
   if (nsg === undefined) {
     if (step.action === 'delete') return undefined;

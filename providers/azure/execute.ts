@@ -87,17 +87,22 @@ async function ensureLoadBalancer(c: ExecuteContext, r: Resource): Promise<Resou
   return observedLoadBalancer(lb, addressOf(r));
 }
 
-async function deleteLoadBalancer(c: ExecuteContext, r: Resource): Promise<undefined> {
-  const name = str(r.attributes, 'name');
+const deleteLoadBalancer = (c: ExecuteContext, r: Resource): Promise<undefined> =>
+  deleteLoadBalancerIfUnused(c, str(r.attributes, 'name'));
+
+const isEmpty = (lb: LoadBalancer): boolean =>
+  [lb.frontendIPConfigurations, lb.loadBalancingRules, lb.probes, lb.backendAddressPools].every(
+    (l) => (l ?? []).length === 0,
+  );
+
+/** Deletes a shared load balancer that nothing is on any more (re-read, If-Match); keeps it otherwise. */
+async function deleteLoadBalancerIfUnused(c: ExecuteContext, name: string): Promise<undefined> {
   for (let attempt = 0; attempt < 8; attempt++) {
     const lb = c.cache.loadBalancer(name) ?? (await c.api.get('loadBalancers', name));
     if (lb === undefined) return undefined;
     if (!isAzureOwned(lb.tags, c.settings.clusterName))
       throw new NotOwnedError(`load balancer ${lb.id ?? name}`, "it lacks this cluster's tag");
-    const inUse = [lb.frontendIPConfigurations, lb.loadBalancingRules, lb.probes].some(
-      (l) => (l ?? []).length > 0,
-    );
-    if (inUse) return undefined; // another Service still uses it
+    if (!isEmpty(lb)) return undefined; // another Service still uses it
     try {
       await c.api.delete('loadBalancers', name, { ifMatch: lb.etag ?? '*' });
       c.cache.dropLoadBalancer(name);
@@ -121,9 +126,17 @@ async function lbChild(
   const name = str(a, 'name');
   const parent = { api: c.api, cache: c.cache, clusterName: c.settings.clusterName };
   const childRefs = r.type === T.frontend ? await frontendRefs(c, request, a) : {};
+  const oldName = step.action === 'update' ? str(step.before?.attributes ?? {}, 'name') : name;
   const lb = await mutateLoadBalancer(parent, lbName, (x) => {
     if (step.action === 'delete') return deleteChild(x, r.type, name);
-    switch (r.type) {
+    const renamed =
+      oldName !== '' &&
+      oldName.toLowerCase() !== name.toLowerCase() &&
+      renameChild(x, r.type, oldName, name, c.ids.lbChild.bind(null, lbName));
+    return upsertChild(x, r.type) || renamed;
+  });
+  function upsertChild(x: LoadBalancer, type: string): boolean {
+    switch (type) {
       case T.pool:
         return upsertPool(x, c, a, step);
       case T.frontend:
@@ -148,8 +161,18 @@ async function lbChild(
           }),
         );
     }
-  });
-  if (step.action === 'delete') return undefined;
+  }
+  if (step.action === 'delete') {
+    // The Service's last piece is gone and nobody else is on the load balancer: delete it now.
+    // Its plan may not show this when, at planning time, other Services still used it (they
+    // were being deleted too, as in `lbctl destroy`); the in-tree provider does the same.
+    const lbAddress = str(a, 'loadbalancer');
+    const stillMine = [...request.state.values()].some(
+      (s) => s.attributes.loadbalancer === lbAddress && addressOf(s) !== step.address,
+    );
+    if (!stillMine && lb !== undefined && isEmpty(lb)) await deleteLoadBalancerIfUnused(c, lbName);
+    return undefined;
+  }
   if (lb === undefined)
     throw new LbctlError(
       'conflict',
@@ -175,6 +198,41 @@ async function lbChild(
     ].sort();
   }
   return { ...r, id: c.ids.lbChild(lbName, kind, name), attributes };
+}
+
+const LISTS = {
+  [T.pool]: ['backendAddressPools', 'backendAddressPool'],
+  [T.frontend]: ['frontendIPConfigurations', 'frontendIPConfiguration'],
+  [T.probe]: ['probes', 'probe'],
+  [T.rule]: ['loadBalancingRules', ''],
+} as const;
+
+/**
+ * Renames a child in place (its port or health-check port changed) and repoints the rules that
+ * referenced the old name, so the one write stays valid; ARM would refuse a dangling reference.
+ */
+function renameChild(
+  lb: LoadBalancer,
+  type: string,
+  from: string,
+  to: string,
+  childId: (kind: string, name: string) => string,
+): boolean {
+  const [list, refKey] = LISTS[type as keyof typeof LISTS];
+  const items = (lb[list] ?? []) as { name?: string; id?: string }[];
+  const item = items.find((i) => i.name?.toLowerCase() === from.toLowerCase());
+  if (item === undefined || items.some((i) => i.name?.toLowerCase() === to.toLowerCase()))
+    return false;
+  item.name = to;
+  delete item.id;
+  if (refKey !== '') {
+    for (const rule of lb.loadBalancingRules ?? []) {
+      const ref = rule[refKey];
+      if (ref !== undefined && lastSegment(ref.id).toLowerCase() === from.toLowerCase())
+        ref.id = childId(list, to);
+    }
+  }
+  return true;
 }
 
 /** Removes a child; a pool still used by other Services' rules is kept. */

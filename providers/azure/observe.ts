@@ -1,5 +1,6 @@
 import type { LoadBalancer, PublicIPAddress } from '@azure/arm-network';
 import { LbctlError, NotOwnedError } from '../../src/core/errors.js';
+import type { ServiceIdentity } from '../../src/core/k8s.js';
 import type { ObserveRequest } from '../../src/core/provider.js';
 import { addressOf, type Resource } from '../../src/core/resource.js';
 import type { AzureApi } from './api.js';
@@ -13,7 +14,7 @@ import {
   observedRule,
   observedSecurityRule,
 } from './mapping.js';
-import { backendPoolName, isAnyServiceChild, isServiceChild, loadBalancerName } from './names.js';
+import { isAnyServiceChild, isServiceChild, loadBalancerName, publicIPName } from './names.js';
 import { T } from './schemas.js';
 import type { AzureSettings } from './settings.js';
 import {
@@ -33,9 +34,11 @@ type Settings = Pick<AzureSettings, 'clusterName' | 'resourceGroup' | 'securityG
  * rules of the cluster's (tagged) network security group. Reads only: 3 calls when every list
  * fits one page (load balancers, public IPs, security group).
  *
- * The shared load balancer and its pool are reported when this Service wants them or has
- * pieces on them, or when no other Service uses them; so deleting the last Service shows (and
- * performs) their deletion, while deleting one of several leaves them out of its plan.
+ * The shared load balancer is reported when this Service wants it, or when no other Service has
+ * anything on it: deleting the last Service shows (and performs) their
+ * deletion, while deleting one of several leaves them out of its plan. A Service that starts
+ * using the load balancer between that plan and its execution is safe: the delete re-reads
+ * with If-Match and keeps a load balancer that still has frontends, rules or probes.
  */
 export async function observeAzure(
   api: AzureApi,
@@ -46,8 +49,6 @@ export async function observeAzure(
   const svc = request.service;
   const svcAddr = `${svc.namespace}-${svc.name}`;
   const desired = new Map(request.desired.map((r) => [addressOf(r), r]));
-  const desiredName = (type: string, name: string): string | undefined =>
-    request.desired.find((r) => r.type === type && r.attributes.name === name)?.name;
   const out: Resource[] = [];
 
   const pipRgs = new Set([s.resourceGroup]);
@@ -56,26 +57,29 @@ export async function observeAzure(
       pipRgs.add(r.attributes.resource_group);
   const pips: PublicIPAddress[] = [];
   for (const rg of pipRgs) pips.push(...(await api.list('publicIPAddresses', rg)));
-  const publicIPs = new Map<string, { address?: string; ip?: string }>();
+  const publicIPs = new Map<string, { address?: string; ip?: string; otherUid?: string }>();
   for (const pip of pips) {
     const tags = pip.tags ?? {};
-    const wanted = request.desired.find(
-      (r) =>
-        r.type === T.publicIP &&
-        String(r.attributes.name).toLowerCase() === pip.name?.toLowerCase(),
-    );
+    // The names this Service's public IP would have, desired or by default (also when deleting).
+    const wanted =
+      request.desired.some(
+        (r) =>
+          r.type === T.publicIP &&
+          String(r.attributes.name).toLowerCase() === pip.name?.toLowerCase(),
+      ) || pip.name?.toLowerCase() === publicIPName(s.clusterName, svc).toLowerCase();
     const mine = isAzureOwned(tags, s.clusterName) && tags[AZURE_SERVICE_UID_TAG] === svc.uid;
-    if (wanted !== undefined && !mine) {
+    if (wanted && !mine) {
       throw new NotOwnedError(
         `public IP ${pip.id ?? pip.name ?? ''}`,
         describeOwner(tags, s.clusterName),
       );
     }
     if (!mine) {
-      publicIPs.set(
-        (pip.id ?? '').toLowerCase(),
-        pip.ipAddress === undefined ? {} : { ip: pip.ipAddress },
-      );
+      const otherUid = isAzureOwned(tags, s.clusterName) ? tags[AZURE_SERVICE_UID_TAG] : undefined;
+      publicIPs.set((pip.id ?? '').toLowerCase(), {
+        ...(pip.ipAddress === undefined ? {} : { ip: pip.ipAddress }),
+        ...(otherUid === undefined ? {} : { otherUid }),
+      });
       continue;
     }
     const address = tags[AZURE_RESOURCE_TAG] ?? `${T.publicIP}.${svcAddr}`;
@@ -100,27 +104,27 @@ export async function observeAzure(
       continue;
     }
     cache.setLoadBalancer(lb);
+    refuseNameCollision(lb, svc, publicIPs);
     out.push(
       ...serviceChildren(lb, {
         svcAddr,
-        shared,
+        lbAddress: shared.lb,
         publicIPs,
-        desiredName,
+        desired: request.desired,
         isMine: (n) => isServiceChild(n, svc),
-        poolName: backendPoolName(s.clusterName),
+        vnet: s.vnet,
       }),
     );
-    const mineOnIt = out.some((r) => r.attributes.loadbalancer === shared.lb);
-    const othersOnIt = (lb.frontendIPConfigurations ?? []).some(
-      (f) => !isServiceChild(f.name ?? '', svc) && isAnyServiceChild(f.name ?? ''),
+    const children = [
+      lb.frontendIPConfigurations,
+      lb.backendAddressPools,
+      lb.probes,
+      lb.loadBalancingRules,
+    ].flatMap((l) => l ?? []);
+    const othersOnIt = children.some(
+      (c) => !isServiceChild(c.name ?? '', svc) && isAnyServiceChild(c.name ?? ''),
     );
-    if (desired.has(shared.lb) || mineOnIt || !othersOnIt) {
-      out.push(observedLoadBalancer(lb, shared.lb));
-      const pool = (lb.backendAddressPools ?? []).find(
-        (p) => p.name?.toLowerCase() === backendPoolName(s.clusterName).toLowerCase(),
-      );
-      if (pool !== undefined) out.push(observedPool(pool, shared.pool, shared.lb, s.vnet));
-    }
+    if (desired.has(shared.lb) || !othersOnIt) out.push(observedLoadBalancer(lb, shared.lb));
   }
 
   const nsg = await api.get('networkSecurityGroups', s.securityGroup);
@@ -140,54 +144,142 @@ export async function observeAzure(
       );
   } else {
     cache.setSecurityGroup(nsg);
-    for (const rule of nsg.securityRules ?? []) {
-      const n = rule.name ?? '';
-      if (!isServiceChild(n, svc)) continue;
-      const name = desiredName(T.securityRule, n) ?? fallbackName(n);
-      out.push(observedSecurityRule(rule, `${T.securityRule}.${name}`, s.securityGroup));
+    const rules = (nsg.securityRules ?? []).filter((r) => isServiceChild(r.name ?? '', svc));
+    const names = pairAddresses(
+      T.securityRule,
+      rules.map((r) => ({
+        name: r.name ?? '',
+        key: `${r.protocol ?? ''}|${r.destinationPortRange ?? ''}`,
+      })),
+      request.desired,
+      (d) => `${String(d.attributes.protocol)}|${String(d.attributes.destination_port_range)}`,
+    );
+    rules.forEach((rule, i) =>
+      out.push(observedSecurityRule(rule, `${T.securityRule}.${names[i] ?? ''}`, s.securityGroup)),
+    );
+  }
+  // A shared parent left out above must not dangle in the graph; references to it still order nothing.
+  const present = new Set(out.map(addressOf));
+  return out.map((r) => ({ ...r, dependsOn: r.dependsOn.filter((d) => present.has(d)) }));
+}
+
+/**
+ * In-tree names keep only 31 hex digits of the UID, so two UIDs that differ only in the last
+ * digit share every child name. A frontend with our name whose public IP is tagged for another
+ * Service reveals that: stop rather than edit the other Service's frontend and rules.
+ */
+function refuseNameCollision(
+  lb: LoadBalancer,
+  svc: ServiceIdentity,
+  publicIPs: ReadonlyMap<string, { otherUid?: string }>,
+): void {
+  for (const fe of lb.frontendIPConfigurations ?? []) {
+    if (!isServiceChild(fe.name ?? '', svc) || fe.publicIPAddress?.id === undefined) continue;
+    const other = publicIPs.get(fe.publicIPAddress.id.toLowerCase())?.otherUid;
+    if (other !== undefined && other !== svc.uid) {
+      throw new NotOwnedError(
+        `frontend ${fe.id ?? fe.name ?? ''}`,
+        `its public IP belongs to Service UID ${other}: in-tree names keep only the first 31 hex digits of a UID, and ${svc.uid} shares them`,
+      );
     }
   }
-  return out;
 }
 
 interface ChildContext {
   svcAddr: string;
-  shared: { lb: string; pool: string };
-  publicIPs: ReadonlyMap<string, { address?: string; ip?: string }>;
-  desiredName: (type: string, name: string) => string | undefined;
+  lbAddress: string;
+  publicIPs: ReadonlyMap<string, { address?: string; ip?: string; otherUid?: string }>;
+  desired: readonly Resource[];
   isMine: (childName: string) => boolean;
-  poolName: string;
+  vnet: string;
 }
 
-/** The Service's frontend, probe and rules on one shared load balancer. */
+/** The Service's pool, frontend, probe and rules on one shared load balancer. */
 function serviceChildren(lb: LoadBalancer, c: ChildContext): Resource[] {
   const out: Resource[] = [];
-  const frontends = new Map<string, string>();
-  const probes = new Map<string, string>();
-  for (const fe of lb.frontendIPConfigurations ?? []) {
-    if (!c.isMine(fe.name ?? '')) continue;
-    const address = `${T.frontend}.${c.desiredName(T.frontend, fe.name ?? '') ?? (frontends.size === 0 ? c.svcAddr : fallbackName(fe.name ?? ''))}`;
-    frontends.set((fe.name ?? '').toLowerCase(), address);
-    out.push(observedFrontend(fe, address, c.shared.lb, c.publicIPs));
-  }
-  for (const p of lb.probes ?? []) {
-    if (!c.isMine(p.name ?? '')) continue;
-    const address = `${T.probe}.${c.desiredName(T.probe, p.name ?? '') ?? (probes.size === 0 ? c.svcAddr : fallbackName(p.name ?? ''))}`;
-    probes.set((p.name ?? '').toLowerCase(), address);
-    out.push(observedProbe(p, address, c.shared.lb));
-  }
-  for (const r of lb.loadBalancingRules ?? []) {
-    if (!c.isMine(r.name ?? '')) continue;
-    const address = `${T.rule}.${c.desiredName(T.rule, r.name ?? '') ?? fallbackName(r.name ?? '')}`;
-    out.push(
-      observedRule(r, address, c.shared.lb, {
-        frontend: (n) => frontends.get(n.toLowerCase()) ?? n,
-        pool: (n) => (n.toLowerCase() === c.poolName.toLowerCase() ? c.shared.pool : n),
-        probe: (n) => probes.get(n.toLowerCase()) ?? n,
-      }),
+  const mine = <X extends { name?: string }>(l: X[] | undefined): X[] =>
+    (l ?? []).filter((x) => c.isMine(x.name ?? ''));
+  const byName = new Map<string, string>();
+  const one = <X extends { name?: string }>(type: string, items: X[]): string[] => {
+    const names = pairAddresses(
+      type,
+      items.map((x) => ({ name: x.name ?? '', key: '' })),
+      c.desired,
+      () => '',
+      c.svcAddr,
     );
-  }
+    items.forEach((x, i) =>
+      byName.set(`${type}/${(x.name ?? '').toLowerCase()}`, `${type}.${names[i] ?? ''}`),
+    );
+    return names.map((n) => `${type}.${n}`);
+  };
+  const pools = mine(lb.backendAddressPools);
+  one(T.pool, pools).forEach((a, i) =>
+    out.push(observedPool(pools[i] ?? {}, a, c.lbAddress, c.vnet)),
+  );
+  const frontends = mine(lb.frontendIPConfigurations);
+  one(T.frontend, frontends).forEach((a, i) =>
+    out.push(observedFrontend(frontends[i] ?? {}, a, c.lbAddress, c.publicIPs)),
+  );
+  const probes = mine(lb.probes);
+  one(T.probe, probes).forEach((a, i) => out.push(observedProbe(probes[i] ?? {}, a, c.lbAddress)));
+  const rules = mine(lb.loadBalancingRules);
+  // A rule whose name changed (its port did) is the desired rule with the same protocol and nodePort.
+  const names = pairAddresses(
+    T.rule,
+    rules.map((r) => ({ name: r.name ?? '', key: `${r.protocol ?? ''}|${r.backendPort ?? ''}` })),
+    c.desired,
+    (d) => `${String(d.attributes.protocol)}|${String(d.attributes.backend_port)}`,
+  );
+  const ref = (type: string) => (n: string) => byName.get(`${type}/${n.toLowerCase()}`) ?? n;
+  rules.forEach((r, i) =>
+    out.push(
+      observedRule(r, `${T.rule}.${names[i] ?? ''}`, c.lbAddress, {
+        frontend: ref(T.frontend),
+        pool: ref(T.pool),
+        probe: ref(T.probe),
+      }),
+    ),
+  );
   return out;
+}
+
+/**
+ * Graph names for observed children, which carry no tags: the desired resource with the same
+ * cloud name; else an unclaimed desired resource with the same key (a rename in place); else
+ * `first` for the first one (one-per-Service children), else a name derived from the cloud
+ * name (a leftover the plan deletes).
+ */
+function pairAddresses(
+  type: string,
+  items: { name: string; key: string }[],
+  desired: readonly Resource[],
+  keyOf: (r: Resource) => string,
+  first?: string,
+): string[] {
+  const candidates = desired.filter((r) => r.type === type);
+  const used = new Set<string>();
+  const out: (string | undefined)[] = items.map((it) => {
+    const hit = candidates.find(
+      (r) => String(r.attributes.name).toLowerCase() === it.name.toLowerCase() && !used.has(r.name),
+    );
+    if (hit !== undefined) used.add(hit.name);
+    return hit?.name;
+  });
+  items.forEach((it, i) => {
+    if (out[i] !== undefined) return;
+    const hit = candidates.find((r) => !used.has(r.name) && keyOf(r) === it.key);
+    if (hit !== undefined) {
+      used.add(hit.name);
+      out[i] = hit.name;
+    }
+  });
+  return items.map((it, i) => {
+    const name =
+      out[i] ?? (first !== undefined && !used.has(first) ? first : fallbackName(it.name));
+    used.add(name);
+    return name;
+  });
 }
 
 /** `a<uid>-TCP-80` → `tcp-80`: the address of a child no desired resource claims (it will be deleted). */

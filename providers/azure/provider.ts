@@ -72,8 +72,8 @@ export function createAzureProvider(
     schemas: AZURE_SCHEMAS,
     desired: (intent) => desiredResources(intent, settings),
     ingress: azureIngress,
-    observe: (request) => observeAzure(api, settings, request, cache),
-    execute: (request) => executeAzure(ctx, request),
+    observe: (request, pctx) => observeAzure(api.withSignal(pctx.signal), settings, request, cache),
+    execute: (request, pctx) => executeAzure({ ...ctx, api: api.withSignal(pctx.signal) }, request),
     calls: options.calls,
   };
 }

@@ -12,6 +12,10 @@ export const T = {
 } as const;
 
 /**
+ * Children of a load balancer or security group are elements of their parent's arrays, so a
+ * new name (a listener's port changed, the health-check port changed) is an in-place update:
+ * one write of the parent that renames the element and repoints the rules that referenced it.
+ *
  * Every reference between children of the load balancer is forceNew: ARM refuses to delete a
  * frontend, probe or pool that a rule still uses, so a replaced parent must replace the rule too
  * (the planner then deletes the rule first).
@@ -25,7 +29,7 @@ export const AZURE_SCHEMAS: SchemaSet = {
   },
   [T.pool]: {
     type: T.pool,
-    forceNew: ['name', 'loadbalancer', 'virtual_network'],
+    forceNew: ['loadbalancer', 'virtual_network'],
     sets: ['addresses'],
     computed: [],
     references: ['loadbalancer'],
@@ -39,7 +43,6 @@ export const AZURE_SCHEMAS: SchemaSet = {
   [T.frontend]: {
     type: T.frontend,
     forceNew: [
-      'name',
       'loadbalancer',
       'public_ip',
       'public_ip_address',
@@ -54,27 +57,21 @@ export const AZURE_SCHEMAS: SchemaSet = {
   },
   [T.probe]: {
     type: T.probe,
-    forceNew: ['name', 'loadbalancer'],
+    forceNew: ['loadbalancer'],
     sets: [],
     computed: [],
     references: ['loadbalancer'],
   },
   [T.rule]: {
     type: T.rule,
-    forceNew: [
-      'name',
-      'loadbalancer',
-      'frontend_ip_configuration',
-      'backend_address_pool',
-      'probe',
-    ],
+    forceNew: ['loadbalancer', 'frontend_ip_configuration', 'backend_address_pool', 'probe'],
     sets: [],
     computed: [],
     references: ['loadbalancer', 'frontend_ip_configuration', 'backend_address_pool', 'probe'],
   },
   [T.securityRule]: {
     type: T.securityRule,
-    forceNew: ['name', 'network_security_group', 'direction'],
+    forceNew: ['network_security_group', 'direction'],
     sets: ['source_address_prefixes'],
     computed: ['priority'],
   },

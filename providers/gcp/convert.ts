@@ -181,7 +181,7 @@ export function observedFirewall(name: string, f: CloudFirewall): Resource {
     priority: f.priority ?? 1000,
     source_ranges: [...(f.sourceRanges ?? [])].sort(),
     allowed,
-    ...(tags.length === 0 ? {} : { target_tags: tags }),
+    target_tags: tags,
     description: f.description ?? '',
   });
 }

@@ -16,8 +16,6 @@ import {
 } from './names.js';
 import type { GcpSettings } from './settings.js';
 
-/** A forwarding rule lists at most five ports; more use a port range (external) or all ports (internal), as in-tree. */
-export const MAX_LISTED_PORTS = 5;
 const SUPPORTED: readonly Protocol[] = ['TCP', 'UDP'];
 
 export interface GceInstanceRef {
@@ -41,9 +39,9 @@ type ModelSettings = Pick<GcpSettings, 'region' | 'network' | 'subnetwork' | 'no
  * The external (or internal) passthrough Network Load Balancer of one Service, in Google's
  * backend-service design: a regional address, a regional health check, one zonal unmanaged
  * instance group per zone holding the eligible nodes (shared by the cluster's Services, as
- * in-tree), a regional backend service and a forwarding rule per protocol, and two firewalls
- * (client traffic on the Service ports — passthrough keeps the destination port — and
- * Google's health-check probes on the health-check port).
+ * in-tree), a regional backend service and an all-ports forwarding rule per protocol, and two
+ * firewalls (client traffic on the Service ports — passthrough keeps the destination port —
+ * and Google's health-check probes on the health-check port).
  */
 export function desiredResources(intent: LoadBalancerIntent, settings: ModelSettings): Resource[] {
   validate(intent, settings);
@@ -69,7 +67,7 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
     ip_version: 'IPV4',
     ...(external
       ? { network_tier: intent.options.gcp?.networkTier ?? 'PREMIUM' }
-      : { subnetwork: subnetworkOf(settings, intent), purpose: 'SHARED_LOADBALANCER_VIP' }),
+      : { subnetwork: subnetworkOf(settings), purpose: 'SHARED_LOADBALANCER_VIP' }),
     ...(requestedIP === undefined ? {} : { address: requestedIP }),
     labels: labels(addrAddress),
   });
@@ -109,7 +107,6 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
   }
 
   for (const protocol of protocolsOf(intent.listeners)) {
-    const listeners = intent.listeners.filter((l) => l.protocol === protocol);
     const bsName = N.protocol(protocol);
     const bsAddress = add(
       T.backendService,
@@ -136,19 +133,23 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
         region: settings.region,
         load_balancing_scheme: scheme,
         ip_protocol: protocol,
-        ...portsOf(listeners, external),
+        // All ports, with the traffic firewall allowing only the Service ports: a forwarding
+        // rule's ports cannot change in place (and take at most five), so a port change is a
+        // firewall update instead of a new forwarding rule, and the IP keeps serving.
+        all_ports: true,
         ip_address: addrAddress,
         backend_service: bsAddress,
         ...(external
           ? { network_tier: intent.options.gcp?.networkTier ?? 'PREMIUM' }
-          : { network: settings.network, subnetwork: subnetworkOf(settings, intent) }),
+          : { network: settings.network, subnetwork: subnetworkOf(settings) }),
         labels: labels(frAddress),
       },
       [addrAddress, bsAddress],
     );
   }
 
-  const targetTags = settings.nodeTags.length === 0 ? {} : { target_tags: [...settings.nodeTags] };
+  // Always present (empty: every instance of the network), so that removing the setting is a change.
+  const targetTags = { target_tags: [...settings.nodeTags] };
   add(T.firewall, N.trafficFirewall, {
     name: trafficFirewallName(lb),
     network: settings.network,
@@ -181,28 +182,13 @@ function protocolsOf(listeners: readonly Listener[]): Protocol[] {
   return SUPPORTED.filter((p) => listeners.some((l) => l.protocol === p));
 }
 
-function portsOf(listeners: readonly Listener[], external: boolean): Attributes {
-  const ports = [...new Set(listeners.map((l) => l.port))].sort((a, b) => a - b);
-  if (ports.length <= MAX_LISTED_PORTS) return { ports };
-  if (!external) return { all_ports: true };
-  return { port_range: `${ports[0] ?? 0}-${ports[ports.length - 1] ?? 0}` };
-}
-
 function sourceRangesOf(intent: LoadBalancerIntent): Value[] {
   if (intent.sourceRanges.length > 0) return [...intent.sourceRanges];
   return ['0.0.0.0/0'];
 }
 
-function subnetworkOf(settings: ModelSettings, intent: LoadBalancerIntent): string {
-  if (settings.subnetwork !== undefined) return settings.subnetwork;
-  throw new InvalidInputError(`Service ${intent.service.namespace}/${intent.service.name}`, [
-    {
-      type: 'Required',
-      field: 'provider setting subnetwork',
-      detail:
-        'an internal load balancer on Google Cloud needs --set subnetwork=NAME (or LBCTL_GCP_SUBNETWORK)',
-    },
-  ]);
+function subnetworkOf(settings: ModelSettings): string {
+  return settings.subnetwork;
 }
 
 function instanceOf(intent: LoadBalancerIntent, t: Target): { zone: string; name: string } {

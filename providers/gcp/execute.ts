@@ -236,8 +236,10 @@ async function update(
     case T.backendService:
       return patchBackendService(gcp, before, after, state, from);
     case T.firewall:
-      await gcp.mutate('firewalls.patch', 'global', () =>
-        c.firewalls.patch({
+      // PUT, not PATCH: lbctl owns the whole rule, and a PATCH cannot clear a list (an empty
+      // targetTags is left out of the request and the old tags would stay).
+      await gcp.mutate('firewalls.update', 'global', () =>
+        c.firewalls.update({
           project: gcp.project,
           firewall: name(after),
           firewallResource: firewallBody(gcp, after.attributes),

@@ -25,7 +25,7 @@ import {
 } from './convert.js';
 import { getByName, listMembers } from './lookup.js';
 import { CLUSTER_LABEL, labelValue, parseDescription, SERVICE_UID_LABEL } from './labels.js';
-import { instanceGroupName, T } from './names.js';
+import { instanceGroupName, loadBalancerName, N, T } from './names.js';
 
 /**
  * The resources of one Service, found by ownership only: labels (addresses, forwarding
@@ -165,7 +165,10 @@ export async function observe(
   }
 
   await lookUpMissing(gcp, clusterName, request, out);
-  if (request.desired.length === 0) await sweepOrphanGroups(gcp, clusterName, out);
+  if (request.desired.length === 0) {
+    await refuseForeignAddress(gcp, clusterName, request, out);
+    await sweepOrphanGroups(gcp, clusterName, out);
+  }
 
   let refs = refsOf(out);
   add(
@@ -292,3 +295,30 @@ async function sweepOrphanGroups(gcp: Gcp, clusterName: string, out: Resource[])
 
 const lastSegmentPath = (url: string | null | undefined): string =>
   (url ?? '').replace(/^https:\/\/[^/]+\/compute\/v1\//, '');
+
+/**
+ * On deletion with nothing owned found: an address holding the Service's load balancer name
+ * without this cluster's labels is someone else's; say so rather than report the load
+ * balancer deleted.
+ */
+async function refuseForeignAddress(
+  gcp: Gcp,
+  clusterName: string,
+  request: ObserveRequest,
+  out: Resource[],
+): Promise<void> {
+  if (out.some((r) => r.type === T.address)) return;
+  const name = loadBalancerName(request.service);
+  const existing = (await getByName(gcp, T.address, name)) as CloudAddress | undefined;
+  if (existing === undefined) return;
+  const labels = existing.labels ?? {};
+  if (
+    labels[CLUSTER_LABEL] === labelValue(clusterName) &&
+    labels[SERVICE_UID_LABEL] === labelValue(request.service.uid)
+  )
+    return;
+  throw new NotOwnedError(
+    `${T.address}.${N.address} (${name})`,
+    `it has no labels ${CLUSTER_LABEL}=${labelValue(clusterName)} and ${SERVICE_UID_LABEL}=${labelValue(request.service.uid)}`,
+  );
+}

@@ -56,7 +56,7 @@ export const PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
   'firewalls.get': ['compute.firewalls.get'],
   // Changing a network's firewall rules also needs updatePolicy on the network.
   'firewalls.insert': ['compute.firewalls.create', 'compute.networks.updatePolicy'],
-  'firewalls.patch': ['compute.firewalls.update', 'compute.networks.updatePolicy'],
+  'firewalls.update': ['compute.firewalls.update', 'compute.networks.updatePolicy'],
   'firewalls.delete': ['compute.firewalls.delete', 'compute.networks.updatePolicy'],
   'regionOperations.wait': ['compute.regionOperations.get'],
   'zoneOperations.wait': ['compute.zoneOperations.get'],

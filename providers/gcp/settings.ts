@@ -12,7 +12,7 @@ export interface GcpSettings {
   /** VPC network name (firewalls and internal load balancers). */
   network: string;
   /** Subnetwork name for internal addresses and forwarding rules. */
-  subnetwork: string | undefined;
+  subnetwork: string;
   /** Network tags of the nodes; firewalls target them. Empty: the firewalls apply to every instance of the network. */
   nodeTags: string[];
   /** `http://127.0.0.1:PORT` of a local Compute API (the fake); credentials are then not looked up. */
@@ -26,6 +26,8 @@ export interface GcpSettings {
 
 export const DEFAULT_REGION = 'us-central1';
 export const DEFAULT_NETWORK = 'default';
+/** Google's default auto-mode VPC has a subnetwork named `default` in every region. */
+export const DEFAULT_SUBNETWORK = 'default';
 /**
  * Compute Engine's published per-project rate quotas (cloud.google.com/compute/docs/api-rate-limits):
  * "Read requests" (`*.get`/`*.list`, compute.googleapis.com/read_requests) and "Queries"
@@ -131,7 +133,7 @@ export function readSettings(settings: ProviderSettings): GcpSettings {
       undefined,
     region: name('region', NAME, gceName) ?? DEFAULT_REGION,
     network: name('network', NAME, gceName) ?? DEFAULT_NETWORK,
-    subnetwork: name('subnetwork', NAME, gceName),
+    subnetwork: name('subnetwork', NAME, gceName) ?? DEFAULT_SUBNETWORK,
     nodeTags: [...new Set(tags)].sort(),
     endpoint: endpoint?.replace(/\/$/, ''),
     accessToken: get('access-token'),

@@ -1,9 +1,10 @@
 import type { Json, KObject } from './json.js';
-import { str } from './json.js';
-import type { Registry } from './registry.js';
+import { clone, str } from './json.js';
+import type { ObjectRef, Registry } from './registry.js';
 import type { ResourceDef } from './resources.js';
-import { resourceFor } from './resources.js';
+import { resourceFor, toWire } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
+import type { EventType } from './store.js';
 import type { WatchHub } from './watch.js';
 
 /**
@@ -33,7 +34,7 @@ export class SandboxStore {
 
   get(resource: string, name: string, namespace?: string): KObject {
     const def = resolve(resource);
-    return this.registry.get(def, scope(def, namespace), name);
+    return this.registry.get(def, { namespace: scope(def, namespace), name });
   }
 
   list(
@@ -53,29 +54,29 @@ export class SandboxStore {
   /** PUT: replaces the object named by its metadata; a stale resourceVersion is a 409. */
   update(resource: string, object: KObject): KObject {
     const def = resolve(resource);
-    return this.registry.update(
-      def,
-      scope(def, nsOf(object)),
-      String(object.metadata['name']),
-      object,
-    ).object;
+    return this.registry.update(def, refTo(def, object), object).object;
   }
 
   /** PUT on the status subresource: only status changes. */
   updateStatus(resource: string, object: KObject): KObject {
     const def = resolve(resource);
-    return this.registry.update(
-      def,
-      scope(def, nsOf(object)),
-      String(object.metadata['name']),
-      object,
-      { status: true },
-    ).object;
+    return this.registry.update(def, refTo(def, object), object, { status: true }).object;
   }
 
   delete(resource: string, name: string, namespace?: string): KObject {
     const def = resolve(resource);
-    return this.registry.delete(def, scope(def, namespace), name).object;
+    return this.registry.delete(def, { namespace: scope(def, namespace), name }).object;
+  }
+
+  /**
+   * Calls `listener` synchronously after every committed change of a resource (wire form),
+   * so tests can wait for a condition on events instead of polling. Returns the unsubscribe.
+   */
+  onChange(resource: string, listener: (type: EventType, object: KObject) => void): () => void {
+    const def = resolve(resource);
+    return this.registry.store.subscribe((e) => {
+      if (e.storage === def.storage) listener(e.type, toWire(def, clone(e.object)));
+    });
   }
 
   /**
@@ -107,3 +108,8 @@ const nsOf = (o: Json): string | undefined =>
 
 const scope = (def: ResourceDef, ns: string | undefined): string | undefined =>
   def.namespaced ? (ns ?? 'default') : undefined;
+
+const refTo = (def: ResourceDef, o: KObject): ObjectRef => ({
+  namespace: scope(def, nsOf(o)),
+  name: String(o.metadata['name']),
+});

@@ -4,12 +4,13 @@ import { badRequest, methodNotAllowed, statusObject, unknownPath } from './error
 import { mediaType, parseBody, readBody, sendJson, wantsTable } from './http.js';
 import type { JsonObject, KObject } from './json.js';
 import { isObject, obj, str } from './json.js';
+import { includeObjectOf, writeOptions } from './params.js';
 import { patch } from './patch-handler.js';
 import type { Registry } from './registry.js';
 import type { ResourceDef } from './resources.js';
 import { apiVersionOf, findResource } from './resources.js';
-import { includeObjectOf, writeOptions } from './params.js';
 import { answerReview, findReview } from './reviews.js';
+import type { Predicate } from './selectors.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { toTable } from './tables.js';
 import type { WatchHub } from './watch.js';
@@ -31,14 +32,25 @@ export interface HandlerDeps {
   now: () => Date;
 }
 
+/** One request on a served resource, as every verb handler sees it. */
+export interface Ctx {
+  deps: HandlerDeps;
+  def: ResourceDef;
+  namespace: string | undefined;
+  req: IncomingMessage;
+  res: ServerResponse;
+  q: URLSearchParams;
+}
+
 /** Serves one request on a resource path: the REST verbs of the API server. */
-export async function handleResource(
-  deps: HandlerDeps,
-  r: ResourceRequest,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-): Promise<void> {
+export async function handleResource(call: {
+  deps: HandlerDeps;
+  route: ResourceRequest;
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+}): Promise<void> {
+  const { deps, route: r, req, res, url } = call;
   const review = findReview(r.group, r.version, r.resource);
   if (review !== undefined) {
     if (r.name !== undefined || r.namespace !== undefined) throw unknownPath();
@@ -56,129 +68,118 @@ export async function handleResource(
   if (!def.namespaced && r.namespace !== undefined) throw unknownPath();
   if (r.subresource !== undefined && !(r.subresource === 'status' && def.hasStatus))
     throw unknownPath();
-  const q = url.searchParams;
+  const ctx: Ctx = { deps, def, namespace: r.namespace, req, res, q: url.searchParams };
   const method = req.method ?? 'GET';
+  const q = ctx.q;
   const isWatch = r.legacyWatch || q.get('watch') === 'true' || q.get('watch') === '1';
-  if (method === 'GET' && isWatch) return watch(deps, def, r, req, res, q);
+  if (method === 'GET' && isWatch) return watch(ctx, r.name);
   if (r.name === undefined) {
-    if (method === 'GET') return list(deps, def, r.namespace, req, res, q);
-    if (method === 'POST') {
-      if (def.namespaced && r.namespace === undefined) throw methodNotAllowed();
-      const body = parseBody(await readBody(req), req.headers['content-type'] ?? '');
-      const { object, warnings } = deps.registry.create(def, r.namespace, body, writeOptions(q));
-      return sendJson(res, 201, object, warnings);
-    }
-    if (method === 'DELETE') return deleteCollection(deps, def, r.namespace, res, q);
+    if (method === 'GET') return list(ctx);
+    if (method === 'POST') return create(ctx);
+    if (method === 'DELETE') return deleteCollection(ctx);
     throw methodNotAllowed();
   }
-  const name = r.name;
+  const ref = { namespace: r.namespace, name: r.name };
   const status = r.subresource === 'status';
   switch (method) {
     case 'GET': {
-      const o = deps.registry.get(def, r.namespace, name);
-      if (wantsTable(req.headers.accept)) {
-        return sendJson(res, 200, table(deps, def, [o], String(o.metadata['resourceVersion']), q));
-      }
-      return sendJson(res, 200, o);
+      const o = deps.registry.get(def, ref);
+      if (!wantsTable(req.headers.accept)) return sendJson(res, 200, o);
+      return sendJson(res, 200, table(ctx, [o], String(o.metadata['resourceVersion'])));
     }
     case 'PUT': {
       const body = parseBody(await readBody(req), req.headers['content-type'] ?? '');
-      const { object, warnings } = deps.registry.update(def, r.namespace, name, body, {
-        ...writeOptions(q),
-        status,
-      });
+      const opts = { ...writeOptions(q), status };
+      const { object, warnings } = deps.registry.update(def, ref, body, opts);
       return sendJson(res, 200, object, warnings);
     }
     case 'PATCH':
-      return patch(deps, def, { namespace: r.namespace, name, status }, req, res, q);
-    case 'DELETE': {
-      const raw = await readBody(req);
-      const options =
-        raw.toString('utf8').trim() === ''
-          ? {}
-          : parseBody(raw, req.headers['content-type'] ?? 'application/json');
-      const pre = obj(isObject(options) ? options['preconditions'] : undefined);
-      const dryRun =
-        q.getAll('dryRun').includes('All') ||
-        (isObject(options) && JSON.stringify(options['dryRun'] ?? []).includes('All'));
-      const { object, gone } = deps.registry.delete(def, r.namespace, name, {
-        dryRun,
-        preconditions: {
-          ...(str(pre?.['uid']) === undefined ? {} : { uid: str(pre?.['uid']) as string }),
-          ...(str(pre?.['resourceVersion']) === undefined
-            ? {}
-            : { resourceVersion: str(pre?.['resourceVersion']) as string }),
-        },
-      });
-      if (gone && def.resource !== 'services' && def.resource !== 'namespaces') {
-        return sendJson(
-          res,
-          200,
-          statusObject({
-            status: 'Success',
-            code: 200,
-            details: { name, ...(def.group ? { group: def.group } : {}), kind: def.resource },
-          }),
-        );
-      }
-      return sendJson(res, 200, object);
-    }
+      return patch(ctx, { ...ref, status });
+    case 'DELETE':
+      return deleteOne(ctx, r.name);
     default:
       throw methodNotAllowed();
   }
 }
 
-function table(
-  deps: HandlerDeps,
-  def: ResourceDef,
-  objects: KObject[],
-  rv: string,
-  q: URLSearchParams,
-): JsonObject {
-  return toTable({
+async function create(ctx: Ctx): Promise<void> {
+  const { deps, def, req, res, q } = ctx;
+  if (def.namespaced && ctx.namespace === undefined) throw methodNotAllowed();
+  const body = parseBody(await readBody(req), req.headers['content-type'] ?? '');
+  const { object, warnings } = deps.registry.create(def, ctx.namespace, body, writeOptions(q));
+  sendJson(res, 201, object, warnings);
+}
+
+async function deleteOne(ctx: Ctx, name: string): Promise<void> {
+  const { deps, def, req, res, q } = ctx;
+  const raw = await readBody(req);
+  const options =
+    raw.toString('utf8').trim() === ''
+      ? {}
+      : parseBody(raw, req.headers['content-type'] ?? 'application/json');
+  const pre = obj(isObject(options) ? options['preconditions'] : undefined);
+  const uid = str(pre?.['uid']);
+  const resourceVersion = str(pre?.['resourceVersion']);
+  const dryRun =
+    q.getAll('dryRun').includes('All') ||
+    (isObject(options) && JSON.stringify(options['dryRun'] ?? []).includes('All'));
+  const { object, gone } = deps.registry.delete(
     def,
+    { namespace: ctx.namespace, name },
+    {
+      dryRun,
+      preconditions: {
+        ...(uid === undefined ? {} : { uid }),
+        ...(resourceVersion === undefined ? {} : { resourceVersion }),
+      },
+    },
+  );
+  // Like the API server: Services and Namespaces answer with the object, the rest with a Status.
+  if (gone && def.resource !== 'services' && def.resource !== 'namespaces') {
+    const details = { name, ...(def.group ? { group: def.group } : {}), kind: def.resource };
+    return sendJson(res, 200, statusObject({ status: 'Success', code: 200, details }));
+  }
+  sendJson(res, 200, object);
+}
+
+function table(ctx: Ctx, objects: KObject[], rv: string): JsonObject {
+  return toTable({
+    def: ctx.def,
     objects,
-    now: deps.now(),
+    now: ctx.deps.now(),
     resourceVersion: rv,
-    includeObject: includeObjectOf(q),
+    includeObject: includeObjectOf(ctx.q),
   });
 }
 
-function list(
-  deps: HandlerDeps,
-  def: ResourceDef,
-  ns: string | undefined,
-  req: IncomingMessage,
-  res: ServerResponse,
-  q: URLSearchParams,
-): void {
-  const selected = both(
-    parseLabelSelector(q.get('labelSelector')),
-    parseFieldSelector(q.get('fieldSelector'), def),
-  );
+function selection(ctx: Ctx, fieldSelector = ctx.q.get('fieldSelector')): Predicate {
+  const labels = parseLabelSelector(ctx.q.get('labelSelector'));
+  const fields = parseFieldSelector(fieldSelector, ctx.def);
+  return (o) => labels(o) && fields(o);
+}
+
+const position = (o: KObject): string =>
+  `${str(o.metadata['namespace']) ?? ''}/${String(o.metadata['name'])}`;
+
+function list(ctx: Ctx): void {
+  const { deps, def, req, res, q } = ctx;
   const rv = String(deps.registry.store.resourceVersion);
-  let items = deps.registry.list(def, ns, selected);
+  let items = deps.registry.list(def, ctx.namespace, selection(ctx));
   const metadata: JsonObject = { resourceVersion: rv };
   const start = q.get('continue');
   if (start !== null && start !== '') {
     const after = decodeContinue(start);
-    items = items.filter(
-      (o) => `${str(o.metadata['namespace']) ?? ''}/${String(o.metadata['name'])}` > after,
-    );
+    items = items.filter((o) => position(o) > after);
   }
   const limit = Number(q.get('limit') ?? '0');
   if (Number.isInteger(limit) && limit > 0 && items.length > limit) {
     const last = items[limit - 1] as KObject;
-    metadata['continue'] = Buffer.from(
-      `${str(last.metadata['namespace']) ?? ''}/${String(last.metadata['name'])}`,
-    ).toString('base64url');
+    metadata['continue'] = Buffer.from(position(last)).toString('base64url');
     metadata['remainingItemCount'] = items.length - limit;
     items = items.slice(0, limit);
   }
   if (wantsTable(req.headers.accept)) {
-    const t = table(deps, def, items, rv, q);
-    t['metadata'] = metadata;
-    return sendJson(res, 200, t);
+    return sendJson(res, 200, { ...table(ctx, items, rv), metadata });
   }
   sendJson(res, 200, { kind: `${def.kind}List`, apiVersion: apiVersionOf(def), metadata, items });
 }
@@ -189,24 +190,10 @@ function decodeContinue(token: string): string {
   return text;
 }
 
-const both = (a: (o: KObject) => boolean, b: (o: KObject) => boolean) => (o: KObject) =>
-  a(o) && b(o);
-
-function watch(
-  deps: HandlerDeps,
-  def: ResourceDef,
-  r: ResourceRequest,
-  req: IncomingMessage,
-  res: ServerResponse,
-  q: URLSearchParams,
-): void {
-  let fieldSelector = q.get('fieldSelector');
-  if (r.name !== undefined)
-    fieldSelector = [fieldSelector, `metadata.name=${r.name}`].filter(Boolean).join(',');
-  const selected = both(
-    parseLabelSelector(q.get('labelSelector')),
-    parseFieldSelector(fieldSelector, def),
-  );
+function watch(ctx: Ctx, name: string | undefined): void {
+  const { deps, def, req, res, q } = ctx;
+  const byName = name === undefined ? undefined : `metadata.name=${name}`;
+  const fieldSelector = [q.get('fieldSelector'), byName].filter(Boolean).join(',');
   const rvText = q.get('resourceVersion') ?? '';
   const rv = rvText === '' || rvText === '0' ? undefined : Number(rvText);
   if (rv !== undefined && (!Number.isInteger(rv) || rv < 0)) {
@@ -215,8 +202,8 @@ function watch(
   const timeout = q.get('timeoutSeconds');
   deps.hub.serve(res, {
     def,
-    namespace: r.namespace,
-    selected,
+    namespace: ctx.namespace,
+    selected: selection(ctx, fieldSelector === '' ? null : fieldSelector),
     resourceVersion: rv,
     bookmarks: q.get('allowWatchBookmarks') === 'true',
     sendInitialEvents: q.get('sendInitialEvents') === 'true',
@@ -225,24 +212,12 @@ function watch(
   });
 }
 
-function deleteCollection(
-  deps: HandlerDeps,
-  def: ResourceDef,
-  ns: string | undefined,
-  res: ServerResponse,
-  q: URLSearchParams,
-): void {
-  const selected = both(
-    parseLabelSelector(q.get('labelSelector')),
-    parseFieldSelector(q.get('fieldSelector'), def),
-  );
+function deleteCollection(ctx: Ctx): void {
+  const { deps, def, res, q } = ctx;
   const dryRun = q.getAll('dryRun').includes('All');
-  const items = deps.registry.list(def, ns, selected).map(
-    (o) =>
-      deps.registry.delete(def, str(o.metadata['namespace']), String(o.metadata['name']), {
-        dryRun,
-      }).object,
-  );
+  const items = deps.registry
+    .list(def, ctx.namespace, selection(ctx))
+    .map((o) => deps.registry.delete(def, refOf(o), { dryRun }).object);
   sendJson(res, 200, {
     kind: `${def.kind}List`,
     apiVersion: apiVersionOf(def),
@@ -250,3 +225,8 @@ function deleteCollection(
     items,
   });
 }
+
+const refOf = (o: KObject): { namespace: string | undefined; name: string } => ({
+  namespace: str(o.metadata['namespace']),
+  name: String(o.metadata['name']),
+});

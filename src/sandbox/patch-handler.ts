@@ -1,12 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, badRequest } from './errors.js';
-import type { HandlerDeps } from './handlers.js';
+import type { Ctx } from './handlers.js';
 import { writeOptions } from './params.js';
 import { mediaType, parseBody, readBody, sendJson } from './http.js';
 import type { Json, KObject } from './json.js';
 import { isObject } from './json.js';
 import { jsonPatch, mergePatch, strategicMerge } from './patch.js';
-import type { ResourceDef } from './resources.js';
 
 const PATCH_TYPES = [
   'application/json-patch+json',
@@ -17,13 +15,10 @@ const PATCH_TYPES = [
 
 /** PATCH on an object or its status: the four patch types of the API server. */
 export async function patch(
-  deps: HandlerDeps,
-  def: ResourceDef,
+  ctx: Ctx,
   target: { namespace: string | undefined; name: string; status: boolean },
-  req: IncomingMessage,
-  res: ServerResponse,
-  q: URLSearchParams,
 ): Promise<void> {
+  const { deps, def, req, res, q } = ctx;
   const type = mediaType(req.headers['content-type']);
   if (!PATCH_TYPES.includes(type)) {
     throw new ApiError(
@@ -39,7 +34,7 @@ export async function patch(
     const manager = q.get('fieldManager');
     if (manager === null || manager === '')
       throw badRequest('PATCH, application/apply-patch+yaml requires a non-empty fieldManager');
-    const live = exists(() => registry.get(def, target.namespace, target.name));
+    const live = exists(() => registry.get(def, target));
     const merged = deps.applyConfigs.merge(live, body, manager, def.schema);
     const named = merged.metadata['name'];
     if (named !== undefined && named !== target.name) {
@@ -55,17 +50,17 @@ export async function patch(
             { ...merged, metadata: { ...merged.metadata, name: target.name } },
             opts,
           )
-        : registry.update(def, target.namespace, target.name, merged, opts);
+        : registry.update(def, target, merged, opts);
     if (opts.dryRun !== true) deps.applyConfigs.remember(result.object, manager, body);
     return sendJson(res, live === undefined ? 201 : 200, result.object, result.warnings);
   }
-  const current = registry.get(def, target.namespace, target.name);
+  const current = registry.get(def, target);
   let next: Json | undefined;
   if (type === 'application/merge-patch+json') next = mergePatch(current, body);
   else if (type === 'application/json-patch+json') next = jsonPatch(current, body);
   else next = strategicMerge(current, body, def.schema);
   if (!isObject(next)) throw badRequest('the patch removed the whole object');
-  const { object, warnings } = registry.update(def, target.namespace, target.name, next, opts);
+  const { object, warnings } = registry.update(def, target, next, opts);
   sendJson(res, 200, object, warnings);
 }
 

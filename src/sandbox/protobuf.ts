@@ -138,7 +138,8 @@ function decode(buf: Buffer, schema: Message, envelope = false): JsonObject {
     if (wire === 0) {
       const n = varint();
       if (field?.t === 'bool') value = n !== 0;
-      else value = n > 2 ** 31 - 1 ? n - 2 ** 64 : n;
+      // Negative ints are 10-byte two's complement varints (>= 2^63).
+      else value = n >= 2 ** 63 ? n - 2 ** 64 : n;
     } else if (wire === 2) {
       const len = varint();
       const bytes = buf.subarray(pos, pos + len);

@@ -34,6 +34,12 @@ export interface WriteResult {
   warnings: string[];
 }
 
+/** Names one object: `namespace` is undefined for cluster-scoped resources. */
+export interface ObjectRef {
+  namespace: string | undefined;
+  name: string;
+}
+
 export interface RegistryOptions {
   store: Store;
   allocator: ServiceAllocator;
@@ -61,8 +67,8 @@ export class Registry {
     return this.opts.store;
   }
 
-  get(def: ResourceDef, ns: string | undefined, name: string): KObject {
-    return toWire(def, this.mustGet(def, ns, name));
+  get(def: ResourceDef, ref: ObjectRef): KObject {
+    return toWire(def, this.mustGet(def, ref.namespace, ref.name));
   }
 
   list(def: ResourceDef, ns: string | undefined, selected: Predicate): KObject[] {
@@ -122,11 +128,11 @@ export class Registry {
   /** PUT: replaces the object (or only its status), refusing a stale resourceVersion with 409. */
   update(
     def: ResourceDef,
-    ns: string | undefined,
-    name: string,
+    ref: ObjectRef,
     body: Json,
     opts: WriteOptions & { status?: boolean } = {},
   ): WriteResult {
+    const { namespace: ns, name } = ref;
     const { obj: o, warnings } = decodeBody(def, body, ns, opts);
     const urlName = str(o.metadata['name']);
     if (urlName !== undefined && urlName !== name) {
@@ -155,10 +161,10 @@ export class Registry {
    */
   delete(
     def: ResourceDef,
-    ns: string | undefined,
-    name: string,
+    ref: ObjectRef,
     opts: { dryRun?: boolean; preconditions?: { uid?: string; resourceVersion?: string } } = {},
   ): { object: KObject; gone: boolean } {
+    const { namespace: ns, name } = ref;
     const current = this.mustGet(def, ns, name);
     const pre = opts.preconditions ?? {};
     if (pre.uid !== undefined && pre.uid !== current.metadata['uid']) {
@@ -308,7 +314,7 @@ export class Registry {
       for (const o of this.opts.store
         .list(def.storage)
         .filter((x) => x.metadata['namespace'] === name)) {
-        this.delete(def, name, String(o.metadata['name']));
+        this.delete(def, { namespace: name, name: String(o.metadata['name']) });
       }
     }
     const gone = finalizeNamespaceIfEmpty(this.opts.store, name);

@@ -73,22 +73,25 @@ export function pruneUnknown(
   version: string,
 ): string[] {
   const unknown: string[] = [];
-  walk(
-    value,
-    schema,
-    '',
+  walk(value, schema, '', {
     unknown,
-    `${kind} in version "${version}" cannot be handled as a ${kind}`,
-  );
+    prefix: `${kind} in version "${version}" cannot be handled as a ${kind}`,
+  });
   return unknown;
 }
 
-function walk(v: Json, s: Schema, path: string, unknown: string[], prefix: string): void {
+/** `found.unknown` collects the paths of dropped fields; `found.prefix` starts type errors. */
+function walk(
+  v: Json,
+  s: Schema,
+  path: string,
+  found: { unknown: string[]; prefix: string },
+): void {
   if (v === null) return;
   const wrong = (want: string): never => {
     const got = Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v;
     throw badRequest(
-      `${prefix}: json: cannot unmarshal ${got} into Go value ${path} of type ${want}`,
+      `${found.prefix}: json: cannot unmarshal ${got} into Go value ${path} of type ${want}`,
     );
   };
   switch (s.t) {
@@ -113,12 +116,12 @@ function walk(v: Json, s: Schema, path: string, unknown: string[], prefix: strin
       return;
     case 'list':
       if (!Array.isArray(v)) return wrong('[]');
-      v.forEach((item, i) => walk(item, s.items, `${path}[${i}]`, unknown, prefix));
+      v.forEach((item, i) => walk(item, s.items, `${path}[${i}]`, found));
       return;
     case 'map':
       if (!isObject(v)) return wrong('map');
       for (const [k, item] of Object.entries(v)) {
-        walk(item, s.values, `${path}.${k}`, unknown, prefix);
+        walk(item, s.values, `${path}.${k}`, found);
       }
       return;
     case 'object':
@@ -127,10 +130,10 @@ function walk(v: Json, s: Schema, path: string, unknown: string[], prefix: strin
         const sub = s.fields[k];
         const p = path ? `${path}.${k}` : k;
         if (sub === undefined) {
-          unknown.push(p);
+          found.unknown.push(p);
           delete v[k];
         } else {
-          walk(item, sub, p, unknown, prefix);
+          walk(item, sub, p, found);
         }
       }
       return;

@@ -34,7 +34,7 @@ async function dispatch(
   const r = route(url.pathname);
   if (r.kind === 'resource') {
     checkAcceptable(req.headers.accept);
-    return handleResource(deps, r, req, res, url);
+    return handleResource({ deps, route: r, req, res, url });
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed();
   const found = (body: JsonObject | undefined): void => {

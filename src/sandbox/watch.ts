@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { gone } from './errors.js';
+import { asApiError, gone } from './errors.js';
 import type { JsonObject, KObject } from './json.js';
 import type { Registry } from './registry.js';
 import type { ResourceDef } from './resources.js';
@@ -95,29 +95,39 @@ export class WatchHub {
       for (const o of this.registry.list(w.def, w.namespace, w.selected)) send('ADDED', o);
       if (w.sendInitialEvents && w.bookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
     }
-    const deliver = (e: StoreEvent): void => {
-      const type = this.eventFor(e, w);
-      if (type !== undefined) send(type, toWire(w.def, e.object));
-    };
-    replay.forEach(deliver);
-    const unsubscribe = store.subscribe(deliver);
-    const timers = [
-      ...(w.bookmarks ? [setInterval(() => bookmark(), this.opts.bookmarkIntervalMs)] : []),
-      ...(w.timeoutMs === undefined ? [] : [setTimeout(() => close(), w.timeoutMs)]),
-    ];
-    const entry = {
-      expire: () => {
-        write('ERROR', gone(store.resourceVersion, store.resourceVersion).toStatus());
-        close();
-      },
-      close: () => close(),
-    };
+    // Declared before any event is sent: an event that fails to render closes the watch.
+    let unsubscribe = (): void => undefined;
+    const timers: NodeJS.Timeout[] = [];
+    let closed = false;
     const close = (): void => {
+      closed = true;
       unsubscribe();
       timers.forEach((t) => clearTimeout(t));
       this.open.delete(entry);
       if (!res.writableEnded) res.end();
     };
+    const entry = {
+      expire: () => {
+        write('ERROR', gone(store.resourceVersion, store.resourceVersion).toStatus());
+        close();
+      },
+      close,
+    };
+    const deliver = (e: StoreEvent): void => {
+      // A watch that cannot render an event ends with an ERROR; the write that caused it stands.
+      try {
+        const type = this.eventFor(e, w);
+        if (type !== undefined) send(type, toWire(w.def, e.object));
+      } catch (err) {
+        write('ERROR', asApiError(err).toStatus());
+        close();
+      }
+    };
+    replay.forEach(deliver);
+    if (closed) return;
+    unsubscribe = store.subscribe(deliver);
+    if (w.bookmarks) timers.push(setInterval(() => bookmark(), this.opts.bookmarkIntervalMs));
+    if (w.timeoutMs !== undefined) timers.push(setTimeout(close, w.timeoutMs));
     this.open.add(entry);
     res.on('close', close);
   }

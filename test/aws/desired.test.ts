@@ -321,6 +321,13 @@ describe('what moto accepts but real AWS rejects is refused before any call', ()
     ).toContain('from 0 to 3600');
   });
 
+  it('tag text ELBv2 would refuse is refused', () => {
+    expect(invalid(() => build({ extraTags: { team: 'a,b' } })).message).toContain(
+      'only letters, digits',
+    );
+    expect(build({ extraTags: { 'team/owner': 'Ünïcode @ team-1' } }).size).toBeGreaterThan(0);
+  });
+
   it('reserved aws: tag keys are refused', () => {
     expect(invalid(() => build({ extraTags: { 'aws:owner': 'me' } })).message).toContain(
       'reserved by AWS',

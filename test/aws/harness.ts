@@ -67,7 +67,11 @@ async function inventory(elb: ElasticLoadBalancingV2Client, ec2: EC2Client): Pro
     if (t[clusterTagKey(CLUSTER)] !== undefined)
       out.push(`${t[SERVICE_UID_TAG] ?? '?'} ${arn.split(':').pop() ?? arn}`);
   }
-  const filter = [{ Name: `tag:${clusterTagKey(CLUSTER)}`, Values: ['owned'] }];
+  // Resources of a Service carry its UID; the nodes' group (the cluster's own) does not.
+  const filter = [
+    { Name: `tag:${clusterTagKey(CLUSTER)}`, Values: ['owned'] },
+    { Name: 'tag-key', Values: [SERVICE_UID_TAG] },
+  ];
   for (const g of (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: filter })))
     .SecurityGroups ?? []) {
     out.push(

@@ -4,7 +4,9 @@ import type { LoadBalancerIntent } from '../../src/core/intent.js';
 import type { Provider } from '../../src/core/provider.js';
 import { addressOf, type Resource } from '../../src/core/resource.js';
 import type { Step } from '../../src/core/plan.js';
+import { CreateSecurityGroupCommand } from '@aws-sdk/client-ec2';
 import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { NotOwnedError } from '../../src/core/errors.js';
 import { connectAws } from '../../providers/aws/provider.js';
 import { useMoto } from '../support/moto.js';
 import { intent } from './fixtures.js';
@@ -204,5 +206,53 @@ describe('AWS provider against moto', () => {
     ).toEqual([]);
     expect(calls.count({ operation: 'DescribeTags' })).toBe(2);
     expect(calls.count({ write: true })).toBe(0);
+  });
+
+  it('subnets named by their Name tag (annotation) resolve at create and observe as named', async () => {
+    const { provider, net } = await setup();
+    const desired = provider.desired(
+      intentFor(net, { options: { aws: { subnets: ['lb-us-east-1b', 'lb-us-east-1a'] } } }),
+    );
+    await createAll(provider, desired);
+    const observed = await provider.observe(
+      { service: intent().service, desired },
+      { clusterName: 'test' },
+    );
+    expect(observed.find((r) => r.type === 'aws_lb')?.attributes['subnets']).toEqual([
+      'lb-us-east-1a',
+      'lb-us-east-1b',
+    ]);
+    expect(comparable(observed)).toEqual(comparable(desired));
+  });
+
+  it('a foreign target group or security group with the name the Service needs is refused by name', async () => {
+    const { provider, net } = await setup();
+    const aws = provider as ReturnType<typeof connectAws>;
+    const desired = provider.desired(intentFor(net));
+    const tgName = String(
+      desired.find((r) => r.type === 'aws_lb_target_group')?.attributes['name'],
+    );
+    await aws.clients.elb.send(
+      new CreateTargetGroupCommand({ Name: tgName, Protocol: 'TCP', Port: 1, VpcId: net.vpcId }),
+    );
+    await expect(
+      provider.observe({ service: intent().service, desired }, { clusterName: 'test' }),
+    ).rejects.toThrow(`target group "${tgName}"`);
+    await moto().reset();
+    const again = await setup();
+    const sgName = String(desired.find((r) => r.type === 'aws_security_group')?.attributes['name']);
+    await again.provider.clients.ec2.send(
+      new CreateSecurityGroupCommand({
+        GroupName: sgName,
+        Description: 'someone else',
+        VpcId: again.net.vpcId,
+      }),
+    );
+    const error = await again.provider
+      .observe({ service: intent().service, desired }, { clusterName: 'test' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotOwnedError);
+    expect((error as Error).message).toContain(`security group "${sgName}"`);
+    expect(again.calls.count({ write: true })).toBe(0);
   });
 });

@@ -6,7 +6,7 @@ import type { AzureFake } from '../fakes/azure/server.js';
 import { providerFor } from './adapter-support.js';
 import { intentFixture, node } from './intent-fixture.js';
 import { reconcileOnce } from './reconcile.js';
-import { RG, startFakeCloud } from './support.js';
+import { RG, sdkFor, startFakeCloud } from './support.js';
 
 describe('Azure adapter through @azure/arm-network against the fake', () => {
   let fake: AzureFake;
@@ -60,7 +60,7 @@ describe('Azure adapter through @azure/arm-network against the fake', () => {
       up.steps.filter((s) => s.action !== 'no-op').map((s) => [s.address, s.action, s.setDeltas]),
     ).toEqual([
       [
-        'azurerm_lb_backend_address_pool.nodes',
+        'azurerm_lb_backend_address_pool.default-web',
         'update',
         [{ path: 'addresses', add: ['10.240.0.6'], remove: [] }],
       ],
@@ -102,6 +102,44 @@ describe('Azure adapter through @azure/arm-network against the fake', () => {
       '10.0.0.0/8',
     ]);
     expect(nsg.securityRules.map((r) => r.properties.priority)).toEqual([500, 501]);
+  });
+
+  it('changes a listener port and the health-check port in place, renaming children in one write each', async () => {
+    const p = providerFor(fake);
+    await reconcileOnce(p, svc, intent);
+    const moved = intentFixture({
+      listeners: [{ ...intent.listeners[0]!, port: 8080 }, intent.listeners[1]!],
+      healthCheck: { ...intent.healthCheck, port: 30443, intervalSeconds: 30 },
+    });
+    p.calls.reset();
+    const { plan: change } = await reconcileOnce(p, svc, moved);
+    expect(
+      change.steps.filter((s) => s.action !== 'no-op').map((s) => `${s.address} ${s.action}`),
+    ).toEqual([
+      'azurerm_lb_probe.default-web update',
+      'azurerm_lb_rule.http update',
+      'azurerm_network_security_rule.http update',
+    ]);
+    expect(p.calls.count({ write: true })).toBe(3);
+    const lb = fake.store.get('loadBalancers', RG, 'prod')?.properties as {
+      loadBalancingRules: { name: string; properties: { probe: { id: string } } }[];
+    };
+    expect(
+      lb.loadBalancingRules.map((r) => [r.name, r.properties.probe.id.split('/').at(-1)]),
+    ).toEqual([
+      ['a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2-TCP-8080', 'a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2-TCP-30443'],
+      ['a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2-TCP-443', 'a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2-TCP-30443'],
+    ]);
+    const nsg = fake.store.get('networkSecurityGroups', RG, 'prod-nsg')?.properties as {
+      securityRules: { name: string; properties: { priority: number } }[];
+    };
+    expect(nsg.securityRules.map((r) => [r.name, r.properties.priority])).toEqual([
+      ['a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2-TCP-8080', 500],
+      ['a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2-TCP-443', 501],
+    ]);
+    expect((await reconcileOnce(p, svc, moved)).plan.steps.every((s) => s.action === 'no-op')).toBe(
+      true,
+    );
   });
 
   it('replaces frontend, probe and rules on the internal load balancer when the scheme changes', async () => {
@@ -173,6 +211,90 @@ describe('Azure adapter through @azure/arm-network against the fake', () => {
       /load balancer .*loadBalancers\/prod exists but is not owned/,
     );
     expect(p.calls.count({ write: true })).toBe(0);
+  });
+
+  it('refuses an untagged network security group and writes nothing', async () => {
+    fake.store.put('networkSecurityGroups', RG, 'prod-nsg', {
+      location: 'eastus',
+      properties: { securityRules: [] },
+    });
+    const p = providerFor(fake);
+    await expect(reconcileOnce(p, svc, intent)).rejects.toThrow(
+      /network security group .*prod-nsg exists but is not owned .*tag it k8s-azure-cluster-name=prod/,
+    );
+    expect(p.calls.count({ write: true })).toBe(0);
+  });
+
+  it('uses the existing public IP holding a requested address, and never modifies or deletes it', async () => {
+    const client = sdkFor(fake);
+    const theirs = await client.publicIPAddresses.beginCreateOrUpdateAndWait(
+      RG,
+      'reserved',
+      {
+        location: 'eastus',
+        sku: { name: 'Standard' },
+        publicIPAllocationMethod: 'Static',
+        tags: { team: 'edge' },
+      },
+      { updateIntervalInMs: 0 },
+    );
+    const before = fake.store.get('publicIPAddresses', RG, 'reserved');
+    const p = providerFor(fake);
+    const wants = intentFixture({ requestedIPs: [theirs.ipAddress ?? ''] });
+    const { resources } = await reconcileOnce(p, svc, wants);
+    expect(p.ingress(resources)).toEqual([{ ip: theirs.ipAddress, ipMode: 'VIP' }]);
+    expect((await reconcileOnce(p, svc, wants)).plan.steps.every((s) => s.action === 'no-op')).toBe(
+      true,
+    );
+    await reconcileOnce(p, svc, null);
+    const after = fake.store.get('publicIPAddresses', RG, 'reserved');
+    expect(after?.etag).toBe(before?.etag);
+    expect(after?.tags).toEqual({ team: 'edge' });
+  });
+
+  it('gives an internal Service its requested private address', async () => {
+    const p = providerFor(fake);
+    const { resources } = await reconcileOnce(
+      p,
+      svc,
+      intentFixture({
+        scheme: 'internal',
+        requestedIPs: ['10.241.0.50'],
+        options: { azure: { internalSubnet: 'ilb' } },
+      }),
+    );
+    expect(p.ingress(resources)).toEqual([{ ip: '10.241.0.50', ipMode: 'VIP' }]);
+  });
+
+  it('stops, without writing, when another Service’s UID shares the 31 hex digits in-tree names keep', async () => {
+    const p = providerFor(fake);
+    await reconcileOnce(p, svc, intent);
+    const twin = { ...svc, name: 'twin', uid: `${svc.uid.slice(0, -1)}f` };
+    for (const options of [{}, { azure: { pipName: 'twin-pip' } }]) {
+      p.calls.reset();
+      const err = await reconcileOnce(p, twin, intentFixture({ service: twin, options })).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(NotOwnedError);
+      expect(p.calls.count({ write: true })).toBe(0);
+    }
+    expect(
+      (await reconcileOnce(p, svc, intent)).plan.steps.every((s) => s.action === 'no-op'),
+    ).toBe(true);
+  });
+
+  it('makes no call once the reconcile is aborted', async () => {
+    const p = providerFor(fake);
+    const aborted = new AbortController();
+    aborted.abort();
+    const before = fake.requests.length;
+    await expect(
+      p.observe(
+        { service: svc, desired: p.desired(intent) },
+        { clusterName: 'prod', signal: aborted.signal },
+      ),
+    ).rejects.toThrow();
+    expect(fake.requests.length).toBe(before);
   });
 
   it('converges through throttling, 5xx, lost responses and failed operations', async () => {

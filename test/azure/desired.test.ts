@@ -14,7 +14,7 @@ describe('azure desired resources', () => {
     const rs = byAddress(model.desired(intentFixture()));
     expect([...rs.keys()].sort()).toEqual([
       'azurerm_lb.shared',
-      'azurerm_lb_backend_address_pool.nodes',
+      'azurerm_lb_backend_address_pool.default-web',
       'azurerm_lb_frontend_ip_configuration.default-web',
       'azurerm_lb_probe.default-web',
       'azurerm_lb_rule.http',
@@ -36,7 +36,7 @@ describe('azure desired resources', () => {
       backend_port: 30443,
       protocol: 'Tcp',
       probe: 'azurerm_lb_probe.default-web',
-      backend_address_pool: 'azurerm_lb_backend_address_pool.nodes',
+      backend_address_pool: 'azurerm_lb_backend_address_pool.default-web',
     });
     expect(rs.get('azurerm_public_ip.default-web')?.attributes).toMatchObject({
       name: 'prod-a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2',
@@ -61,7 +61,7 @@ describe('azure desired resources', () => {
 
   it('puts node InternalIPs into the pool as a sorted set', () => {
     const rs = byAddress(model.desired(intentFixture()));
-    expect(rs.get('azurerm_lb_backend_address_pool.nodes')?.attributes.addresses).toEqual([
+    expect(rs.get('azurerm_lb_backend_address_pool.default-web')?.attributes.addresses).toEqual([
       '10.240.0.4',
       '10.240.0.5',
     ]);

@@ -188,6 +188,61 @@ describe('Azure Network fake through @azure/arm-network', () => {
     ).rejects.toMatchObject({ statusCode: 400 });
   });
 
+  it('answers 409 AnotherOperationInProgress to a write while an operation on the resource runs', async () => {
+    const path = `/subscriptions/${fake.subscription}/resourceGroups/${RG}/providers/Microsoft.Network/publicIPAddresses/busy?api-version=2025-05-01`;
+    const body = {
+      location: 'eastus',
+      sku: { name: 'Standard' },
+      properties: { publicIPAllocationMethod: 'Static' },
+    };
+    const first = await fetchInsecure(fake, path, 'fake-token', { method: 'PUT', body });
+    expect(first.status).toBe(201);
+    expect(first.headers?.['azure-asyncoperation']).toMatch(
+      /^https:\/\/127\.0\.0\.1:\d+\/subscriptions\/.*\/operations\//,
+    );
+    const second = await fetchInsecure(fake, path, 'fake-token', { method: 'PUT', body });
+    expect(second).toMatchObject({ status: 409, code: 'AnotherOperationInProgress' });
+  });
+
+  it('draws the same faults from the same seed, and only for the token they were set for', async () => {
+    const statuses = async (seed: number) => {
+      sync.setFaults({ rate: 0.5, seed, kinds: [500, 503] }, 'flaky');
+      const out: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        out.push(
+          (
+            await fetchInsecure(
+              sync,
+              `/subscriptions/${sync.subscription}/resourceGroups/${RG}/providers/Microsoft.Network/loadBalancers?api-version=2025-05-01`,
+              'flaky',
+            )
+          ).status,
+        );
+      }
+      return out;
+    };
+    const a = await statuses(3);
+    expect(await statuses(3)).toEqual(a);
+    expect(a.filter((s) => s !== 200).length).toBeGreaterThan(0);
+    expect(a.filter((s) => s === 200).length).toBeGreaterThan(0);
+    const clean = await fetchInsecure(
+      sync,
+      `/subscriptions/${sync.subscription}/resourceGroups/${RG}/providers/Microsoft.Network/loadBalancers?api-version=2025-05-01`,
+      'fake-token',
+    );
+    expect(clean.status).toBe(200);
+    sync.setFaults(undefined, 'flaky');
+    expect(
+      (
+        await fetchInsecure(
+          sync,
+          '/subscriptions/x/providers/Microsoft.Network/loadBalancers',
+          'flaky',
+        )
+      ).status,
+    ).toBe(401);
+  });
+
   it('throttles with 429 + Retry-After, and refuses a bad token and an unknown api-version', async () => {
     sync.setFaults({ rate: 1, kinds: [429] });
     try {
@@ -223,12 +278,17 @@ async function fetchInsecure(
   fake: AzureFake,
   path: string,
   token: string,
-): Promise<{ status: number; code?: string }> {
+  init: { method?: string; body?: unknown } = {},
+): Promise<{ status: number; code?: string; headers?: Record<string, unknown> }> {
   const { request } = await import('node:https');
   return new Promise((resolve, reject) => {
     const req = request(
       `${fake.endpoint}${path}`,
-      { ca: fake.ca, headers: { authorization: `Bearer ${token}` } },
+      {
+        ca: fake.ca,
+        method: init.method ?? 'GET',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      },
       (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
@@ -236,12 +296,13 @@ async function fetchInsecure(
           const parsed = JSON.parse(body || '{}') as { error?: { code?: string } };
           resolve({
             status: res.statusCode ?? 0,
+            headers: res.headers,
             ...(parsed.error?.code === undefined ? {} : { code: parsed.error.code }),
           });
         });
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(init.body === undefined ? undefined : JSON.stringify(init.body));
   });
 }

@@ -178,6 +178,30 @@ export function defineContractSuite(
       expect(await h.foreignIntact(WEB)).toBe(true);
     });
 
+    it.each([1, 3])(
+      'a crash after %i cloud step(s) converges on the next reconcile without leaks or duplicates',
+      async (steps) => {
+        const intent = h.intent(WEB, nodes.slice(0, 2));
+        let left = steps;
+        const crashing: Provider = {
+          ...provider,
+          execute: async (request, ctx) => {
+            if (left-- <= 0) throw new Error('simulated crash');
+            return provider.execute(request, ctx);
+          },
+        };
+        await expect(reconcileOnce(crashing, cluster(), WEB, intent)).rejects.toThrow(
+          'simulated crash',
+        );
+        await converge(provider, cluster(), WEB, intent);
+        const { plan, desired } = await planFor(provider, cluster(), WEB, intent);
+        expect(hasChanges(plan)).toBe(false);
+        expect((await h.inventory()).filter((r) => r.startsWith(WEB.uid))).toHaveLength(
+          desired.length,
+        );
+      },
+    );
+
     it('with 30 % injected faults, 10 Services converge with no leaks and no duplicates', async () => {
       const faulty = await h.connect({ faults: 0.3, seed: 7 });
       const services = Array.from({ length: 10 }, (_, i): ServiceIdentity => ({

@@ -4,6 +4,8 @@ import { addressOf } from '../../src/core/resource.js';
 import type { Resource } from '../../src/core/resource.js';
 import { plan, hasChanges } from '../../src/plan/index.js';
 import { loadBalancerName, trafficFirewallName } from '../../providers/gcp/names.js';
+import { createGcpProvider } from '../../providers/gcp/provider.js';
+import { readSettings } from '../../providers/gcp/settings.js';
 import { gcpIntent } from './intents.js';
 import { CLUSTER, converge, reconcile, startGcp } from './support.js';
 
@@ -85,12 +87,43 @@ describe('gcp adapter against the fake (real SDK over HTTP)', () => {
     await reconcile(env.provider, service, intent);
   });
 
-  it('updates source ranges with one firewall PATCH', async () => {
+  it('updates source ranges with one firewall update (PUT)', async () => {
     await reconcile(env.provider, service, { ...intent, sourceRanges: ['10.0.0.0/8'] });
     expect(env.fake.count({ write: true })).toBe(1);
-    expect(env.fake.count({ operation: 'firewalls.patch' })).toBe(1);
+    expect(env.fake.count({ operation: 'firewalls.update' })).toBe(1);
     const fw = env.fake.resources('firewalls').find((f) => String(f['name']).startsWith('k8s-fw-'));
     expect(fw?.['sourceRanges']).toEqual(['10.0.0.0/8']);
+  });
+
+  it('clears node tags from the firewalls when the setting is removed', async () => {
+    const tagged = await startGcp({ settings: { 'node-tags': 'gke-node' } });
+    try {
+      await reconcile(tagged.provider, service, intent);
+      expect(tagged.fake.resources('firewalls')[0]?.['targetTags']).toEqual(['gke-node']);
+      const untagged = createGcpProvider(
+        readSettings({
+          clusterName: CLUSTER,
+          values: {
+            project: tagged.fake.project,
+            endpoint: tagged.fake.url,
+            'access-token': 'test-token',
+          },
+          env: {},
+        }),
+        CLUSTER,
+        { calls: tagged.calls, sleep: async () => {} },
+      );
+      await reconcile(untagged, service, intent);
+      expect(tagged.fake.resources('firewalls').map((f) => f['targetTags'])).toEqual([
+        undefined,
+        undefined,
+      ]);
+      const { plan: again } = await reconcile(untagged, service, intent);
+      expect(hasChanges(again)).toBe(false);
+      await untagged.close();
+    } finally {
+      await tagged.stop();
+    }
   });
 
   it('replaces address, backend service and forwarding rule when the scheme changes', async () => {

@@ -48,7 +48,7 @@ describe('gcp desired resources', () => {
       name: lb,
       load_balancing_scheme: 'EXTERNAL',
       ip_protocol: 'TCP',
-      ports: [80, 443],
+      all_ports: true,
       ip_address: 'google_compute_address.this',
       backend_service: 'google_compute_region_backend_service.tcp',
       network_tier: 'PREMIUM',
@@ -124,7 +124,7 @@ describe('gcp desired resources', () => {
     expect(get(rs, 'google_compute_forwarding_rule.udp').attributes).toMatchObject({
       name: `${lb}-udp`,
       ip_protocol: 'UDP',
-      ports: [53],
+      all_ports: true,
       ip_address: 'google_compute_address.this',
     });
     expect(get(rs, 'google_compute_region_backend_service.udp').attributes['protocol']).toBe('UDP');
@@ -192,31 +192,32 @@ describe('gcp desired resources', () => {
     );
   });
 
-  it('asks for a subnetwork setting for an internal load balancer', () => {
-    expect(() =>
-      desiredResources(gcpIntent({ scheme: 'internal' }), { ...settings, subnetwork: undefined }),
-    ).toThrow(
-      /Service default\/web: provider setting subnetwork: Required value: .*--set subnetwork=NAME/,
-    );
+  it('puts an internal load balancer in the default subnetwork unless told otherwise', () => {
+    const rs = desiredResources(gcpIntent({ scheme: 'internal' }), {
+      ...settings,
+      subnetwork: 'default',
+    });
+    expect(get(rs, 'google_compute_address.this').attributes['subnetwork']).toBe('default');
   });
 
-  it.each([
-    ['external', { port_range: '80-86' }],
-    ['internal', { all_ports: true }],
-  ] as const)('uses a port range or all ports beyond five ports (%s)', (scheme, expected) => {
-    const listeners = [80, 81, 82, 83, 84, 86].map((port, i) => ({
-      name: `p${port}`,
-      protocol: 'TCP' as const,
-      port,
-      nodePort: 30100 + i,
-    }));
-    const fr = get(
-      desiredResources(gcpIntent({ scheme, listeners }), settings),
-      'google_compute_forwarding_rule.tcp',
-    );
-    expect(fr.attributes).toMatchObject(expected);
-    expect(fr.attributes['ports']).toBeUndefined();
-  });
+  it.each(['external', 'internal'] as const)(
+    'forwards all ports and lets the firewall allow only the Service ports, however many (%s)',
+    (scheme) => {
+      const listeners = [80, 81, 82, 83, 84, 86].map((port, i) => ({
+        name: `p${port}`,
+        protocol: 'TCP' as const,
+        port,
+        nodePort: 30100 + i,
+      }));
+      const rs = desiredResources(gcpIntent({ scheme, listeners }), settings);
+      const fr = get(rs, 'google_compute_forwarding_rule.tcp');
+      expect(fr.attributes['all_ports']).toBe(true);
+      expect(fr.attributes['ports']).toBeUndefined();
+      expect(get(rs, 'google_compute_firewall.traffic').attributes['allowed']).toEqual([
+        { protocol: 'tcp', ports: ['80', '81', '82', '83', '84', '86'] },
+      ]);
+    },
+  );
 
   it('rejects SCTP naming the port', () => {
     const intent = gcpIntent({

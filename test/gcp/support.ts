@@ -39,7 +39,6 @@ export async function startGcp(
       project: fake.project,
       endpoint: fake.url,
       'access-token': 'test-token',
-      subnetwork: 'nodes',
       ...options.settings,
     },
     env: {},

@@ -227,6 +227,26 @@ describe('object semantics', () => {
     ).toBe(201);
   });
 
+  it('allocates nothing on dryRun=All', async () => {
+    const np = (name: string, nodePort: number): Record<string, unknown> =>
+      svc(name, { type: 'NodePort', ports: [{ port: 80, nodePort }] });
+    const dry = await api('POST', `${SVCS}?dryRun=All`, { body: np('a', 30008) });
+    expect(dry.status).toBe(201);
+    expectStatus(await api('GET', `${SVCS}/a`), 404, 'NotFound');
+    expect((await api('POST', SVCS, { body: np('b', 30008) })).status).toBe(201);
+    const rv = sandbox.store.resourceVersion;
+    const dryUpdate = await api('PATCH', `${SVCS}/b?dryRun=All`, {
+      body: [{ op: 'replace', path: '/spec/ports/0/nodePort', value: 30009 }],
+      contentType: 'application/json-patch+json',
+    });
+    expect((dryUpdate.body['spec'] as { ports: { nodePort: number }[] }).ports[0]?.nodePort).toBe(
+      30009,
+    );
+    expect(sandbox.store.resourceVersion).toBe(rv);
+    expectStatus(await api('POST', SVCS, { body: np('c', 30008) }), 422, 'Invalid');
+    expect((await api('POST', SVCS, { body: np('d', 30009) })).status).toBe(201);
+  });
+
   it('allocates a healthCheckNodePort for externalTrafficPolicy Local and keeps headless None', async () => {
     const local = await api('POST', SVCS, {
       body: svc('lb', { type: 'LoadBalancer', externalTrafficPolicy: 'Local' }),

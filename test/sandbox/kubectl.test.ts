@@ -322,4 +322,36 @@ status:
       /^Username\s+system:anonymous$/m,
     );
   });
+  it('prints events and namespaces with the API server columns', async () => {
+    const at = new Date(Date.now() - 90_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    env.sandbox.store.create('events', {
+      metadata: { name: 'web.1', namespace: 'default' },
+      involvedObject: { kind: 'Service', namespace: 'default', name: 'web' },
+      reason: 'SyncLoadBalancerFailed',
+      message: 'Error syncing load balancer',
+      type: 'Warning',
+      firstTimestamp: at,
+      lastTimestamp: at,
+      count: 2,
+    });
+    const events = table((await env.kubectl(['get', 'events'])).stdout);
+    expect(events).toEqual([
+      ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'],
+      [
+        expect.stringMatching(/^(9\d|1[01]\d)s$/),
+        'Warning',
+        'SyncLoadBalancerFailed',
+        'service/web',
+        'Error syncing load balancer',
+      ],
+    ]);
+    const namespaces = table((await env.kubectl(['get', 'ns'])).stdout);
+    expect(namespaces.map((r) => r.slice(0, 2))).toEqual([
+      ['NAME', 'STATUS'],
+      ['default', 'Active'],
+      ['kube-node-lease', 'Active'],
+      ['kube-public', 'Active'],
+      ['kube-system', 'Active'],
+    ]);
+  });
 });

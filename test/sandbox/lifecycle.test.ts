@@ -69,3 +69,27 @@ it('writes a kubeconfig for 127.0.0.1, starts the default namespaces, and refuse
   }
   await expect(startSandbox({ host: '0.0.0.0' as '127.0.0.1' })).rejects.toThrow('127.0.0.1 only');
 });
+
+it('tells store listeners about every change, in wire form', async () => {
+  const sandbox = await startSandbox({ kubeconfigPath: join(dir, 'kc') });
+  try {
+    const seen: string[] = [];
+    const stop = sandbox.store.onChange('events.events.k8s.io', (type, o) => {
+      seen.push(`${type} ${String(o['apiVersion'])} ${String(o['note'])}`);
+    });
+    sandbox.store.create('events', {
+      metadata: { name: 'e' },
+      involvedObject: { kind: 'Service', name: 'web' },
+      message: 'hi',
+    });
+    sandbox.store.delete('events', 'e');
+    stop();
+    sandbox.store.create('events', {
+      metadata: { name: 'f' },
+      involvedObject: { kind: 'Service', name: 'web' },
+    });
+    expect(seen).toEqual(['ADDED events.k8s.io/v1 hi', 'DELETED events.k8s.io/v1 hi']);
+  } finally {
+    await sandbox.close();
+  }
+});

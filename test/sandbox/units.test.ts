@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { humanDuration } from '../../src/sandbox/duration.js';
 import type { Json } from '../../src/sandbox/json.js';
 import { jsonPatch, mergePatch, strategicMerge } from '../../src/sandbox/patch.js';
+import { decodeProtobuf } from '../../src/sandbox/protobuf.js';
 import { resourceFor } from '../../src/sandbox/resources.js';
 import { parseFieldSelector, parseLabelSelector } from '../../src/sandbox/selectors.js';
 import { Store } from '../../src/sandbox/store.js';
@@ -175,4 +176,65 @@ it.each([
   [400 * 86400_000, '400d'],
 ])('AGE of %i ms reads %s', (ms, text) => {
   expect(humanDuration(ms)).toBe(text);
+});
+
+describe('protobuf requests', () => {
+  const varint = (n: number): number[] => {
+    const out: number[] = [];
+    let v = n;
+    while (v >= 128) {
+      out.push((v % 128) | 128);
+      v = Math.floor(v / 128);
+    }
+    out.push(v);
+    return out;
+  };
+  const num = (field: number, n: number): number[] => [...varint(field * 8), ...varint(n)];
+  const bytes = (field: number, b: number[]): number[] => [
+    ...varint(field * 8 + 2),
+    ...varint(b.length),
+    ...b,
+  ];
+  const text = (field: number, s: string): number[] => bytes(field, [...Buffer.from(s)]);
+  const envelope = (kind: string, raw: number[]): Buffer =>
+    Buffer.from([
+      ...Buffer.from('k8s\u0000', 'latin1'),
+      ...bytes(1, [...text(1, 'v1'), ...text(2, kind)]),
+      ...bytes(2, raw),
+    ]);
+
+  it('decodes a Service as kubectl create service sends it, dropping Go zero values', () => {
+    const meta = [...text(1, 'web'), ...bytes(11, [...text(1, 'app'), ...text(2, 'web')])];
+    const port = [
+      ...text(1, ''),
+      ...text(2, 'TCP'),
+      ...num(3, 80),
+      ...bytes(4, [...num(1, 0), ...num(2, 8080)]),
+      ...num(5, 0),
+    ];
+    const spec = [
+      ...bytes(1, port),
+      ...text(4, 'NodePort'),
+      ...text(7, ''),
+      ...num(20, 0),
+      ...num(12, 0),
+    ];
+    expect(decodeProtobuf(envelope('Service', [...bytes(1, meta), ...bytes(2, spec)]))).toEqual({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', labels: { app: 'web' } },
+      spec: {
+        ports: [{ protocol: 'TCP', port: 80, targetPort: 8080 }],
+        type: 'NodePort',
+        allocateLoadBalancerNodePorts: false,
+      },
+    });
+  });
+
+  it('refuses protobuf of kinds it does not know, and bodies without the envelope, with 415', () => {
+    expect(() => decodeProtobuf(envelope('ConfigMap', []))).toThrow(
+      expect.objectContaining({ code: 415 }),
+    );
+    expect(() => decodeProtobuf(Buffer.from('{}'))).toThrow(expect.objectContaining({ code: 415 }));
+  });
 });

@@ -17,6 +17,8 @@ export interface FaultOptions {
   lroFailRate?: number;
 }
 
+type FaultKind = NonNullable<FaultOptions['kinds']>[number];
+
 export interface AzureFakeOptions {
   subscription?: string;
   resourceGroups?: readonly string[];
@@ -53,7 +55,11 @@ export interface AzureFake {
   count(
     filter?: Partial<Pick<RecordedRequest, 'method' | 'kind' | 'status'>> & { write?: boolean },
   ): number;
-  setFaults(faults: FaultOptions | undefined): void;
+  /**
+   * Faults for every caller, or only for callers presenting `token` (which the fake then also
+   * accepts): one client can suffer faults while another, on the same state, does not.
+   */
+  setFaults(faults: FaultOptions | undefined, token?: string): void;
   close(): Promise<void>;
 }
 
@@ -71,9 +77,18 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     options.vnets ?? [{ resourceGroup: 'rg', name: 'vnet', subnets: { subnet: '10.240.0.0/16' } }],
   );
   const requests: RecordedRequest[] = [];
-  let faults = options.faults;
-  let rng = mulberry32(faults?.seed ?? 1);
-  let lroRng = mulberry32(7);
+  interface FaultState {
+    opts: FaultOptions;
+    rng: () => number;
+    lroRng: () => number;
+  }
+  const faultState = (f: FaultOptions | undefined): FaultState | undefined =>
+    f === undefined
+      ? undefined
+      : { opts: f, rng: mulberry32(f.seed ?? 1), lroRng: mulberry32((f.seed ?? 1) + 7) };
+  let globalFaults = faultState(options.faults);
+  const tokenFaults = new Map<string, FaultState>();
+  const lroRng = mulberry32(7);
   const { key, cert } = selfSignedCertificate();
   let origin = '';
 
@@ -81,6 +96,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const active: { faults: FaultState | undefined } = { faults: globalFaults };
       const record: RecordedRequest = {
         method: req.method ?? 'GET',
         path: '',
@@ -100,11 +116,12 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
           });
           res.end(text);
         };
-        if ((faults?.latencyMs ?? 0) > 0) setTimeout(go, faults?.latencyMs);
+        const latency = active.faults?.opts.latencyMs ?? 0;
+        if (latency > 0) setTimeout(go, latency);
         else go();
       };
       try {
-        handle(req, Buffer.concat(chunks).toString('utf8'), record, send);
+        handle(req, Buffer.concat(chunks).toString('utf8'), record, send, active);
       } catch (e) {
         const err = e instanceof ArmError ? e : new ArmError(500, 'InternalServerError', String(e));
         send(err.status, err.body(), err.headers);
@@ -117,10 +134,13 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     text: string,
     record: RecordedRequest,
     send: (s: number, b: unknown, h?: Record<string, string>) => void,
+    active: { faults: FaultState | undefined },
   ): void {
     const url = new URL(req.url ?? '/', origin);
     record.path = url.pathname;
-    if (header(req, 'authorization') !== `Bearer ${token}`) {
+    const bearer = /^Bearer (.+)$/.exec(header(req, 'authorization') ?? '')?.[1];
+    if (bearer !== undefined && tokenFaults.has(bearer)) active.faults = tokenFaults.get(bearer);
+    else if (bearer !== token) {
       throw new ArmError(
         401,
         'AuthenticationFailed',
@@ -176,7 +196,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
       );
     const method = req.method ?? 'GET';
     const write = method === 'PUT' || method === 'DELETE';
-    const fault = pickFault(write);
+    const fault = pickFault(active.faults, write);
     if (fault === 429)
       throw new ArmError(429, 'TooManyRequests', 'The request is being throttled.', {
         'Retry-After': String(options.retryAfterSeconds ?? 1),
@@ -225,7 +245,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
       throw new ArmError(405, 'MethodNotAllowed', `The requested method ${method} is not allowed.`);
     checkPreconditions(req, store.etagOf(kind, rg, name));
     const asyncOp = options.lro === 'async' || (options.lro === 'mixed' && lroRng() < 0.5);
-    const fail = asyncOp && lroRng() < (faults?.lroFailRate ?? 0);
+    const fail = asyncOp && (active.faults?.lroRng() ?? 1) < (active.faults?.opts.lroFailRate ?? 0);
     const opLink = (id: string, path: 'operations' | 'operationResults') =>
       `${origin}/subscriptions/${subscription}/providers/Microsoft.Network/locations/eastus/${path}/${id}?api-version=${version}`;
     if (method === 'DELETE') {
@@ -301,17 +321,21 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     return send(200, { status });
   }
 
-  function pickFault(
-    write: boolean,
-  ): FaultOptions['kinds'] extends readonly (infer K)[] | undefined ? K | undefined : never {
-    if (faults === undefined || faults.rate <= 0 || rng() >= faults.rate) return undefined;
-    const kinds = (faults.kinds ?? [429, 500, 503, 'after-write']).filter(
+  function pickFault(f: FaultState | undefined, write: boolean): FaultKind | undefined {
+    if (f === undefined || f.opts.rate <= 0 || f.rng() >= f.opts.rate) return undefined;
+    const kinds = (f.opts.kinds ?? [429, 500, 503, 'after-write']).filter(
       (k) => write || k !== 'after-write',
     );
-    return kinds[Math.floor(rng() * kinds.length)];
+    return kinds[Math.floor(f.rng() * kinds.length)];
   }
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     endpoint: origin,
@@ -329,10 +353,10 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
             (r.method === 'PUT' || r.method === 'DELETE') === filter.write),
       ).length;
     },
-    setFaults(f) {
-      faults = f;
-      rng = mulberry32(f?.seed ?? 1);
-      lroRng = mulberry32((f?.seed ?? 1) + 7);
+    setFaults(f, forToken) {
+      if (forToken === undefined) globalFaults = faultState(f);
+      else if (f === undefined) tokenFaults.delete(forToken);
+      else tokenFaults.set(forToken, faultState(f) as FaultState);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -45,6 +45,8 @@ export interface Faults {
   throttleRate?: number;
   /** Share of mutations whose operation ends DONE with `error.errors` and no effect. */
   operationErrorRate?: number;
+  /** Share of requests whose connection is reset without an answer. */
+  resetRate?: number;
   /** Delay of every answer, in milliseconds. */
   latencyMs?: number;
 }
@@ -70,6 +72,8 @@ export class FakeCompute {
   readonly store: Store;
   readonly requests: RecordedRequest[] = [];
   faults: Faults;
+  /** Faults for requests carrying one bearer token only (one client misbehaving network), on top of `faults`. */
+  readonly faultsByToken = new Map<string, Faults>();
   operationPolls: number;
   private readonly token: string | undefined;
   private random: () => number;
@@ -116,7 +120,7 @@ export class FakeCompute {
   seedNetwork(
     name: string,
     cidr: string,
-    subnetName = name === 'default' ? 'nodes' : `${name}-${this.region}`,
+    subnetName = name === 'default' ? 'default' : `${name}-${this.region}`,
   ): void {
     const path = `projects/${this.project}/global/networks/${name}`;
     this.store.put(path, {
@@ -173,6 +177,23 @@ export class FakeCompute {
     return `gce://${this.project}/${zone}/${name}`;
   }
 
+  /** Restarts the fault injector's random numbers. */
+  reseed(seed: number): void {
+    this.random = mulberry32(seed);
+  }
+
+  /** Forgets every resource, operation and recorded request, keeping networks, subnetworks and instances. */
+  clear(): void {
+    for (const [path, r] of this.store.resources) {
+      if (!['networks', 'subnetworks', 'instances'].includes(r.collection)) this.store.delete(path);
+    }
+    this.store.operations.clear();
+    this.requests.length = 0;
+    this.scripted = [];
+    this.faults = {};
+    this.faultsByToken.clear();
+  }
+
   /** The next `count` requests (matching `operation` when given) fail with this HTTP error. */
   failNext(count: number, fault: ScriptedFault): void {
     for (let i = 0; i < count; i++) this.scripted.push(fault);
@@ -216,7 +237,15 @@ export class FakeCompute {
         await new Promise((r) => setTimeout(r, this.faults.latencyMs));
       }
       this.authenticate(req);
-      this.injectFault(found.operation);
+      const faults = this.faultsFor(req);
+      if (this.random() < (faults.resetRate ?? 0)) {
+        record.status = 0;
+        this.requests.push(record);
+        req.socket.destroy();
+        return;
+      }
+      this.injectFault(found.operation, faults);
+      this.currentFaults = faults;
       let body: Json = {};
       if (text !== '') {
         try {
@@ -255,7 +284,21 @@ export class FakeCompute {
     }
   }
 
-  private injectFault(operation: string): void {
+  private currentFaults: Faults = {};
+
+  private faultsFor(req: IncomingMessage): Faults {
+    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    const extra = this.faultsByToken.get(token) ?? {};
+    const sum = (k: keyof Faults) => (this.faults[k] ?? 0) + (extra[k] ?? 0);
+    return {
+      errorRate: sum('errorRate'),
+      throttleRate: sum('throttleRate'),
+      operationErrorRate: sum('operationErrorRate'),
+      resetRate: sum('resetRate'),
+    };
+  }
+
+  private injectFault(operation: string, faults: Faults): void {
     const i = this.scripted.findIndex(
       (f) => f.operation === undefined || f.operation === operation,
     );
@@ -266,16 +309,16 @@ export class FakeCompute {
           ? rateLimited(f.code === 403 ? 403 : 429)
           : new ApiError(f.code, f.reason, `Injected fault: ${f.reason}`);
     }
-    if (this.random() < (this.faults.throttleRate ?? 0)) {
+    if (this.random() < (faults.throttleRate ?? 0)) {
       this.throttleFlip = !this.throttleFlip;
       throw rateLimited(this.throttleFlip ? 429 : 403);
     }
-    if (this.random() < (this.faults.errorRate ?? 0)) throw backendError();
+    if (this.random() < (faults.errorRate ?? 0)) throw backendError();
   }
 
   /** Whether this mutation's operation should fail (decided when it starts). */
   operationFails(): boolean {
-    return this.random() < (this.faults.operationErrorRate ?? 0);
+    return this.random() < (this.currentFaults.operationErrorRate ?? 0);
   }
 
   private page(items: Json[], kind: string, id: string, query: URLSearchParams): Json {

@@ -65,7 +65,7 @@ describe('examples: intents', () => {
       [{ name: 'tcp-80', protocol: 'TCP', port: 80, nodePort: 30008 }],
       'TCP',
       30008,
-      '5f1c2a3e-8b9d-4c7a-9e01-000000000001',
+      '1f1c2a3e-8b9d-4c7a-9e01-000000000001',
     ]);
   });
 
