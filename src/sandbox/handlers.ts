@@ -10,20 +10,11 @@ import type { Registry } from './registry.js';
 import type { ResourceDef } from './resources.js';
 import { apiVersionOf, findResource } from './resources.js';
 import { answerReview, findReview } from './reviews.js';
+import type { ResourceRequest } from './routing.js';
 import type { Predicate } from './selectors.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { toTable } from './tables.js';
 import type { WatchHub } from './watch.js';
-
-export interface ResourceRequest {
-  group: string;
-  version: string;
-  resource: string;
-  namespace: string | undefined;
-  name: string | undefined;
-  subresource: string | undefined;
-  legacyWatch: boolean;
-}
 
 export interface HandlerDeps {
   registry: Registry;

@@ -1,20 +1,22 @@
+/** A path under a served resource: its collection, one object, or a subresource of it. */
+export interface ResourceRequest {
+  group: string;
+  version: string;
+  resource: string;
+  namespace: string | undefined;
+  name: string | undefined;
+  subresource: string | undefined;
+  /** The deprecated `/watch/` path form, still served by the API server. */
+  legacyWatch: boolean;
+}
+
 /** What a request path names: a fixed endpoint or a resource (collection, object, subresource). */
 export type Route =
   | { kind: 'version' | 'core-versions' | 'groups' | 'openapi-index' | 'openapi-v2' | 'health' }
   | { kind: 'group'; group: string }
   | { kind: 'resource-list'; group: string; version: string }
   | { kind: 'openapi-doc'; gv: string }
-  | {
-      kind: 'resource';
-      group: string;
-      version: string;
-      resource: string;
-      namespace: string | undefined;
-      name: string | undefined;
-      subresource: string | undefined;
-      /** The deprecated `/watch/` path form, still served by the API server. */
-      legacyWatch: boolean;
-    }
+  | ({ kind: 'resource' } & ResourceRequest)
   | { kind: 'unknown' };
 
 const FIXED: Record<string, Route> = {
