@@ -10,6 +10,7 @@ import { ApplyConfigs } from './apply.js';
 import { SandboxStore } from './facade.js';
 import { kubeconfigYaml, writeKubeconfig } from './kubeconfig.js';
 import { keyOf } from './keys.js';
+import { ensureKubernetesService } from './kubernetes-service.js';
 import { Registry } from './registry.js';
 import { resourceFor } from './resources.js';
 import { createListener } from './server.js';
@@ -61,7 +62,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     throw new TypeError(`the sandbox listens on 127.0.0.1 only, not ${String(host)}`);
   const now = opts.now ?? (() => new Date());
   const store = new Store(opts.historyLimit ?? 1000);
-  const allocator = new LayerAllocator(opts.layers ?? DEFAULT_LAYERS);
+  const layers = opts.layers ?? DEFAULT_LAYERS;
+  const allocator = new LayerAllocator(layers);
   const registry = new Registry({ store, allocator, now });
   const hub = new WatchHub(registry, {
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000,
@@ -75,6 +77,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     store.restore(dump, (_storage, o) => keyOf(o));
     for (const svc of store.list('services')) allocator.allocate(svc as unknown as Service);
   }
+  ensureKubernetesService(registry, layers);
   let port = 0;
   const server = createServer(
     createListener({

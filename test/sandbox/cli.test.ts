@@ -44,7 +44,8 @@ it('lbctl sandbox serves until SIGINT, with a kubeconfig and a snapshot', async 
     const state = JSON.parse(await readFile(snapshot, 'utf8')) as {
       objects: { services: { metadata: { name: string } }[] };
     };
-    expect(state.objects.services.map((s) => s.metadata.name)).toEqual(['web']);
+    // The API server's own `kubernetes` Service is created at start, like in a real cluster.
+    expect(state.objects.services.map((s) => s.metadata.name)).toEqual(['kubernetes', 'web']);
   } finally {
     clearTimeout(killer);
     child.kill('SIGKILL');

@@ -39,10 +39,11 @@ describe('kubectl against the sandbox', () => {
       'myapp-service': ['LoadBalancer', clusterIP('myapp-service'), '<pending>', '80:30008/TCP'],
       'frontend-svc': ['ClusterIP', clusterIP('frontend-svc'), '<none>', '80/TCP'],
       webserver: ['ClusterIP', clusterIP('webserver'), '<none>', '80/TCP'],
+      kubernetes: ['ClusterIP', '10.96.0.1', '<none>', '443/TCP'],
     });
     for (const [, ip] of Object.values(byName))
       expect(ip).toMatch(/^10\.(9[6-9]|10[0-9]|11[01])\.\d+\.\d+$/);
-    expect(new Set(Object.values(byName).map((r) => r[1])).size).toBe(3);
+    expect(new Set(Object.values(byName).map((r) => r[1])).size).toBe(4);
   });
 
   it('adds SELECTOR with -o wide and NAMESPACE for all namespaces', async () => {
@@ -243,7 +244,9 @@ status:
     const got = await env.kubectl(['create', '-f', await env.file('bad.yaml', bad)]);
     expect(got.code).toBe(1);
     expect(got.stderr).toContain('strict decoding error: unknown field "spec.ports[0].bogus"');
-    expect(env.sandbox.store.list('services')).toEqual([]);
+    expect(env.sandbox.store.list('services').map((o) => o.metadata['name'])).toEqual([
+      'kubernetes',
+    ]);
   });
 
   it('reports a Service in a missing namespace as NotFound', async () => {
