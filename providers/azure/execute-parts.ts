@@ -112,7 +112,12 @@ export async function securityRule(
   const a = r.attributes;
   const name = str(a, 'name');
   const nsgName = str(a, 'network_security_group');
-  const parent = { api: c.api, cache: c.cache, clusterName: c.settings.clusterName };
+  const parent = {
+    api: c.api,
+    cache: c.cache,
+    clusterName: c.settings.clusterName,
+    pause: c.pause,
+  };
   const nsg = await mutateSecurityGroup(parent, nsgName, (x) => {
     const rules = (x.securityRules ??= []);
     if (step.action === 'delete') return removeByName(rules, name);

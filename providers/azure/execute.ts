@@ -1,20 +1,13 @@
-import type { BackendAddressPool, LoadBalancer } from '@azure/arm-network';
+import type { LoadBalancer } from '@azure/arm-network';
 import { LbctlError, NotOwnedError } from '../../src/core/errors.js';
 import type { ExecuteRequest } from '../../src/core/provider.js';
-import { addressOf, type Attributes, type Resource, type Value } from '../../src/core/resource.js';
-import type { Step } from '../../src/core/plan.js';
+import { addressOf, type Attributes, type Resource } from '../../src/core/resource.js';
 import { type AzureApi, StaleEtagError } from './api.js';
 import type { ArmCache } from './cache.js';
 import { deletePublicIP, ensurePublicIP, mergeTags, securityRule } from './execute-parts.js';
-import {
-  type ArmIds,
-  lastSegment,
-  observedLoadBalancer,
-  sdkFrontend,
-  sdkProbe,
-  sdkRule,
-} from './mapping.js';
-import { mutateLoadBalancer, removeByName, upsertByName } from './rmw.js';
+import { type ArmIds, observedLoadBalancer, sdkFrontend, sdkProbe, sdkRule } from './mapping.js';
+import { deleteChild, renameChild, upsertPool } from './lb-edit.js';
+import { mutateLoadBalancer, upsertByName } from './rmw.js';
 import { loadBalancerName } from './names.js';
 import { T } from './schemas.js';
 import type { AzureSettings } from './settings.js';
@@ -22,6 +15,8 @@ import { isAzureOwned } from './tags.js';
 
 export interface ExecuteContext {
   api: AzureApi;
+  /** Jittered wait after losing a read-modify-write race (attempt number from 0). */
+  pause: (attempt: number) => Promise<void>;
   cache: ArmCache;
   ids: ArmIds;
   settings: Pick<AzureSettings, 'clusterName' | 'resourceGroup' | 'vnet' | 'securityGroup'>;
@@ -66,7 +61,12 @@ const lbNameOf = (c: ExecuteContext, lbAddress: string): string =>
 async function ensureLoadBalancer(c: ExecuteContext, r: Resource): Promise<Resource> {
   const name = str(r.attributes, 'name');
   const tags = r.attributes.tags as Record<string, string>;
-  const parent = { api: c.api, cache: c.cache, clusterName: c.settings.clusterName };
+  const parent = {
+    api: c.api,
+    cache: c.cache,
+    clusterName: c.settings.clusterName,
+    pause: c.pause,
+  };
   let lb = await mutateLoadBalancer(parent, name, (x) => mergeTags(x, tags));
   if (lb === undefined) {
     try {
@@ -97,6 +97,7 @@ const isEmpty = (lb: LoadBalancer): boolean =>
 
 /** Deletes a shared load balancer that nothing is on any more (re-read, If-Match); keeps it otherwise. */
 async function deleteLoadBalancerIfUnused(c: ExecuteContext, name: string): Promise<undefined> {
+  if (c.cache.isLoadBalancerDeleted(name)) return undefined;
   for (let attempt = 0; attempt < 8; attempt++) {
     const lb = c.cache.loadBalancer(name) ?? (await c.api.get('loadBalancers', name));
     if (lb === undefined) return undefined;
@@ -105,11 +106,12 @@ async function deleteLoadBalancerIfUnused(c: ExecuteContext, name: string): Prom
     if (!isEmpty(lb)) return undefined; // another Service still uses it
     try {
       await c.api.delete('loadBalancers', name, { ifMatch: lb.etag ?? '*' });
-      c.cache.dropLoadBalancer(name);
+      c.cache.markLoadBalancerDeleted(name);
       return undefined;
     } catch (e) {
       c.cache.dropLoadBalancer(name);
       if (!(e instanceof StaleEtagError)) throw e;
+      await c.pause(attempt);
     }
   }
   throw new LbctlError('conflict', `load balancer ${name}: still changing under us`);
@@ -124,7 +126,12 @@ async function lbChild(
   const a = r.attributes;
   const lbName = lbNameOf(c, str(a, 'loadbalancer'));
   const name = str(a, 'name');
-  const parent = { api: c.api, cache: c.cache, clusterName: c.settings.clusterName };
+  const parent = {
+    api: c.api,
+    cache: c.cache,
+    clusterName: c.settings.clusterName,
+    pause: c.pause,
+  };
   const childRefs = r.type === T.frontend ? await frontendRefs(c, request, a) : {};
   const oldName = step.action === 'update' ? str(step.before?.attributes ?? {}, 'name') : name;
   const lb = await mutateLoadBalancer(parent, lbName, (x) => {
@@ -138,7 +145,7 @@ async function lbChild(
   function upsertChild(x: LoadBalancer, type: string): boolean {
     switch (type) {
       case T.pool:
-        return upsertPool(x, c, a, step);
+        return upsertPool(x, c.ids.vnet(str(a, 'virtual_network')), a, step);
       case T.frontend:
         return upsertByName((x.frontendIPConfigurations ??= []), sdkFrontend(a, childRefs));
       case T.probe:
@@ -198,90 +205,6 @@ async function lbChild(
     ].sort();
   }
   return { ...r, id: c.ids.lbChild(lbName, kind, name), attributes };
-}
-
-const LISTS = {
-  [T.pool]: ['backendAddressPools', 'backendAddressPool'],
-  [T.frontend]: ['frontendIPConfigurations', 'frontendIPConfiguration'],
-  [T.probe]: ['probes', 'probe'],
-  [T.rule]: ['loadBalancingRules', ''],
-} as const;
-
-/**
- * Renames a child in place (its port or health-check port changed) and repoints the rules that
- * referenced the old name, so the one write stays valid; ARM would refuse a dangling reference.
- */
-function renameChild(
-  lb: LoadBalancer,
-  type: string,
-  from: string,
-  to: string,
-  childId: (kind: string, name: string) => string,
-): boolean {
-  const [list, refKey] = LISTS[type as keyof typeof LISTS];
-  const items = (lb[list] ?? []) as { name?: string; id?: string }[];
-  const item = items.find((i) => i.name?.toLowerCase() === from.toLowerCase());
-  if (item === undefined || items.some((i) => i.name?.toLowerCase() === to.toLowerCase()))
-    return false;
-  item.name = to;
-  delete item.id;
-  if (refKey !== '') {
-    for (const rule of lb.loadBalancingRules ?? []) {
-      const ref = rule[refKey];
-      if (ref !== undefined && lastSegment(ref.id).toLowerCase() === from.toLowerCase())
-        ref.id = childId(list, to);
-    }
-  }
-  return true;
-}
-
-/** Removes a child; a pool still used by other Services' rules is kept. */
-function deleteChild(lb: LoadBalancer, type: string, name: string): boolean {
-  switch (type) {
-    case T.pool: {
-      const used = (lb.loadBalancingRules ?? []).some(
-        (rule) => lastSegment(rule.backendAddressPool?.id).toLowerCase() === name.toLowerCase(),
-      );
-      return used ? false : removeByName(lb.backendAddressPools, name);
-    }
-    case T.frontend:
-      return removeByName(lb.frontendIPConfigurations, name);
-    case T.probe:
-      return removeByName(lb.probes, name);
-    default:
-      return removeByName(lb.loadBalancingRules, name);
-  }
-}
-
-/** Creates the pool with the desired members, or changes only the members in the plan's delta. */
-function upsertPool(lb: LoadBalancer, c: ExecuteContext, a: Attributes, step: Step): boolean {
-  const pools = (lb.backendAddressPools ??= []);
-  const name = str(a, 'name');
-  const vnet = { id: c.ids.vnet(str(a, 'virtual_network')) };
-  const member = (ip: string) => ({ name: ip, ipAddress: ip, virtualNetwork: vnet });
-  let pool: BackendAddressPool | undefined = pools.find(
-    (p) => p.name?.toLowerCase() === name.toLowerCase(),
-  );
-  const desired = (a.addresses as Value[]).map(String);
-  if (pool === undefined) {
-    pools.push({ name, loadBalancerBackendAddresses: desired.map(member) });
-    return true;
-  }
-  const delta =
-    step.action === 'update' ? step.setDeltas.find((d) => d.path === 'addresses') : undefined;
-  const current = pool.loadBalancerBackendAddresses ?? [];
-  const has = new Set(current.map((b) => b.ipAddress));
-  const add = (delta === undefined ? desired : delta.add.map(String)).filter((ip) => !has.has(ip));
-  const remove = new Set(
-    delta === undefined
-      ? current.map((b) => b.ipAddress ?? '').filter((ip) => !desired.includes(ip))
-      : delta.remove.map(String),
-  );
-  const kept = current.filter((b) => !remove.has(b.ipAddress ?? ''));
-  if (add.length === 0 && kept.length === current.length) return false;
-  pool = { ...pool, loadBalancerBackendAddresses: [...kept, ...add.map(member)] };
-  pools[pools.findIndex((p) => p.name?.toLowerCase() === name.toLowerCase())] = pool;
-  return true;
 }
 
 function refName(request: ExecuteRequest, a: Attributes, key: string): string {

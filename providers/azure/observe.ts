@@ -51,10 +51,20 @@ export async function observeAzure(
   const desired = new Map(request.desired.map((r) => [addressOf(r), r]));
   const out: Resource[] = [];
 
+  const lbs = await api.list('loadBalancers');
+  // Public IPs live in the resource group, or where the Service asks (azure-load-balancer-resource-group);
+  // when it is being deleted, its frontends still point at them.
   const pipRgs = new Set([s.resourceGroup]);
   for (const r of request.desired)
     if (r.type === T.publicIP && typeof r.attributes.resource_group === 'string')
       pipRgs.add(r.attributes.resource_group);
+  for (const lb of lbs)
+    for (const fe of lb.frontendIPConfigurations ?? [])
+      if (isServiceChild(fe.name ?? '', svc) && fe.publicIPAddress?.id !== undefined)
+        if (
+          ![...pipRgs].some((g) => g.toLowerCase() === lastRg(fe.publicIPAddress?.id).toLowerCase())
+        )
+          pipRgs.add(lastRg(fe.publicIPAddress.id));
   const pips: PublicIPAddress[] = [];
   for (const rg of pipRgs) pips.push(...(await api.list('publicIPAddresses', rg)));
   const publicIPs = new Map<string, { address?: string; ip?: string; otherUid?: string }>();
@@ -85,11 +95,13 @@ export async function observeAzure(
     const address = tags[AZURE_RESOURCE_TAG] ?? `${T.publicIP}.${svcAddr}`;
     const rg = lastRg(pip.id);
     const wantRg = desired.get(address)?.attributes.resource_group;
-    out.push(observedPublicIP(pip, address, typeof wantRg === 'string' ? rg : undefined));
+    const elsewhere = rg.toLowerCase() !== s.resourceGroup.toLowerCase();
+    out.push(
+      observedPublicIP(pip, address, typeof wantRg === 'string' || elsewhere ? rg : undefined),
+    );
     publicIPs.set((pip.id ?? '').toLowerCase(), { address });
   }
 
-  const lbs = await api.list('loadBalancers');
   for (const internal of [false, true]) {
     const shared = sharedAddresses(internal);
     const name = loadBalancerName(s.clusterName, internal);

@@ -66,7 +66,12 @@ export function createAzureProvider(
     ...(options.lroIntervalMs === undefined ? {} : { lroIntervalMs: options.lroIntervalMs }),
   });
   const cache = new ArmCache();
-  const ctx = { api, cache, ids: armIds(settings), settings };
+  const sleep =
+    options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const random = options.random ?? Math.random;
+  // Full jitter, capped at 2 s: writers that lost a race on the shared load balancer spread out.
+  const pause = (attempt: number) => sleep(random() * Math.min(2000, 50 * 2 ** attempt));
+  const ctx = { api, cache, ids: armIds(settings), settings, pause };
   return {
     name: 'azure',
     schemas: AZURE_SCHEMAS,

@@ -6,12 +6,14 @@ import type { ArmCache } from './cache.js';
 import { isAzureOwned } from './tags.js';
 
 /** Attempts of one read-modify-write before giving up (each lost race costs one GET and one PUT). */
-const ATTEMPTS = 8;
+const ATTEMPTS = 16;
 
 export interface Parent {
   api: AzureApi;
   cache: ArmCache;
   clusterName: string;
+  /** Waits before attempt `n + 1` after a lost race: jittered and growing, so many writers spread out. */
+  pause: (attempt: number) => Promise<void>;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function mutateLoadBalancer(
     } catch (e) {
       p.cache.dropLoadBalancer(name);
       if (!(e instanceof StaleEtagError)) throw e;
+      await p.pause(attempt);
     }
   }
   throw new LbctlError(
@@ -81,6 +84,7 @@ export async function mutateSecurityGroup(
     } catch (e) {
       p.cache.dropSecurityGroup(name);
       if (!(e instanceof StaleEtagError)) throw e;
+      await p.pause(attempt);
     }
   }
   throw new LbctlError(

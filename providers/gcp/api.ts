@@ -1,6 +1,6 @@
 import type { protos } from '@google-cloud/compute';
 import { LbctlError } from '../../src/core/errors.js';
-import { OperationFailedError } from './classify.js';
+import { classifyGcpError, OperationFailedError, statusOf } from './classify.js';
 import type { ComputeClients } from './clients.js';
 
 type IOperation = protos.google.cloud.compute.v1.IOperation;
@@ -44,8 +44,18 @@ export class Gcp {
     fn: () => Promise<[unknown, ...unknown[]]>,
   ): Promise<IOperation> {
     const op = await this.call({ operation, write: true, apiClass: 'write' }, async () => {
-      const [lro] = await fn();
-      return (lro as { latestResponse?: unknown }).latestResponse as IOperation;
+      try {
+        const [lro] = await fn();
+        return (lro as { latestResponse?: unknown }).latestResponse as IOperation;
+      } catch (e) {
+        // Sending the same insert again cannot succeed after 409 alreadyExists, nor the same
+        // fingerprint after 412: the caller must not retry these; execute adopts or re-reads.
+        const status = statusOf(e);
+        if (status === 409 || status === 412) {
+          throw new LbctlError('terminal', classifyGcpError(e, operation).message, { cause: e });
+        }
+        throw e;
+      }
     });
     const done = await this.waitFor(op, scope, operation);
     const errors = done.error?.errors ?? [];

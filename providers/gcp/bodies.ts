@@ -7,7 +7,7 @@ import type {
   CloudFirewall,
   CloudForwardingRule,
   CloudHealthCheck,
-  CloudInstanceGroup,
+  CloudEndpointGroup,
 } from './convert.js';
 
 /** Desired attributes → Compute API request bodies; graph references resolved through `state`. */
@@ -61,16 +61,14 @@ export function healthCheckBody(a: Attributes): CloudHealthCheck {
   };
 }
 
-export function instanceGroupBody(gcp: Gcp, a: Attributes): CloudInstanceGroup {
+export function endpointGroupBody(gcp: Gcp, a: Attributes): CloudEndpointGroup {
   return {
     name: str(a, 'name'),
+    networkEndpointType: str(a, 'network_endpoint_type'),
     network: gcp.globalPath('networks', str(a, 'network')),
     description: str(a, 'description'),
   };
 }
-
-export const instanceURL = (gcp: Gcp, zone: string, name: string) =>
-  gcp.zonePath(zone, 'instances', name);
 
 export function groupURL(
   gcp: Gcp,
@@ -79,7 +77,7 @@ export function groupURL(
   from: string,
 ): string {
   const g = referenced(state, address, from).attributes;
-  return gcp.zonePath(str(g, 'zone'), 'instanceGroups', str(g, 'name'));
+  return gcp.zonePath(str(g, 'zone'), 'networkEndpointGroups', str(g, 'name'));
 }
 
 export function backendServiceBody(

@@ -3,7 +3,7 @@ import {
   FirewallsClient,
   ForwardingRulesClient,
   GlobalOperationsClient,
-  InstanceGroupsClient,
+  NetworkEndpointGroupsClient,
   RegionBackendServicesClient,
   RegionHealthChecksClient,
   RegionOperationsClient,
@@ -18,7 +18,7 @@ export interface ComputeClients {
   healthChecks: RegionHealthChecksClient;
   backendServices: RegionBackendServicesClient;
   forwardingRules: ForwardingRulesClient;
-  instanceGroups: InstanceGroupsClient;
+  endpointGroups: NetworkEndpointGroupsClient;
   firewalls: FirewallsClient;
   regionOperations: RegionOperationsClient;
   zoneOperations: ZoneOperationsClient;
@@ -62,7 +62,7 @@ export function createClients(
     healthChecks: new RegionHealthChecksClient(o),
     backendServices: new RegionBackendServicesClient(o),
     forwardingRules: new ForwardingRulesClient(o),
-    instanceGroups: new InstanceGroupsClient(o),
+    endpointGroups: new NetworkEndpointGroupsClient(o),
     firewalls: new FirewallsClient(o),
     regionOperations: new RegionOperationsClient(o),
     zoneOperations: new ZoneOperationsClient(o),

@@ -11,7 +11,7 @@ export type CloudHealthCheck = protos.google.cloud.compute.v1.IHealthCheck;
 export type CloudBackendService = protos.google.cloud.compute.v1.IBackendService;
 export type CloudForwardingRule = protos.google.cloud.compute.v1.IForwardingRule;
 export type CloudFirewall = protos.google.cloud.compute.v1.IFirewall;
-export type CloudInstanceGroup = protos.google.cloud.compute.v1.IInstanceGroup;
+export type CloudEndpointGroup = protos.google.cloud.compute.v1.INetworkEndpointGroup;
 export type { V1 };
 
 /**
@@ -80,16 +80,17 @@ export function observedHealthCheck(name: string, h: CloudHealthCheck): Resource
   });
 }
 
-export function observedInstanceGroup(
+export function observedEndpointGroup(
   name: string,
-  g: CloudInstanceGroup,
+  g: CloudEndpointGroup,
   instances: string[],
 ): Resource {
-  return resource(T.instanceGroup, name, g.selfLink, {
+  return resource(T.endpointGroup, name, g.selfLink, {
     name: g.name ?? '',
     zone: zoneOf(g.zone ?? g.selfLink),
     network: lastSegment(g.network),
-    instances: [...new Set(instances.map(lastSegment))].sort(),
+    network_endpoint_type: g.networkEndpointType ?? '',
+    endpoints: [...new Set(instances.map(lastSegment))].sort(),
     description: g.description ?? '',
   });
 }

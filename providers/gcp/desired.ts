@@ -7,7 +7,6 @@ import { ownershipDescription, ownershipLabels } from './labels.js';
 import {
   HEALTH_CHECK_RANGES,
   healthCheckFirewallName,
-  instanceGroupName,
   loadBalancerName,
   N,
   perProtocolName,
@@ -37,9 +36,8 @@ type ModelSettings = Pick<GcpSettings, 'region' | 'network' | 'subnetwork' | 'no
 
 /**
  * The external (or internal) passthrough Network Load Balancer of one Service, in Google's
- * backend-service design: a regional address, a regional health check, one zonal unmanaged
- * instance group per zone holding the eligible nodes (shared by the cluster's Services, as
- * in-tree), a regional backend service and an all-ports forwarding rule per protocol, and two
+ * backend-service design: a regional address, a regional health check, one zonal GCE_VM_IP
+ * network endpoint group per zone holding the eligible nodes, a regional backend service and an all-ports forwarding rule per protocol, and two
  * firewalls (client traffic on the Service ports — passthrough keeps the destination port —
  * and Google's health-check probes on the health-check port).
  */
@@ -94,14 +92,15 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
   const igAddresses: string[] = [];
   for (const zone of [...groups.keys()].sort()) {
     const name = N.zone(zone);
-    const address = addressOf({ type: T.instanceGroup, name });
+    const address = addressOf({ type: T.endpointGroup, name });
     igAddresses.push(
-      add(T.instanceGroup, name, {
-        name: instanceGroupName(intent.clusterName),
+      add(T.endpointGroup, name, {
+        name: lb,
         zone,
         network: settings.network,
-        instances: [...new Set(groups.get(zone))].sort(),
-        description: ownershipDescription(intent.clusterName, undefined, address),
+        network_endpoint_type: 'GCE_VM_IP',
+        endpoints: [...new Set(groups.get(zone))].sort(),
+        description: description(address),
       }),
     );
   }
@@ -239,7 +238,7 @@ function validate(intent: LoadBalancerIntent, settings: ModelSettings): void {
           type: 'Invalid',
           field: 'spec.providerID',
           value: t.providerID,
-          detail: `zone ${ref.zone} is not in region ${settings.region} (set --set region=...); a regional backend service only takes instance groups of its region`,
+          detail: `zone ${ref.zone} is not in region ${settings.region} (set --set region=...); a regional backend service only takes endpoint groups of its region`,
         },
       ]);
     }

@@ -11,20 +11,19 @@ import {
   forwardingRuleBody,
   groupURL,
   healthCheckBody,
-  instanceGroupBody,
-  instanceURL,
+  endpointGroupBody,
 } from './bodies.js';
-import { classifyGcpError, hasReason, statusOf } from './classify.js';
+import { classifyGcpError, statusOf } from './classify.js';
 import type { CloudAddress, CloudBackendService, CloudForwardingRule } from './convert.js';
 import { isDescriptionOwnedBy, isLabelOwnedBy } from './labels.js';
-import { getByName, listMembers } from './lookup.js';
+import { getByName, listEndpoints } from './lookup.js';
 import { T } from './names.js';
 
 /**
  * One plan step against the Compute API. Idempotent: a create that meets 409 adopts a
  * resource this cluster owns (and converges it) or fails with NotOwnedError; a delete of
- * something already gone succeeds. Member sets change by delta only (instance group
- * add/removeInstances; backend service backends patched from the current list with its
+ * something already gone succeeds. Member sets change by delta only (network endpoint group
+ * attach/detachNetworkEndpoints; backend service backends patched from the current list with its
  * fingerprint). Every call waits for its Operation.
  */
 export async function execute(
@@ -94,15 +93,15 @@ async function create(
           c.healthChecks.insert({ ...p, healthCheckResource: healthCheckBody(a) }),
         );
         break;
-      case T.instanceGroup:
-        await gcp.mutate('instanceGroups.insert', { zone: zone(r) }, () =>
-          c.instanceGroups.insert({
+      case T.endpointGroup:
+        await gcp.mutate('networkEndpointGroups.insert', { zone: zone(r) }, () =>
+          c.endpointGroups.insert({
             project: gcp.project,
             zone: zone(r),
-            instanceGroupResource: instanceGroupBody(gcp, a),
+            networkEndpointGroupResource: endpointGroupBody(gcp, a),
           }),
         );
-        await changeMembers(gcp, r, members(r), []);
+        await changeEndpoints(gcp, r, members(r), []);
         break;
       case T.backendService:
         await gcp.mutate('regionBackendServices.insert', regionScope(gcp), () =>
@@ -157,7 +156,7 @@ function selfLinkOf(gcp: Gcp, r: Resource): string {
     case T.firewall:
       return base + gcp.globalPath('firewalls', name(r));
     default:
-      return base + gcp.zonePath(zone(r), 'instanceGroups', name(r));
+      return base + gcp.zonePath(zone(r), 'networkEndpointGroups', name(r));
   }
 }
 
@@ -167,7 +166,7 @@ async function adopt(gcp: Gcp, clusterName: string, r: Resource): Promise<Resour
     gcp,
     r.type,
     name(r),
-    r.type === T.instanceGroup ? zone(r) : '',
+    r.type === T.endpointGroup ? zone(r) : '',
   )) as { labels?: Record<string, string> | null; description?: string | null } | undefined;
   if (existing === undefined)
     throw new LbctlError(
@@ -186,9 +185,9 @@ async function adopt(gcp: Gcp, clusterName: string, r: Resource): Promise<Resour
         : `its description does not carry "kubernetes.io/cluster/${clusterName}": "owned"`,
     );
   }
-  if (r.type === T.instanceGroup) {
-    const current = (await listMembers(gcp, zone(r), name(r))).map(lastSegment);
-    await changeMembers(
+  if (r.type === T.endpointGroup) {
+    const current = (await listEndpoints(gcp, zone(r), name(r))).map(lastSegment);
+    await changeEndpoints(
       gcp,
       r,
       members(r).filter((m) => !current.includes(m)),
@@ -199,7 +198,7 @@ async function adopt(gcp: Gcp, clusterName: string, r: Resource): Promise<Resour
 }
 
 const members = (r: Resource): string[] =>
-  Array.isArray(r.attributes['instances']) ? r.attributes['instances'].map(String) : [];
+  Array.isArray(r.attributes['endpoints']) ? r.attributes['endpoints'].map(String) : [];
 
 async function update(
   gcp: Gcp,
@@ -223,10 +222,10 @@ async function update(
         }),
       );
       return;
-    case T.instanceGroup: {
+    case T.endpointGroup: {
       const was = members(before);
       const now = members(after);
-      return changeMembers(
+      return changeEndpoints(
         gcp,
         after,
         now.filter((m) => !was.includes(m)),
@@ -338,42 +337,31 @@ async function patchBackendService(
   }
 }
 
-/** add/removeInstances for the delta; a member that is already there (memberAlreadyExists) means someone else added it: re-read and add the rest. */
-async function changeMembers(
+/** attach/detachNetworkEndpoints for the delta (GCE_VM_IP endpoints name the VM; its primary IP is implied). */
+async function changeEndpoints(
   gcp: Gcp,
   r: Resource,
   add: string[],
   remove: string[],
 ): Promise<void> {
-  const ig = { project: gcp.project, zone: zone(r), instanceGroup: name(r) };
-  const refs = (names: string[]) => names.map((n) => ({ instance: instanceURL(gcp, zone(r), n) }));
-  if (add.length > 0) {
-    try {
-      await gcp.mutate('instanceGroups.addInstances', { zone: zone(r) }, () =>
-        gcp.clients.instanceGroups.addInstances({
-          ...ig,
-          instanceGroupsAddInstancesRequestResource: { instances: refs(add) },
-        }),
-      );
-    } catch (e) {
-      if (!hasReason(e, 'memberAlreadyExists')) throw e;
-      const current = (await listMembers(gcp, zone(r), name(r))).map(lastSegment);
-      const rest = add.filter((m) => !current.includes(m));
-      if (rest.length > 0) {
-        await gcp.mutate('instanceGroups.addInstances', { zone: zone(r) }, () =>
-          gcp.clients.instanceGroups.addInstances({
-            ...ig,
-            instanceGroupsAddInstancesRequestResource: { instances: refs(rest) },
-          }),
-        );
-      }
-    }
+  const neg = { project: gcp.project, zone: zone(r), networkEndpointGroup: name(r) };
+  const endpoints = (names: string[]) => names.map((instance) => ({ instance }));
+  // At most 500 endpoints per request.
+  for (let i = 0; i < add.length; i += 500) {
+    const batch = add.slice(i, i + 500);
+    await gcp.mutate('networkEndpointGroups.attachNetworkEndpoints', { zone: zone(r) }, () =>
+      gcp.clients.endpointGroups.attachNetworkEndpoints({
+        ...neg,
+        networkEndpointGroupsAttachEndpointsRequestResource: { networkEndpoints: endpoints(batch) },
+      }),
+    );
   }
-  if (remove.length > 0) {
-    await gcp.mutate('instanceGroups.removeInstances', { zone: zone(r) }, () =>
-      gcp.clients.instanceGroups.removeInstances({
-        ...ig,
-        instanceGroupsRemoveInstancesRequestResource: { instances: refs(remove) },
+  for (let i = 0; i < remove.length; i += 500) {
+    const batch = remove.slice(i, i + 500);
+    await gcp.mutate('networkEndpointGroups.detachNetworkEndpoints', { zone: zone(r) }, () =>
+      gcp.clients.endpointGroups.detachNetworkEndpoints({
+        ...neg,
+        networkEndpointGroupsDetachEndpointsRequestResource: { networkEndpoints: endpoints(batch) },
       }),
     );
   }
@@ -409,9 +397,13 @@ async function remove(gcp: Gcp, r: Resource): Promise<void> {
           c.firewalls.delete({ project: gcp.project, firewall: name(r) }),
         );
         return;
-      case T.instanceGroup:
-        await gcp.mutate('instanceGroups.delete', { zone: zone(r) }, () =>
-          c.instanceGroups.delete({ project: gcp.project, zone: zone(r), instanceGroup: name(r) }),
+      case T.endpointGroup:
+        await gcp.mutate('networkEndpointGroups.delete', { zone: zone(r) }, () =>
+          c.endpointGroups.delete({
+            project: gcp.project,
+            zone: zone(r),
+            networkEndpointGroup: name(r),
+          }),
         );
         return;
       default:
@@ -419,9 +411,6 @@ async function remove(gcp: Gcp, r: Resource): Promise<void> {
     }
   } catch (e) {
     if (statusOf(e) === 404) return;
-    // The cluster's instance groups are shared by its Services: still used by another
-    // Service's backend service means this Service is done with it, not that it failed.
-    if (r.type === T.instanceGroup && hasReason(e, 'resourceInUseByAnotherResource')) return;
     throw e;
   }
 }

@@ -24,7 +24,7 @@ import type { ServiceIdentity } from '../../src/core/k8s.js';
  * A value that is not already a valid label value is lower-cased, its other characters become
  * `-`, and it is cut to 54 characters plus `-` and 8 hex digits of its SHA-1, so two different
  * inputs never share a label. Only addresses and forwarding rules have labels; firewalls,
- * health checks, backend services and instance groups carry the same ownership as JSON in
+ * health checks, backend services and network endpoint groups carry the same ownership as JSON in
  * their `description`, the way the in-tree provider writes `{"kubernetes.io/service-name":...}`.
  */
 export const CLUSTER_LABEL = 'lbctl-cluster';
@@ -81,7 +81,7 @@ export const isLabelOwnedBy = (
 
 /**
  * The ownership JSON written into `description`. Keys are the tag keys of src/core/tags.ts,
- * in a fixed order so the text is stable. Shared resources (instance groups) pass no service.
+ * in a fixed order so the text is stable. Pass no service for a resource shared by the cluster.
  */
 export function ownershipDescription(
   clusterName: string,

@@ -18,8 +18,8 @@ export async function getByName(gcp: Gcp, type: string, name: string, zone = '')
         return c.forwardingRules.get({ ...p, forwardingRule: name });
       case T.firewall:
         return c.firewalls.get({ project: gcp.project, firewall: name });
-      case T.instanceGroup:
-        return c.instanceGroups.get({ project: gcp.project, zone, instanceGroup: name });
+      case T.endpointGroup:
+        return c.endpointGroups.get({ project: gcp.project, zone, networkEndpointGroup: name });
       default:
         throw new Error(`unknown resource type ${type}`);
     }
@@ -40,23 +40,26 @@ export const GET_OPERATION: Record<string, string> = {
   [T.backendService]: 'regionBackendServices.get',
   [T.forwardingRule]: 'forwardingRules.get',
   [T.firewall]: 'firewalls.get',
-  [T.instanceGroup]: 'instanceGroups.get',
+  [T.endpointGroup]: 'networkEndpointGroups.get',
 };
 
-/** The instance URLs of an instance group (every page). */
-export async function listMembers(gcp: Gcp, zone: string, group: string): Promise<string[]> {
-  const items = await gcp.listAll('instanceGroups.listInstances', async (pageToken) => {
-    const [items, , raw] = await gcp.clients.instanceGroups.listInstances(
-      {
-        project: gcp.project,
-        zone,
-        instanceGroup: group,
-        instanceGroupsListInstancesRequestResource: { instanceState: 'ALL' },
-        ...(pageToken === undefined ? {} : { pageToken }),
-      },
-      { autoPaginate: false },
-    );
-    return { items, next: raw?.nextPageToken ?? undefined };
-  });
-  return items.map((i) => i.instance ?? '').filter((i) => i !== '');
+/** The instance names of a GCE_VM_IP network endpoint group (every page). */
+export async function listEndpoints(gcp: Gcp, zone: string, group: string): Promise<string[]> {
+  const items = await gcp.listAll(
+    'networkEndpointGroups.listNetworkEndpoints',
+    async (pageToken) => {
+      const [items, , raw] = await gcp.clients.endpointGroups.listNetworkEndpoints(
+        {
+          project: gcp.project,
+          zone,
+          networkEndpointGroup: group,
+          networkEndpointGroupsListEndpointsRequestResource: { healthStatus: 'SKIP' },
+          ...(pageToken === undefined ? {} : { pageToken }),
+        },
+        { autoPaginate: false },
+      );
+      return { items, next: raw?.nextPageToken ?? undefined };
+    },
+  );
+  return items.map((i) => i.networkEndpoint?.instance ?? '').filter((i) => i !== '');
 }

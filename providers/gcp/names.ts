@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Protocol, ServiceIdentity } from '../../src/core/k8s.js';
 
 /**
@@ -8,21 +7,17 @@ import type { Protocol, ServiceIdentity } from '../../src/core/k8s.js';
  * - the load balancer name is 'a' + the Service UID without dashes, cut to 32 characters;
  * - the traffic firewall is `k8s-fw-<lb name>`, the health-check firewall `<lb name>-hc`
  *   (the internal load balancer's convention, which this backend-service design follows);
- * - the zonal instance groups are shared by every Service of the cluster:
- *   `k8s-ig--<cluster id>`. In-tree the cluster id is a 16-hex UID from a ConfigMap; lbctl
- *   derives it from the cluster name (first 16 hex digits of its SHA-1), which is pure.
+ * - the backends are zonal GCE_VM_IP network endpoint groups of the Service, one per zone,
+ *   named like the load balancer (NEG names are zonal). Unlike instance groups (in-tree
+ *   `k8s-ig--<cluster id>`, shared by all Services because a VM may be in only one
+ *   load-balanced instance group), a VM may be an endpoint of any number of them, so each
+ *   Service owns its backends outright and its node set is its own.
  * A Service with TCP and UDP ports gets one backend service and one forwarding rule per
  * protocol: TCP keeps the plain name, the others get `-udp`.
  */
 export function loadBalancerName(service: Pick<ServiceIdentity, 'uid'>): string {
   return `a${service.uid.replaceAll('-', '')}`.slice(0, 32);
 }
-
-export const clusterId = (clusterName: string): string =>
-  createHash('sha1').update(clusterName).digest('hex').slice(0, 16);
-
-export const instanceGroupName = (clusterName: string): string =>
-  `k8s-ig--${clusterId(clusterName)}`;
 
 export const trafficFirewallName = (lbName: string): string => `k8s-fw-${lbName}`;
 export const healthCheckFirewallName = (lbName: string): string => `${lbName}-hc`;
@@ -35,7 +30,7 @@ export const T = {
   address: 'google_compute_address',
   healthCheck: 'google_compute_region_health_check',
   backendService: 'google_compute_region_backend_service',
-  instanceGroup: 'google_compute_instance_group',
+  endpointGroup: 'google_compute_network_endpoint_group',
   forwardingRule: 'google_compute_forwarding_rule',
   firewall: 'google_compute_firewall',
 } as const;
@@ -48,7 +43,7 @@ export const N = {
   healthCheckFirewall: 'health_check',
   /** Backend services and forwarding rules are named by protocol: `tcp`, `udp`. */
   protocol: (p: Protocol): string => p.toLowerCase(),
-  /** Instance groups are named by zone: `us-central1-a`. */
+  /** Network endpoint groups are named by zone: `us-central1-a`. */
   zone: (zone: string): string => zone,
 } as const;
 

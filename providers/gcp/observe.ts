@@ -11,7 +11,7 @@ import type {
   CloudFirewall,
   CloudForwardingRule,
   CloudHealthCheck,
-  CloudInstanceGroup,
+  CloudEndpointGroup,
 } from './convert.js';
 import {
   graphName,
@@ -20,23 +20,23 @@ import {
   observedFirewall,
   observedForwardingRule,
   observedHealthCheck,
-  observedInstanceGroup,
+  observedEndpointGroup,
   refsOf,
 } from './convert.js';
-import { getByName, listMembers } from './lookup.js';
+import { getByName, listEndpoints } from './lookup.js';
 import { CLUSTER_LABEL, labelValue, parseDescription, SERVICE_UID_LABEL } from './labels.js';
-import { instanceGroupName, loadBalancerName, N, T } from './names.js';
+import { loadBalancerName, N, T } from './names.js';
 
 /**
  * The resources of one Service, found by ownership only: labels (addresses, forwarding
  * rules: `lbctl-cluster` and `lbctl-service-uid`, as list filters) and description JSON
  * (health checks, backend services, firewalls: a regular-expression filter on the Service UID,
- * then the cluster checked in code). Instance groups are the ones this Service's backend
- * services use, when they carry the cluster's ownership. Reads only.
+ * then the cluster checked in code). Network endpoint groups are the ones this Service's
+ * backend services use, when their description names the Service. Reads only.
  *
  * Then every desired resource not found that way is looked up by name: one that exists
- * without this cluster's ownership is a NotOwnedError naming it (never touched); a shared
- * instance group of this cluster is adopted into the observed state.
+ * without this cluster's ownership is a NotOwnedError naming it (never touched); an endpoint
+ * group of this Service that no backend service uses yet is adopted into the observed state.
  */
 export async function observe(
   gcp: Gcp,
@@ -141,7 +141,7 @@ export async function observe(
     observedFirewall,
   );
 
-  // Instance groups: those the Service's backend services use, if this cluster owns them.
+  // Network endpoint groups: those the Service's backend services use, if the Service owns them.
   const groupLinks = new Set<string>();
   for (const b of services as CloudBackendService[]) {
     if (!owned(b.description)) continue;
@@ -150,24 +150,22 @@ export async function observe(
   const groups = await Promise.all(
     [...groupLinks].sort().map(async (link) => {
       const zone = zoneOf(link);
-      const group = await getByName(gcp, T.instanceGroup, lastSegment(link), zone);
-      return group === undefined ? undefined : { zone, group: group as CloudInstanceGroup };
+      const group = await getByName(gcp, T.endpointGroup, lastSegment(link), zone);
+      return group === undefined ? undefined : { zone, group: group as CloudEndpointGroup };
     }),
   );
   for (const g of groups) {
-    if (g === undefined || !parseDescription(g.group.description)?.clusters.includes(clusterName))
-      continue;
-    const name = graphName(T.instanceGroup, { description: g.group.description });
+    if (g === undefined || !owned(g.group.description)) continue;
+    const name = graphName(T.endpointGroup, { description: g.group.description });
     if (name === undefined) continue;
     out.push(
-      observedInstanceGroup(name, g.group, await listMembers(gcp, g.zone, g.group.name ?? '')),
+      observedEndpointGroup(name, g.group, await listEndpoints(gcp, g.zone, g.group.name ?? '')),
     );
   }
 
   await lookUpMissing(gcp, clusterName, request, out);
   if (request.desired.length === 0) {
     await refuseForeignAddress(gcp, clusterName, request, out);
-    await sweepOrphanGroups(gcp, clusterName, out);
   }
 
   let refs = refsOf(out);
@@ -220,19 +218,14 @@ async function lookUpMissing(
     const existing = found_[i];
     if (existing === undefined) continue;
     const what = `${addressOf(d)} (${name}${zone === '' ? '' : ` in ${zone}`})`;
-    if (d.type === T.instanceGroup) {
-      const g = existing as CloudInstanceGroup;
-      if (
-        g.name !== instanceGroupName(clusterName) ||
-        !parseDescription(g.description)?.clusters.includes(clusterName)
-      ) {
-        throw new NotOwnedError(
-          what,
-          `its description does not carry "kubernetes.io/cluster/${clusterName}": "owned"`,
-        );
+    if (d.type === T.endpointGroup) {
+      // Created by an apply that stopped before the backend service used it: ours, adopt it.
+      const g = existing as CloudEndpointGroup;
+      const o = parseDescription(g.description);
+      if (o?.clusters.includes(clusterName) === true && o.serviceUid === request.service.uid) {
+        out.push(observedEndpointGroup(d.name, g, await listEndpoints(gcp, zone, name)));
+        continue;
       }
-      out.push(observedInstanceGroup(d.name, g, await listMembers(gcp, zone, name)));
-      continue;
     }
     const labels = (existing as { labels?: Record<string, string> | null }).labels;
     const description = (existing as { description?: string | null }).description;
@@ -246,55 +239,6 @@ async function lookUpMissing(
     throw new NotOwnedError(what, detail);
   }
 }
-
-/**
- * On deletion: the cluster's shared instance groups that no backend service uses any more.
- * Two Services deleted at the same time each see the other still using a group and leave it;
- * whichever reconcile comes next finds it unused here and deletes it.
- */
-async function sweepOrphanGroups(gcp: Gcp, clusterName: string, out: Resource[]): Promise<void> {
-  const groupName = instanceGroupName(clusterName);
-  const groups = await gcp.read('instanceGroups.aggregatedList', async () => {
-    const found: CloudInstanceGroup[] = [];
-    const iterable = gcp.clients.instanceGroups.aggregatedListAsync({
-      project: gcp.project,
-      filter: `name = "${groupName}"`,
-      maxResults: 500,
-    });
-    for await (const [scope, list] of iterable) {
-      if (scope.startsWith(`zones/${gcp.region}-`)) found.push(...(list.instanceGroups ?? []));
-    }
-    return found;
-  });
-  const candidates = groups.filter(
-    (g) =>
-      parseDescription(g.description)?.clusters.includes(clusterName) &&
-      !out.some((r) => r.id === g.selfLink),
-  );
-  if (candidates.length === 0) return;
-  const services = await gcp.listAll('regionBackendServices.list', async (pageToken) => {
-    const [items, , raw] = await gcp.clients.backendServices.list(
-      {
-        project: gcp.project,
-        region: gcp.region,
-        ...(pageToken === undefined ? {} : { pageToken }),
-      },
-      { autoPaginate: false },
-    );
-    return { items, next: raw?.nextPageToken ?? undefined };
-  });
-  const used = new Set(
-    services.flatMap((b) => (b.backends ?? []).map((x) => lastSegmentPath(x.group))),
-  );
-  for (const g of candidates) {
-    const name = graphName(T.instanceGroup, { description: g.description });
-    if (name === undefined || used.has(lastSegmentPath(g.selfLink))) continue;
-    out.push(observedInstanceGroup(name, g, []));
-  }
-}
-
-const lastSegmentPath = (url: string | null | undefined): string =>
-  (url ?? '').replace(/^https:\/\/[^/]+\/compute\/v1\//, '');
 
 /**
  * On deletion with nothing owned found: an address holding the Service's load balancer name

@@ -4,9 +4,9 @@ import { T } from './names.js';
 /**
  * What can change in place follows the Compute API v1: addresses and forwarding rules only
  * take new labels (setLabels) after creation; health checks, backend services (PATCH with the
- * fingerprint) and firewalls (PATCH) are updatable except for their identity; unmanaged
- * instance groups change only their membership (addInstances/removeInstances), and their
- * description cannot be patched.
+ * fingerprint) and firewalls (PATCH) are updatable except for their identity;
+ * network endpoint groups change only their endpoints (attach/detachNetworkEndpoints), and
+ * their description cannot be patched.
  */
 export const schemas: SchemaSet = {
   [T.address]: {
@@ -30,10 +30,10 @@ export const schemas: SchemaSet = {
     sets: [],
     computed: [],
   },
-  [T.instanceGroup]: {
-    type: T.instanceGroup,
-    forceNew: ['name', 'zone', 'network', 'description'],
-    sets: ['instances'],
+  [T.endpointGroup]: {
+    type: T.endpointGroup,
+    forceNew: ['name', 'zone', 'network', 'network_endpoint_type', 'description'],
+    sets: ['endpoints'],
     computed: [],
   },
   [T.backendService]: {

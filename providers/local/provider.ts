@@ -73,8 +73,9 @@ export function connectLocal(
         [SERVICE_NAME_TAG]: `${service.namespace}/${service.name}`,
       }),
     );
-    const wantsLb = request.desired.some((r) => r.type === LB);
-    if (wantsLb && !found.some((r) => r.type === LB)) {
+    // No owned load balancer: one with the Service's name but without our tag must be refused,
+    // whether the Service wants one (create) or not (delete), and never touched.
+    if (!found.some((r) => r.type === LB)) {
       const name = loadBalancerName(service.uid);
       const byName = await call('DescribeLoadBalancers', false, () =>
         cloud.describeLoadBalancersByName([name]),

@@ -83,16 +83,15 @@ export class Controller {
   }
 
   /**
-   * Informer callback for Nodes. Only a change of eligibility or providerID, an added or a
-   * removed node matters; it requeues the load-balanced Services as node deltas.
+   * Informer callback for Nodes. Only an added or removed node, or a change of what makes it a
+   * target (eligibility, providerID, addresses, zone), matters; it requeues the load-balanced
+   * Services as node deltas. Readiness and everything else a kubelet updates every few seconds
+   * is ignored.
    */
   onNode(event: WatchEvent, node: Readonly<Node>): void {
     const name = node.metadata.name;
     const before = this.nodeStates.get(name);
-    const after =
-      event === 'delete'
-        ? undefined
-        : `${isEligibleNode(node as Node)}|${node.spec?.providerID ?? ''}`;
+    const after = event === 'delete' ? undefined : nodeFingerprint(node);
     if (before === after) return;
     if (after === undefined) this.nodeStates.delete(name);
     else this.nodeStates.set(name, after);
@@ -226,4 +225,20 @@ export class Controller {
     if (interval <= 0) return;
     this.enqueueAfter(key, 'verify', 'low', interval * (0.9 + 0.2 * this.random()));
   }
+}
+
+/**
+ * What a node contributes to target sets: eligibility and the fields of an intent Target. Some
+ * providers target node addresses (Azure backend pools), not only provider IDs.
+ */
+export function nodeFingerprint(node: Readonly<Node>): string {
+  const address = (type: string) =>
+    node.status?.addresses?.find((a) => a.type === type)?.address ?? '';
+  return JSON.stringify([
+    isEligibleNode(node as Node),
+    node.spec?.providerID ?? '',
+    address('InternalIP'),
+    address('ExternalIP'),
+    node.metadata.labels?.['topology.kubernetes.io/zone'] ?? '',
+  ]);
 }

@@ -283,6 +283,22 @@ describe('Azure adapter through @azure/arm-network against the fake', () => {
     ).toBe(true);
   });
 
+  it('keeps a public IP in another resource group, and deletes it from there', async () => {
+    const p = providerFor(fake);
+    const elsewhere = intentFixture({ options: { azure: { pipResourceGroup: 'other-rg' } } });
+    const { resources } = await reconcileOnce(p, svc, elsewhere);
+    expect(fake.store.list('publicIPAddresses', 'other-rg').map((x) => x.name)).toEqual([
+      'prod-a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2',
+    ]);
+    expect(p.ingress(resources)).toHaveLength(1);
+    expect(
+      (await reconcileOnce(p, svc, elsewhere)).plan.steps.every((s) => s.action === 'no-op'),
+    ).toBe(true);
+    await reconcileOnce(p, svc, null);
+    expect(fake.store.list('publicIPAddresses', 'other-rg')).toEqual([]);
+    expect(fake.store.list('loadBalancers', RG)).toEqual([]);
+  });
+
   it('makes no call once the reconcile is aborted', async () => {
     const p = providerFor(fake);
     const aborted = new AbortController();

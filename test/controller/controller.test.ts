@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { nodeFingerprint } from '../../src/controller/controller.js';
 import { FINALIZER } from '../../src/controller/finalizer.js';
 import { LbctlError } from '../../src/core/errors.js';
 import { LocalCloud } from '../../providers/local/index.js';
@@ -153,6 +154,42 @@ describe('controller: nodes', () => {
     expect(h.ops()).toEqual(['DeregisterTargets', 'DeregisterTargets', 'DeregisterTargets']);
     const sets = h.cloud.list().filter((r) => r.type === 'local_target_set');
     for (const s of sets) expect(s.attributes['members']).toEqual(['local://n1']);
+  });
+});
+
+describe('nodeFingerprint', () => {
+  it('changes with eligibility, providerID and addresses, not with readiness', () => {
+    const base = node('n1');
+    const fp = nodeFingerprint(base);
+    expect(
+      nodeFingerprint({
+        ...base,
+        status: { ...base.status, conditions: [{ type: 'Ready', status: 'False' }] },
+      }),
+    ).toBe(fp);
+    expect(nodeFingerprint(node('n1', { providerID: 'local://other' }))).not.toBe(fp);
+    expect(
+      nodeFingerprint(
+        node('n1', {
+          labels: { 'node.kubernetes.io/exclude-from-external-load-balancers': 'true' },
+        }),
+      ),
+    ).not.toBe(fp);
+    expect(
+      nodeFingerprint({
+        ...base,
+        status: { addresses: [{ type: 'InternalIP', address: '10.9.9.9' }] },
+      }),
+    ).not.toBe(fp);
+    expect(
+      nodeFingerprint({
+        ...base,
+        spec: {
+          ...base.spec,
+          taints: [{ key: 'ToBeDeletedByClusterAutoscaler', effect: 'NoSchedule' }],
+        },
+      }),
+    ).not.toBe(fp);
   });
 });
 

@@ -193,14 +193,14 @@ describe('providers/local', () => {
       now: () => t,
       sleep: async (ms) => void (t += ms),
     });
+    // Observing a Service with nothing in the cloud is two reads: by tags, then by name.
     const req = { service: intent().service, desired: [] };
-    await p.observe(req, ctx);
     await p.observe(req, ctx);
     const err: unknown = await p.observe(req, ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LbctlError);
     expect(err).toMatchObject({ kind: 'throttled', retryAfterMs: 1000 });
     expect(p.calls.count({ outcome: 'throttled' })).toBe(1);
-    t = 1000;
+    t = 3000;
     await expect(p.observe(req, ctx)).resolves.toEqual([]);
   });
 
@@ -217,7 +217,7 @@ describe('providers/local', () => {
     });
     const req = { service: intent().service, desired: [] };
     await p.observe(req, ctx);
-    await p.observe(req, ctx);
+    // The by-name read found the bucket empty, waited for the hint and succeeded.
     expect(p.calls.count({ outcome: 'throttled' })).toBe(1);
     expect(p.calls.count({ outcome: 'ok' })).toBe(2);
   });
@@ -229,7 +229,7 @@ describe('providers/local', () => {
       { service: intent().service, desired: [] },
       ctx,
     );
-    expect(slept).toEqual([25]);
+    expect(slept).toEqual([25, 25]);
   });
 
   it('settings: every bad value is named at once', () => {

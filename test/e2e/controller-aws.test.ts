@@ -1,8 +1,11 @@
 // End to end on AWS: the sandbox API server with the real kubectl, the controller, and the AWS
 // adapter through the real SDK against moto.
 import {
+  DeregisterTargetsCommand,
   DescribeLoadBalancersCommand,
   DescribeTagsCommand,
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCallLog } from '../../src/core/calls.js';
@@ -177,6 +180,43 @@ describe('e2e (sandbox + AWS on moto)', () => {
       expect(await ownedLoadBalancers()).toEqual([]);
     },
   );
+
+  it('drift: a target deregistered behind lbctl’s back is reported with the diff and repaired', async () => {
+    const calls = createCallLog();
+    await env.startCtl({ provider: aws(calls), calls, verifyIntervalSeconds: 1 });
+    await env.apply(serviceYaml('web'), 'create');
+    await eventually(() => hostname('web'), 'a hostname', 30_000);
+    const group = ((await direct.elb.send(new DescribeTargetGroupsCommand({}))).TargetGroups ??
+      [])[0];
+    const registered = async () =>
+      (
+        (
+          await direct.elb.send(
+            new DescribeTargetHealthCommand({ TargetGroupArn: group?.TargetGroupArn }),
+          )
+        ).TargetHealthDescriptions ?? []
+      ).length;
+    expect(await registered()).toBe(3);
+    const victim = net.nodes[1]?.providerID.split('/').pop() ?? '';
+    await direct.elb.send(
+      new DeregisterTargetsCommand({
+        TargetGroupArn: group?.TargetGroupArn,
+        Targets: [{ Id: victim, Port: group?.Port }],
+      }),
+    );
+    expect(await registered()).toBe(2);
+    const described = await eventually(
+      async () => {
+        const d = await env.kubectl('describe', 'svc', 'web');
+        return d.includes('LoadBalancerDrift') ? d : undefined;
+      },
+      'a drift event',
+      20_000,
+    );
+    expect(described).toMatch(/Warning\s+LoadBalancerDrift/);
+    expect(described).toContain(victim);
+    await eventually(async () => (await registered()) === 3, 'the repair', 20_000);
+  });
 
   it('an invalid annotation: a Warning event and no cloud call', async () => {
     const calls = createCallLog();

@@ -41,6 +41,7 @@ export async function e2eEnv() {
     leaderElect?: boolean;
     identity?: string;
     fastLeases?: boolean;
+    verifyIntervalSeconds?: number;
   }): Promise<RunningController> => {
     const config = parseConfig({
       provider: options.provider.name,
@@ -49,6 +50,9 @@ export async function e2eEnv() {
       leaderElectionNamespace: 'default',
       metricsBindAddress: '127.0.0.1:0',
       logLevel: 'silent',
+      ...(options.verifyIntervalSeconds === undefined
+        ? {}
+        : { verifyIntervalSeconds: options.verifyIntervalSeconds }),
       // Short leases keep the takeover test quick; the ratios are client-go's.
       ...(options.fastLeases === true
         ? { leaseDurationSeconds: 3, renewDeadlineSeconds: 2, retryPeriodSeconds: 0.5 }

@@ -45,7 +45,7 @@ describe('gcp adapter against the fake (real SDK over HTTP)', () => {
     const ip = observed.find((r) => r.type === 'google_compute_address')?.attributes['address'];
     expect(env.provider.ingress(resources)).toEqual([{ ip, ipMode: 'VIP' }]);
     expect(env.fake.resources('forwardingRules')).toHaveLength(1);
-    expect(env.fake.resources('instanceGroups')).toHaveLength(2);
+    expect(env.fake.resources('networkEndpointGroups')).toHaveLength(2);
   });
 
   it('re-plans as a no-op with zero writes and only list/get reads', async () => {
@@ -56,24 +56,24 @@ describe('gcp adapter against the fake (real SDK over HTTP)', () => {
     expect(env.calls.count()).toBe(env.fake.requests.length);
   });
 
-  it('adds one node with one addInstances (plus its wait) and nothing else', async () => {
+  it('adds one node with one attachNetworkEndpoints (plus its wait) and nothing else', async () => {
     const { plan: p } = await reconcile(env.provider, service, {
       ...intent,
       targets: targets('node-a', 'node-b', 'node-c'),
     });
     expect(p.steps.filter((s) => s.action !== 'no-op').map((s) => s.address)).toEqual([
-      'google_compute_instance_group.us-central1-a',
+      'google_compute_network_endpoint_group.us-central1-a',
     ]);
     expect(env.fake.count({ write: true })).toBe(1);
-    expect(env.fake.count({ operation: 'instanceGroups.addInstances' })).toBe(1);
-    expect(env.fake.count({ operation: 'instanceGroups.removeInstances' })).toBe(0);
+    expect(env.fake.count({ operation: 'networkEndpointGroups.attachNetworkEndpoints' })).toBe(1);
+    expect(env.fake.count({ operation: 'networkEndpointGroups.detachNetworkEndpoints' })).toBe(0);
   });
 
-  it('removes one node with one removeInstances', async () => {
+  it('removes one node with one detachNetworkEndpoints', async () => {
     const { plan: p } = await reconcile(env.provider, service, intent);
     expect(p.steps.filter((s) => s.action !== 'no-op')).toHaveLength(1);
     expect(env.fake.count({ write: true })).toBe(1);
-    expect(env.fake.count({ operation: 'instanceGroups.removeInstances' })).toBe(1);
+    expect(env.fake.count({ operation: 'networkEndpointGroups.detachNetworkEndpoints' })).toBe(1);
   });
 
   it('patches the backend service with its fingerprint when affinity changes', async () => {
@@ -163,7 +163,7 @@ describe('gcp adapter against the fake (real SDK over HTTP)', () => {
       'backendServices',
       'healthChecks',
       'firewalls',
-      'instanceGroups',
+      'networkEndpointGroups',
     ]) {
       const left = env.fake
         .resources(c)
@@ -219,23 +219,25 @@ describe('gcp adapter: ownership', () => {
     env.fake.store.delete(`projects/lbctl-test/global/firewalls/${fwName}`);
   });
 
-  it('shares the cluster’s instance groups between Services and keeps them while one still uses them', async () => {
+  it('gives two Services on different nodes their own endpoint groups, and deletes one without touching the other', async () => {
     const one = gcpIntent({
       service: { namespace: 'a', name: 'one', uid: '33333333-3333-3333-3333-333333333333' },
       targets: targets('node-a', 'node-b'),
     });
     const two = gcpIntent({
       service: { namespace: 'a', name: 'two', uid: '44444444-4444-4444-4444-444444444444' },
-      targets: targets('node-a', 'node-b'),
+      targets: targets('node-a'),
     });
     await converge(env.provider, one.service, one);
     await converge(env.provider, two.service, two);
-    expect(env.fake.resources('instanceGroups')).toHaveLength(2);
+    expect(env.fake.resources('networkEndpointGroups')).toHaveLength(3);
     await converge(env.provider, one.service, null);
-    expect(env.fake.resources('instanceGroups')).toHaveLength(2);
+    expect(env.fake.resources('networkEndpointGroups')).toHaveLength(1);
     expect(env.fake.resources('backendServices')).toHaveLength(1);
+    const { plan: p } = await reconcile(env.provider, two.service, two);
+    expect(hasChanges(p)).toBe(false);
     await converge(env.provider, two.service, null);
-    expect(env.fake.resources('instanceGroups')).toHaveLength(0);
+    expect(env.fake.resources('networkEndpointGroups')).toHaveLength(0);
   });
 });
 
@@ -263,5 +265,62 @@ describe('gcp adapter: faults', () => {
     await env.provider.observe({ service: intent.service, desired: [] }, { clusterName: CLUSTER });
     expect(env.calls.count({ operation: 'addresses.list', outcome: 'throttled' })).toBe(1);
     expect(env.calls.count({ operation: 'addresses.list', outcome: 'ok' })).toBe(1);
+  });
+});
+
+describe('gcp adapter: idempotent steps', () => {
+  it('a create that meets its own resource (409) adopts it after one insert, without retrying it', async () => {
+    const intent = gcpIntent({
+      service: { namespace: 'i', name: 'idem', uid: '66666666-6666-6666-6666-666666666666' },
+      targets: targets('node-a'),
+    });
+    const firewall = env.provider
+      .desired(intent)
+      .find((r) => addressOf(r) === 'google_compute_firewall.traffic');
+    if (firewall === undefined) throw new Error('no traffic firewall in the model');
+    const step = {
+      address: addressOf(firewall),
+      action: 'create' as const,
+      reason: 'test',
+      after: firewall,
+      changes: [],
+      setDeltas: [],
+      replacePaths: [],
+    };
+    await env.provider.execute({ step, state: new Map() }, { clusterName: CLUSTER });
+    env.calls.reset();
+    const again = await env.provider.execute({ step, state: new Map() }, { clusterName: CLUSTER });
+    expect(again?.id).toContain(`/global/firewalls/${String(firewall.attributes['name'])}`);
+    expect(env.calls.count({ operation: 'firewalls.insert' })).toBe(1);
+    expect(env.calls.count({ operation: 'firewalls.get' })).toBe(1);
+    await converge(env.provider, intent.service, null);
+  });
+
+  it('deleting what is already gone succeeds without writes beyond the one delete', async () => {
+    const intent = gcpIntent({
+      service: { namespace: 'i', name: 'gone', uid: '77777777-7777-7777-7777-777777777777' },
+      targets: targets('node-a'),
+    });
+    const hc = env.provider
+      .desired(intent)
+      .find((r) => addressOf(r) === 'google_compute_region_health_check.this');
+    if (hc === undefined) throw new Error('no health check in the model');
+    env.calls.reset();
+    const step = {
+      address: addressOf(hc),
+      action: 'delete' as const,
+      reason: 'test',
+      before: hc,
+      changes: [],
+      setDeltas: [],
+      replacePaths: [],
+    };
+    await expect(
+      env.provider.execute({ step, state: new Map() }, { clusterName: CLUSTER }),
+    ).resolves.toBeUndefined();
+    expect(env.calls.count({ operation: 'regionHealthChecks.delete', outcome: 'not-found' })).toBe(
+      1,
+    );
+    expect(env.calls.count()).toBe(1);
   });
 });

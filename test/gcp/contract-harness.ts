@@ -17,7 +17,7 @@ import type { Json } from '../fakes/gcp/store.js';
 import { gcpIntent } from './intents.js';
 
 const CLUSTER = 'contract';
-/** Three nodes in one zone (the suite's deltas stay inside one instance group) and one in another. */
+/** Three nodes in one zone (the suite's deltas stay inside one endpoint group) and one in another. */
 const NODES = [
   ['us-central1-a', 'node-1'],
   ['us-central1-a', 'node-2'],
@@ -116,7 +116,7 @@ export async function gcpHarness(): Promise<ContractHarness> {
         'backendServices',
         'healthChecks',
         'firewalls',
-        'instanceGroups',
+        'networkEndpointGroups',
       ]) {
         for (const r of fake.resources(collection)) {
           const o = owned(r);
@@ -137,8 +137,8 @@ export async function gcpHarness(): Promise<ContractHarness> {
       return Promise.resolve(out.sort());
     },
     targetWrites: ({ added, removed }) => ({
-      ...(added > 0 ? { 'instanceGroups.addInstances': 1 } : {}),
-      ...(removed > 0 ? { 'instanceGroups.removeInstances': 1 } : {}),
+      ...(added > 0 ? { 'networkEndpointGroups.attachNetworkEndpoints': 1 } : {}),
+      ...(removed > 0 ? { 'networkEndpointGroups.detachNetworkEndpoints': 1 } : {}),
     }),
     async close() {
       for (const c of closers) await c();

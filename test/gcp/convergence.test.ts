@@ -35,7 +35,7 @@ describe('gcp: 10 Services reconciled concurrently with 30 % injected faults', (
     await Promise.all(intents.map((intent) => converge(env.provider, intent.service, intent, 60)));
     env.fake.faults = {};
     expect(env.fake.resources('forwardingRules')).toHaveLength(20);
-    expect(env.fake.resources('instanceGroups')).toHaveLength(2);
+    expect(env.fake.resources('networkEndpointGroups')).toHaveLength(20);
     expect(
       env.calls.count({ outcome: 'transient' }) + env.calls.count({ outcome: 'throttled' }),
     ).toBeGreaterThan(50);
@@ -57,16 +57,13 @@ describe('gcp: 10 Services reconciled concurrently with 30 % injected faults', (
     env.fake.faults = { errorRate: 0.15, throttleRate: 0.1, operationErrorRate: 0.05 };
     await Promise.all(intents.map((intent) => converge(env.provider, intent.service, null, 60)));
     env.fake.faults = {};
-    // A concurrent delete may leave a shared instance group that both Services saw in use;
-    // the next deletion reconcile (here: one more pass) sweeps it.
-    await converge(env.provider, intents[0]!.service, null);
     for (const c of [
       'addresses',
       'forwardingRules',
       'backendServices',
       'healthChecks',
       'firewalls',
-      'instanceGroups',
+      'networkEndpointGroups',
     ]) {
       expect(env.fake.resources(c), c).toEqual([]);
     }

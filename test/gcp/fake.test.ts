@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClients } from '../../providers/gcp/clients.js';
+import { InstanceGroupsClient } from '@google-cloud/compute';
+import { clientOptions, createClients } from '../../providers/gcp/clients.js';
 import type { ComputeClients } from '../../providers/gcp/clients.js';
 import { FakeCompute } from '../fakes/gcp/server.js';
 
@@ -8,16 +9,20 @@ const project = 'lbctl-test';
 const region = 'us-central1';
 let fake: FakeCompute;
 let c: ComputeClients;
+// Instance groups are not used by the provider (it uses endpoint groups) but the fake serves them.
+let ig: InstanceGroupsClient;
 
 beforeAll(async () => {
   fake = new FakeCompute({ token: 'secret' });
   const { url } = await fake.start();
   c = createClients({ endpoint: url, accessToken: 'secret' });
+  ig = new InstanceGroupsClient(clientOptions({ endpoint: url, accessToken: 'secret' }));
   fake.seedInstance('us-central1-a', 'node-a');
   fake.seedInstance('us-central1-a', 'node-b');
 });
 afterAll(async () => {
   await c.close();
+  await ig.close();
   await fake.stop();
 });
 beforeEach(() => {
@@ -184,7 +189,7 @@ describe('fake Compute API through the SDK', () => {
   });
 
   it('manages instance group membership and refuses a member twice (memberAlreadyExists)', async () => {
-    const [op] = await c.instanceGroups.insert({
+    const [op] = await ig.insert({
       project,
       zone: 'us-central1-a',
       instanceGroupResource: {
@@ -196,7 +201,7 @@ describe('fake Compute API through the SDK', () => {
     const ref = (name: string) => ({
       instance: `projects/${project}/zones/us-central1-a/instances/${name}`,
     });
-    const [add] = await c.instanceGroups.addInstances({
+    const [add] = await ig.addInstances({
       project,
       zone: 'us-central1-a',
       instanceGroup: 'ig-1',
@@ -205,7 +210,7 @@ describe('fake Compute API through the SDK', () => {
     await c.zoneOperations.wait({ project, zone: 'us-central1-a', operation: opName(add) });
     expect(
       await errorOf(
-        c.instanceGroups.addInstances({
+        ig.addInstances({
           project,
           zone: 'us-central1-a',
           instanceGroup: 'ig-1',
@@ -215,7 +220,7 @@ describe('fake Compute API through the SDK', () => {
     ).toMatchObject({ code: 400, reason: 'memberAlreadyExists' });
     expect(
       await errorOf(
-        c.instanceGroups.addInstances({
+        ig.addInstances({
           project,
           zone: 'us-central1-a',
           instanceGroup: 'ig-1',
@@ -223,14 +228,14 @@ describe('fake Compute API through the SDK', () => {
         }),
       ),
     ).toMatchObject({ code: 404 });
-    const [rm] = await c.instanceGroups.removeInstances({
+    const [rm] = await ig.removeInstances({
       project,
       zone: 'us-central1-a',
       instanceGroup: 'ig-1',
       instanceGroupsRemoveInstancesRequestResource: { instances: [ref('node-b')] },
     });
     await c.zoneOperations.wait({ project, zone: 'us-central1-a', operation: opName(rm) });
-    const [members] = await c.instanceGroups.listInstances({
+    const [members] = await ig.listInstances({
       project,
       zone: 'us-central1-a',
       instanceGroup: 'ig-1',
@@ -360,13 +365,13 @@ describe('fake Compute API: load-balanced instance groups', () => {
     const zone = 'us-central1-a';
     const ref = { instance: `projects/${project}/zones/${zone}/instances/node-a` };
     for (const name of ['ig-lb-1', 'ig-lb-2']) {
-      const [op] = await c.instanceGroups.insert({
+      const [op] = await ig.insert({
         project,
         zone,
         instanceGroupResource: { name },
       });
       await c.zoneOperations.wait({ project, zone, operation: opName(op) });
-      const [add] = await c.instanceGroups.addInstances({
+      const [add] = await ig.addInstances({
         project,
         zone,
         instanceGroup: name,
@@ -401,5 +406,70 @@ describe('fake Compute API: load-balanced instance groups', () => {
       code: 400,
       message: expect.stringContaining('at most one load-balanced instance group'),
     });
+  });
+});
+
+describe('fake Compute API: GCE_VM_IP network endpoint groups', () => {
+  it('attaches, lists and detaches VM endpoints, and checks the zone and the instance', async () => {
+    const zone = 'us-central1-a';
+    const [op] = await c.endpointGroups.insert({
+      project,
+      zone,
+      networkEndpointGroupResource: {
+        name: 'neg-1',
+        networkEndpointType: 'GCE_VM_IP',
+        network: `projects/${project}/global/networks/default`,
+      },
+    });
+    await c.zoneOperations.wait({ project, zone, operation: opName(op) });
+    const neg = { project, zone, networkEndpointGroup: 'neg-1' };
+    const [attach] = await c.endpointGroups.attachNetworkEndpoints({
+      ...neg,
+      networkEndpointGroupsAttachEndpointsRequestResource: {
+        networkEndpoints: [{ instance: 'node-a' }, { instance: 'node-b' }],
+      },
+    });
+    await c.zoneOperations.wait({ project, zone, operation: opName(attach) });
+    expect(
+      await errorOf(
+        c.endpointGroups.attachNetworkEndpoints({
+          ...neg,
+          networkEndpointGroupsAttachEndpointsRequestResource: {
+            networkEndpoints: [{ instance: 'ghost' }],
+          },
+        }),
+      ),
+    ).toMatchObject({ code: 404 });
+    expect(
+      await errorOf(
+        c.endpointGroups.attachNetworkEndpoints({
+          ...neg,
+          networkEndpointGroupsAttachEndpointsRequestResource: {
+            networkEndpoints: [{ instance: 'node-a', port: 80 }],
+          },
+        }),
+      ),
+    ).toMatchObject({ code: 400 });
+    const [detach] = await c.endpointGroups.detachNetworkEndpoints({
+      ...neg,
+      networkEndpointGroupsDetachEndpointsRequestResource: {
+        networkEndpoints: [{ instance: 'node-b' }],
+      },
+    });
+    await c.zoneOperations.wait({ project, zone, operation: opName(detach) });
+    const [endpoints] = await c.endpointGroups.listNetworkEndpoints({
+      ...neg,
+      networkEndpointGroupsListEndpointsRequestResource: { healthStatus: 'SKIP' },
+    });
+    expect(endpoints.map((e) => e.networkEndpoint?.instance)).toEqual(['node-a']);
+    expect(
+      await errorOf(
+        c.endpointGroups.insert({
+          project,
+          zone,
+          networkEndpointGroupResource: { name: 'neg-2', networkEndpointType: 'GCE_VM_IP' },
+        }),
+      ),
+    ).toMatchObject({ code: 400, message: expect.stringContaining('network is required') });
   });
 });

@@ -11,7 +11,7 @@ import {
   ownershipLabels,
   parseDescription,
 } from '../../providers/gcp/labels.js';
-import { clusterId, loadBalancerName } from '../../providers/gcp/names.js';
+import { loadBalancerName } from '../../providers/gcp/names.js';
 import { provider } from '../../providers/gcp/index.js';
 import { readSettings } from '../../providers/gcp/settings.js';
 import { gcpIntent } from './intents.js';
@@ -38,8 +38,8 @@ describe('gcp desired resources', () => {
       'google_compute_firewall.health_check',
       'google_compute_firewall.traffic',
       'google_compute_forwarding_rule.tcp',
-      'google_compute_instance_group.us-central1-a',
-      'google_compute_instance_group.us-central1-b',
+      'google_compute_network_endpoint_group.us-central1-a',
+      'google_compute_network_endpoint_group.us-central1-b',
       'google_compute_region_backend_service.tcp',
       'google_compute_region_health_check.this',
     ]);
@@ -64,8 +64,8 @@ describe('gcp desired resources', () => {
       session_affinity: 'NONE',
       health_check: 'google_compute_region_health_check.this',
       backends: [
-        'google_compute_instance_group.us-central1-a',
-        'google_compute_instance_group.us-central1-b',
+        'google_compute_network_endpoint_group.us-central1-a',
+        'google_compute_network_endpoint_group.us-central1-b',
       ],
     });
     expect(get(rs, 'google_compute_address.this').attributes).toMatchObject({
@@ -75,17 +75,20 @@ describe('gcp desired resources', () => {
     });
   });
 
-  it('puts the nodes into one shared instance group per zone, named after the cluster', () => {
+  it('puts the nodes into one GCE_VM_IP network endpoint group per zone, owned by the Service', () => {
     const rs = desiredResources(gcpIntent(), settings);
-    const ig = get(rs, 'google_compute_instance_group.us-central1-a');
-    expect(ig.attributes).toMatchObject({
-      name: `k8s-ig--${clusterId('prod')}`,
+    const neg = get(rs, 'google_compute_network_endpoint_group.us-central1-a');
+    expect(neg.attributes).toMatchObject({
+      name: lb,
       zone: 'us-central1-a',
-      instances: ['node-a', 'node-c'],
+      network_endpoint_type: 'GCE_VM_IP',
+      endpoints: ['node-a', 'node-c'],
     });
-    expect(parseDescription(ig.attributes['description'] as string)).toEqual({
+    expect(parseDescription(neg.attributes['description'] as string)).toEqual({
       clusters: ['prod'],
-      address: 'google_compute_instance_group.us-central1-a',
+      serviceName: 'default/web',
+      serviceUid: '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+      address: 'google_compute_network_endpoint_group.us-central1-a',
     });
   });
 
@@ -305,8 +308,8 @@ describe('gcp labels', () => {
     expect(addressFromLabel('google_compute_forwarding_rule-tcp')).toBe(
       'google_compute_forwarding_rule.tcp',
     );
-    expect(addressFromLabel('google_compute_instance_group-us-central1-a')).toBe(
-      'google_compute_instance_group.us-central1-a',
+    expect(addressFromLabel('google_compute_network_endpoint_group-us-central1-a')).toBe(
+      'google_compute_network_endpoint_group.us-central1-a',
     );
   });
 

@@ -3,21 +3,10 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ArmError, isObj, type Kind, KINDS, type Obj } from './arm.js';
 import { selfSignedCertificate } from './cert.js';
+import { type FaultOptions, type FaultState, faultState, mulberry32, pickFault } from './faults.js';
+
+export { mulberry32, type FaultOptions } from './faults.js';
 import { type FakeVnet, FakeStore } from './store.js';
-
-/** A share of calls that fail, drawn from a seeded generator so a failing run can be replayed. */
-export interface FaultOptions {
-  rate: number;
-  seed?: number;
-  /** What a faulty call gets; `after-write` applies a write and then answers 500 (a lost response). */
-  kinds?: readonly (429 | 500 | 503 | 'after-write')[];
-  /** Added to every response, in milliseconds (manual runs and benchmarks; tests keep 0). */
-  latencyMs?: number;
-  /** Share of asynchronous operations that end `Failed` (the change is rolled back). */
-  lroFailRate?: number;
-}
-
-type FaultKind = NonNullable<FaultOptions['kinds']>[number];
 
 export interface AzureFakeOptions {
   subscription?: string;
@@ -77,15 +66,6 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     options.vnets ?? [{ resourceGroup: 'rg', name: 'vnet', subnets: { subnet: '10.240.0.0/16' } }],
   );
   const requests: RecordedRequest[] = [];
-  interface FaultState {
-    opts: FaultOptions;
-    rng: () => number;
-    lroRng: () => number;
-  }
-  const faultState = (f: FaultOptions | undefined): FaultState | undefined =>
-    f === undefined
-      ? undefined
-      : { opts: f, rng: mulberry32(f.seed ?? 1), lroRng: mulberry32((f.seed ?? 1) + 7) };
   let globalFaults = faultState(options.faults);
   const tokenFaults = new Map<string, FaultState>();
   const lroRng = mulberry32(7);
@@ -321,14 +301,6 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     return send(200, { status });
   }
 
-  function pickFault(f: FaultState | undefined, write: boolean): FaultKind | undefined {
-    if (f === undefined || f.opts.rate <= 0 || f.rng() >= f.opts.rate) return undefined;
-    const kinds = (f.opts.kinds ?? [429, 500, 503, 'after-write']).filter(
-      (k) => write || k !== 'after-write',
-    );
-    return kinds[Math.floor(f.rng() * kinds.length)];
-  }
-
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => {
@@ -384,15 +356,3 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
 };
-
-/** A small seeded generator (mulberry32) so fault sequences repeat. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

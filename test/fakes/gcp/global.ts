@@ -230,3 +230,133 @@ export function instanceRefs(
     return path;
   });
 }
+
+export const negPath = (project: string, zone: string, name: string) =>
+  `projects/${project}/zones/${zone}/networkEndpointGroups/${name}`;
+
+/** Zonal network endpoint groups of type GCE_VM_IP (the passthrough load balancers' per-VM backends). */
+export function newNetworkEndpointGroup(
+  store: Store,
+  project: string,
+  zone: string,
+  body: Json,
+): Json {
+  const name = checkName(body);
+  checkDescription(body);
+  const path = negPath(project, zone, name);
+  if (store.get(path) !== undefined) throw alreadyExists(path);
+  const type = oneOf('resource.networkEndpointType', body['networkEndpointType'], [
+    'GCE_VM_IP',
+  ] as const);
+  if (body['network'] === undefined)
+    throw invalid(
+      'resource.network',
+      '',
+      'A network is required for GCE_VM_IP network endpoint groups.',
+    );
+  const networkPath = refPath('resource.network', body['network'], project, 'networks');
+  store.mustGet(networkPath);
+  let subnetwork: Json = {};
+  if (body['subnetwork'] !== undefined) {
+    const p = refPath('resource.subnetwork', body['subnetwork'], project, 'subnetworks');
+    const region = zone.replace(/-[a-z]$/, '');
+    if (!p.includes(`/regions/${region}/`))
+      throw invalid(
+        'resource.subnetwork',
+        body['subnetwork'],
+        `The subnetwork must be in region ${region}.`,
+      );
+    const sub = store.mustGet(p);
+    if (sub.body['network'] !== selfLink(networkPath))
+      throw invalid(
+        'resource.subnetwork',
+        body['subnetwork'],
+        'The subnetwork is not in the network.',
+      );
+    subnetwork = { subnetwork: selfLink(p) };
+  }
+  if (body['defaultPort'] !== undefined)
+    throw invalid(
+      'resource.defaultPort',
+      body['defaultPort'],
+      'GCE_VM_IP network endpoint groups have no port.',
+    );
+  return {
+    kind: 'compute#networkEndpointGroup',
+    id: store.id(),
+    creationTimestamp: store.now(),
+    name,
+    description: body['description'] ?? '',
+    networkEndpointType: type,
+    network: selfLink(networkPath),
+    ...subnetwork,
+    zone: selfLink(`projects/${project}/zones/${zone}`),
+    size: 0,
+    selfLink: selfLink(path),
+  };
+}
+
+/**
+ * The endpoints of an attach/detach request → `instancePath|ip` keys. GCE_VM_IP endpoints
+ * name a VM of the group's zone by name (or URL); the IP, when given, must be its primary IP.
+ */
+export function endpointKeys(
+  store: Store,
+  project: string,
+  zone: string,
+  group: Json,
+  body: Json,
+  attaching: boolean,
+): string[] {
+  const raw = body['networkEndpoints'];
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw invalid(
+      'networkEndpoints',
+      JSON.stringify(raw ?? null),
+      'At least one network endpoint is required.',
+    );
+  if (raw.length > 500)
+    throw invalid('networkEndpoints', raw.length, 'At most 500 network endpoints per request.');
+  return raw.map((r: unknown, i) => {
+    const e = (r ?? {}) as Json;
+    const field = `networkEndpoints[${i}]`;
+    if (e['port'] !== undefined)
+      throw invalid(`${field}.port`, e['port'], 'GCE_VM_IP endpoints have no port.');
+    const instance = e['instance'];
+    if (typeof instance !== 'string' || instance === '')
+      throw invalid(
+        `${field}.instance`,
+        instance ?? '',
+        'GCE_VM_IP endpoints must name an instance.',
+      );
+    const path = instance.includes('/')
+      ? refPath(`${field}.instance`, instance, project, 'instances')
+      : `projects/${project}/zones/${zone}/instances/${instance}`;
+    if (!path.includes(`/zones/${zone}/`))
+      throw invalid(
+        `${field}.instance`,
+        instance,
+        `The instance must be in zone ${zone}, the zone of the network endpoint group.`,
+      );
+    const vm = store.get(path);
+    if (vm === undefined) {
+      if (attaching) throw notFound(path);
+      return `${path}|${String(e['ipAddress'] ?? '')}`;
+    }
+    const nic = ((vm.body['networkInterfaces'] as Json[] | undefined) ?? [])[0] ?? {};
+    if (attaching && nic['network'] !== group['network'])
+      throw invalid(
+        `${field}.instance`,
+        instance,
+        'The instance is not in the network of the network endpoint group.',
+      );
+    const ip = String(nic['networkIP'] ?? '');
+    if (e['ipAddress'] !== undefined && e['ipAddress'] !== ip)
+      throw invalid(
+        `${field}.ipAddress`,
+        e['ipAddress'],
+        `Must be the primary internal IP ${ip} of the instance.`,
+      );
+    return `${path}|${ip}`;
+  });
+}

@@ -250,7 +250,10 @@ export function backendServiceFields(store: Store, at: At, body: Json, current: 
   const checked = backends.map((b: unknown, i) => {
     const backend = (b ?? {}) as Json;
     const field = `resource.backends[${i}]`;
-    const path = refPath(`${field}.group`, backend['group'], at.project, 'instanceGroups');
+    const path = refPath(`${field}.group`, backend['group'], at.project, [
+      'instanceGroups',
+      'networkEndpointGroups',
+    ]);
     const zone = /\/zones\/([^/]+)\//.exec(path)?.[1] ?? '';
     if (!zone.startsWith(`${at.region}-`))
       throw invalid(
@@ -259,10 +262,21 @@ export function backendServiceFields(store: Store, at: At, body: Json, current: 
         `The instance group must be in region ${at.region}.`,
       );
     const group = store.mustGet(path);
-    checkSingleLoadBalancedGroup(store, path, [...(group.members ?? [])]);
+    if (group.collection === 'instanceGroups')
+      checkSingleLoadBalancedGroup(store, path, [...(group.members ?? [])]);
     if (seen.has(path))
       throw invalid(`${field}.group`, backend['group'], 'Duplicate backend group.');
     seen.add(path);
+    if (
+      [...seen].some((p) => p.includes('/instanceGroups/')) &&
+      [...seen].some((p) => p.includes('/networkEndpointGroups/'))
+    ) {
+      throw invalid(
+        `${field}.group`,
+        backend['group'],
+        'A backend service cannot mix instance group and network endpoint group backends.',
+      );
+    }
     const balancingMode = oneOf(
       `${field}.balancingMode`,
       backend['balancingMode'],

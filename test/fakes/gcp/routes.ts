@@ -8,6 +8,8 @@ import {
   required,
 } from './errors.js';
 import {
+  endpointKeys,
+  newNetworkEndpointGroup,
   firewallFields,
   firewallPath,
   instanceGroupPath,
@@ -57,6 +59,7 @@ const API_NAME: Record<string, string> = {
   'regions:operations': 'regionOperations',
   'zones:instanceGroups': 'instanceGroups',
   'zones:instances': 'instances',
+  'zones:networkEndpointGroups': 'networkEndpointGroups',
   'zones:operations': 'zoneOperations',
   'global:firewalls': 'firewalls',
   'global:networks': 'networks',
@@ -157,6 +160,15 @@ function dispatch(fake: FakeCompute, r: Req, ctx: HandlerContext): unknown {
       return insert(fake, r, newForwardingRule(store, at, ctx.body));
     case 'firewalls.insert':
       return insert(fake, r, newFirewall(store, r.project, ctx.body));
+    case 'networkEndpointGroups.insert':
+      return insert(fake, r, newNetworkEndpointGroup(store, r.project, r.where, ctx.body), {
+        members: new Set(),
+      });
+    case 'networkEndpointGroups.attachNetworkEndpoints':
+    case 'networkEndpointGroups.detachNetworkEndpoints':
+      return endpoints(fake, r, path, ctx.body);
+    case 'networkEndpointGroups.listNetworkEndpoints':
+      return listEndpoints(fake, path, ctx);
     case 'instanceGroups.insert':
       return insert(fake, r, newInstanceGroup(store, r.project, r.where, ctx.body), {
         members: new Set(),
@@ -211,6 +223,7 @@ function dispatch(fake: FakeCompute, r: Req, ctx: HandlerContext): unknown {
     case 'forwardingRules.delete':
     case 'firewalls.delete':
     case 'instanceGroups.delete':
+    case 'networkEndpointGroups.delete':
       return remove(fake, r, path);
     default:
       throw new ApiError(400, 'badRequest', `${r.api}.${r.verb} is not supported for ${path}`);
@@ -230,7 +243,9 @@ function view(fake: FakeCompute, s: Stored): Json {
       ...(users.length > 0 ? { users } : {}),
     };
   }
-  if (s.collection === 'instanceGroups') return { ...s.body, size: s.members?.size ?? 0 };
+  if (s.collection === 'instanceGroups' || s.collection === 'networkEndpointGroups') {
+    return { ...s.body, size: s.members?.size ?? 0 };
+  }
   return s.body;
 }
 
@@ -315,6 +330,42 @@ function membership(fake: FakeCompute, r: Req, path: string, body: Json): Json {
     stored.members = members;
     stored.body = { ...stored.body, fingerprint: fake.store.fingerprint([...members]) };
   });
+}
+
+/** Attaching an endpoint that is already there, or detaching one that is not, changes nothing (no error). */
+function endpoints(fake: FakeCompute, r: Req, path: string, body: Json): Json {
+  const stored = fake.store.mustGet(path);
+  const attaching = r.verb === 'attachNetworkEndpoints';
+  const keys = endpointKeys(fake.store, r.project, r.where, stored.body, body, attaching);
+  const members = stored.members ?? new Set<string>();
+  return mutate(fake, r, path, stored.body['id'] as string, r.verb, () => {
+    for (const k of keys) {
+      if (attaching) members.add(k);
+      else {
+        const instance = k.split('|')[0] ?? '';
+        for (const m of [...members]) if (m.startsWith(`${instance}|`)) members.delete(m);
+      }
+    }
+    stored.members = members;
+  });
+}
+
+function listEndpoints(fake: FakeCompute, path: string, ctx: HandlerContext): Json {
+  const stored = fake.store.mustGet(path);
+  const health = ctx.body['healthStatus'] ?? 'SKIP';
+  if (health !== 'SKIP' && health !== 'SHOW')
+    throw invalid('healthStatus', health, 'Must be one of [SKIP, SHOW].');
+  const items = [...(stored.members ?? [])].sort().map((k) => {
+    const [instance = '', ipAddress = ''] = k.split('|');
+    return {
+      networkEndpoint: { instance: instance.slice(instance.lastIndexOf('/') + 1), ipAddress },
+    };
+  });
+  return ctx.page(
+    items,
+    'compute#networkEndpointGroupsListNetworkEndpoints',
+    `${path}/listNetworkEndpoints`,
+  );
 }
 
 function listInstances(fake: FakeCompute, path: string, ctx: HandlerContext): Json {

@@ -351,7 +351,9 @@ export class FakeCompute {
 }
 
 export const isWrite = (operation: string): boolean =>
-  /\.(insert|delete|patch|update|setLabels|addInstances|removeInstances)$/.test(operation);
+  /\.(insert|delete|patch|update|setLabels|addInstances|removeInstances|attachNetworkEndpoints|detachNetworkEndpoints)$/.test(
+    operation,
+  );
 
 const subName = (s: string) => s;
 

@@ -110,15 +110,20 @@ export function refPath(
   field: string,
   value: unknown,
   project: string,
-  collection: string,
+  collection: string | readonly string[],
 ): string {
+  const collections = typeof collection === 'string' ? [collection] : collection;
   if (typeof value !== 'string' || value === '')
-    throw invalid(field, value, `Must be a URL of a ${collection} resource.`);
+    throw invalid(field, value, `Must be a URL of a ${collections.join(' or ')} resource.`);
   let v = value.replace(/^https:\/\/(www|compute)\.googleapis\.com\/compute\/v1\//, '');
   if (/^(regions|zones|global)\//.test(v)) v = `projects/${project}/${v}`;
   const m = /^projects\/[^/]+\/(regions\/[^/]+|zones\/[^/]+|global)\/([A-Za-z]+)\/[^/]+$/.exec(v);
-  if (m === null || m[2] !== collection) {
-    throw invalid(field, value, `The URL is malformed or does not name a ${collection} resource.`);
+  if (m === null || !collections.includes(m[2] ?? '')) {
+    throw invalid(
+      field,
+      value,
+      `The URL is malformed or does not name a ${collections.join(' or ')} resource.`,
+    );
   }
   return v;
 }
