@@ -7,6 +7,12 @@ export interface AttributeDiff {
   setDeltas: SetDelta[];
 }
 
+/** What stays the same through one resource's recursive diff: its schema and the collector. */
+interface DiffContext {
+  schema: ResourceSchema;
+  out: AttributeDiff;
+}
+
 /**
  * Differences between a desired and an observed resource of one type.
  *
@@ -25,13 +31,14 @@ export function diffAttributes(
   schema: ResourceSchema,
 ): AttributeDiff {
   const out: AttributeDiff = { changes: [], setDeltas: [] };
+  const ctx: DiffContext = { schema, out };
   for (const key of Object.keys(desired)) {
-    diffValue(key, desired[key], observed[key], schema, out);
+    diffValue(key, desired[key], observed[key], ctx);
   }
   // A reference the desired resource does not hold is one to drop, not a cloud default: the
   // planner orders and cascades by references, so a stale one must not linger in the state.
   for (const path of schema.references ?? []) {
-    if (isLeftOut(desired, path)) diffValue(path, null, valueAt(observed, path), schema, out);
+    if (isLeftOut(desired, path)) diffValue(path, null, valueAt(observed, path), ctx);
   }
   if (out.changes.length > 1) out.changes.sort((a, b) => compareStrings(a.path, b.path));
   if (out.setDeltas.length > 1) out.setDeltas.sort((a, b) => compareStrings(a.path, b.path));
@@ -42,15 +49,15 @@ function diffValue(
   path: string,
   d: Value | undefined,
   o: Value | undefined,
-  schema: ResourceSchema,
-  out: AttributeDiff,
+  ctx: DiffContext,
 ): void {
   if (d === undefined) return;
+  const { schema, out } = ctx;
   // A computed attribute the desired resource sets is compared like any other (Terraform's
   // optional+computed: e.g. subnets the operator chose); left out or null, the cloud decides.
   if (d === null && isAtOrBelow(path, schema.computed)) return;
   if (schema.sets.length > 0 && schema.sets.includes(path) && Array.isArray(d)) {
-    diffSet(path, d, o, schema, out);
+    diffSet(path, d, o, ctx);
     return;
   }
   if (d === null) {
@@ -58,19 +65,13 @@ function diffValue(
     return;
   }
   if (isObject(d) && isObject(o)) {
-    for (const key of Object.keys(d)) diffValue(`${path}.${key}`, d[key], o[key], schema, out);
+    for (const key of Object.keys(d)) diffValue(`${path}.${key}`, d[key], o[key], ctx);
     return;
   }
   if (!deepEqual(d, o)) out.changes.push(change(path, o, d, schema));
 }
 
-function diffSet(
-  path: string,
-  d: Value[],
-  o: Value | undefined,
-  schema: ResourceSchema,
-  out: AttributeDiff,
-): void {
+function diffSet(path: string, d: Value[], o: Value | undefined, ctx: DiffContext): void {
   const observed = Array.isArray(o) ? o : [];
   if (sameInOrder(d, observed)) return; // the common case: the cloud lists members as we do
   const merged =
@@ -80,8 +81,8 @@ function diffSet(
   // non-array observed value still differs from an empty desired set.
   const shapeDiffers = o !== undefined && o !== null && !Array.isArray(o);
   if (add.length === 0 && remove.length === 0 && !shapeDiffers) return;
-  out.changes.push(change(path, o, d, schema));
-  out.setDeltas.push({ path, add, remove });
+  ctx.out.changes.push(change(path, o, d, ctx.schema));
+  ctx.out.setDeltas.push({ path, add, remove });
 }
 
 /** Strictly ascending strings (desired sets come sorted from the intent; most clouds sort too). */

@@ -119,11 +119,11 @@ function leaf(key: string, c: AttributeChange, delta: SetDelta | undefined): Ent
     return { kind: 'block', sym: '~', key, open: '[', body, close: ']', ...comment };
   }
   if (c.before === undefined || c.before === null) {
-    const entry = valueEntry('+', key, c.after ?? null, '', undefined);
+    const entry = valueEntry(key, c.after ?? null, { sym: '+', closeSuffix: '' });
     return { ...entry, ...comment };
   }
   if (c.after === undefined || c.after === null) {
-    return { ...valueEntry('-', key, c.before, ' -> null', undefined), ...comment };
+    return { ...valueEntry(key, c.before, { sym: '-', closeSuffix: ' -> null' }), ...comment };
   }
   return {
     kind: 'attr',

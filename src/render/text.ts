@@ -68,9 +68,13 @@ function bodyOf(step: Step): Entry[] {
   switch (step.action) {
     case 'create':
       // A computed attribute the desired resource sets shows its value instead (see valueEntries).
-      return valueEntries('+', step.after?.attributes ?? {}, '', unknownTree(step.computed ?? []));
+      return valueEntries(step.after?.attributes ?? {}, {
+        sym: '+',
+        closeSuffix: '',
+        unknown: unknownTree(step.computed ?? []),
+      });
     case 'delete':
-      return valueEntries('-', step.before?.attributes ?? {}, ' -> null');
+      return valueEntries(step.before?.attributes ?? {}, { sym: '-', closeSuffix: ' -> null' });
     default:
       return changeEntries(step);
   }

@@ -20,17 +20,19 @@ export type Entry =
 
 export const KNOWN_AFTER_APPLY = '(known after apply)';
 
-/**
- * Entries that show a whole value with one symbol (create: `+`, destroy: `-`). `unknown` maps
- * the keys whose value the cloud computes to their own nested unknown keys (`true` for a leaf).
- */
-export function valueEntries(
-  sym: Symbol,
-  obj: { [key: string]: Value },
+/** How a whole value is shown. */
+export interface ValueLook {
+  /** One symbol for every line: create `+`, destroy `-`. */
+  sym: Symbol;
   /** Appended to top-level values only: Terraform's ` -> null` on a destroy. */
-  closeSuffix: string,
-  unknown: UnknownTree = {},
-): Entry[] {
+  closeSuffix: string;
+  /** The keys whose value the cloud computes, mapped to their own nested unknown keys (`true` for a leaf). */
+  unknown?: UnknownTree | undefined;
+}
+
+/** Entries that show a whole object value, one per key, sorted. */
+export function valueEntries(obj: { [key: string]: Value }, look: ValueLook): Entry[] {
+  const { sym, closeSuffix, unknown = {} } = look;
   const keys = [...new Set([...Object.keys(obj), ...Object.keys(unknown)])].sort(byString);
   const out: Entry[] = [];
   for (const key of keys) {
@@ -39,19 +41,17 @@ export function valueEntries(
     if (u === true && (v === undefined || v === null)) {
       out.push({ kind: 'attr', sym, key: formatKey(key), value: KNOWN_AFTER_APPLY });
     } else if (v !== undefined) {
-      out.push(valueEntry(sym, formatKey(key), v, closeSuffix, u === true ? undefined : u));
+      out.push(
+        valueEntry(formatKey(key), v, { sym, closeSuffix, unknown: u === true ? undefined : u }),
+      );
     }
   }
   return out;
 }
 
-export function valueEntry(
-  sym: Symbol,
-  key: string,
-  v: Value,
-  closeSuffix: string,
-  unknown: UnknownTree | undefined,
-): Entry {
+/** The entry for one key's value: an inline attribute, or a block for a non-empty object or list. */
+export function valueEntry(key: string, v: Value, look: ValueLook): Entry {
+  const { sym, closeSuffix, unknown } = look;
   if (!isBlockValue(v) || v === null || typeof v !== 'object') {
     return { kind: 'attr', sym, key, value: `${formatInline(v)}${closeSuffix}` };
   }
@@ -70,7 +70,7 @@ export function valueEntry(
     sym,
     key,
     open: '{',
-    body: valueEntries(sym, v, '', unknown),
+    body: valueEntries(v, { sym, closeSuffix: '', unknown }),
     close: `}${closeSuffix}`,
   };
 }

@@ -1,27 +1,22 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Service } from '../core/k8s.js';
 import type { ServiceAllocator } from './admission.js';
 import { admitService } from './admission.js';
-import type { ResourceName } from './errors.js';
-import {
-  alreadyExists,
-  badRequest,
-  conflict,
-  forbidden,
-  invalid,
-  notFound,
-  staleUpdate,
-} from './errors.js';
+import { alreadyExists, badRequest, forbidden, invalid, notFound, staleUpdate } from './errors.js';
 import type { Json, KObject } from './json.js';
 import { arr, clone, jsonEqual, obj, str } from './json.js';
 import { decodeBody } from './decode.js';
+import { keyOf, nameOf, sortKey, storageKey } from './keys.js';
 import { labelProblems, nameProblems } from './names.js';
 import { finalizeNamespaceIfEmpty, namespacedStorages } from './namespaces.js';
+import type { Preconditions } from './preconditions.js';
+import { checkPreconditions } from './preconditions.js';
 import type { ResourceDef } from './resources.js';
 import { resourceFor, toWire } from './resources.js';
 import type { FieldValidation } from './schema.js';
 import type { Predicate } from './selectors.js';
 import type { Store } from './store.js';
+import { nextVersion, randomSuffix, rfc3339, withStatusOf } from './system-fields.js';
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -48,11 +43,6 @@ export interface RegistryOptions {
 
 const PROTECTED_NAMESPACES = ['default', 'kube-system', 'kube-public'];
 const NAMESPACES = resourceFor('namespaces');
-
-export const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-const nameOf = (d: ResourceDef): ResourceName => ({ resource: d.resource, group: d.group });
-export const storageKey = (ns: string | undefined, name: string): string =>
-  ns ? `${ns}/${name}` : name;
 
 /**
  * The API server's object semantics over the store: validation and defaulting, system
@@ -148,8 +138,7 @@ export class Registry {
     const rv = str(o.metadata['resourceVersion']);
     if (rv !== undefined && rv !== '' && rv !== current.metadata['resourceVersion'])
       throw staleUpdate(nameOf(def), name);
-    const next =
-      opts.status === true ? withStatusOf(current, o) : this.nextVersion(def, current, o);
+    const next = opts.status === true ? withStatusOf(current, o) : nextVersion(def, current, o);
     const admitted =
       def.storage === 'services' && opts.status !== true ? this.admit(next, current, opts) : next;
     return { object: toWire(def, this.commit(def, admitted, current, opts)), warnings };
@@ -162,28 +151,11 @@ export class Registry {
   delete(
     def: ResourceDef,
     ref: ObjectRef,
-    opts: { dryRun?: boolean; preconditions?: { uid?: string; resourceVersion?: string } } = {},
+    opts: { dryRun?: boolean; preconditions?: Preconditions } = {},
   ): { object: KObject; gone: boolean } {
     const { namespace: ns, name } = ref;
     const current = this.mustGet(def, ns, name);
-    const pre = opts.preconditions ?? {};
-    if (pre.uid !== undefined && pre.uid !== current.metadata['uid']) {
-      throw conflict(
-        nameOf(def),
-        name,
-        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${String(current.metadata['uid'])}`,
-      );
-    }
-    if (
-      pre.resourceVersion !== undefined &&
-      pre.resourceVersion !== current.metadata['resourceVersion']
-    ) {
-      throw conflict(
-        nameOf(def),
-        name,
-        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${String(current.metadata['resourceVersion'])}`,
-      );
-    }
+    checkPreconditions(def, current, opts.preconditions ?? {});
     if (def === NAMESPACES && PROTECTED_NAMESPACES.includes(name)) {
       throw forbidden(nameOf(def), name, 'this namespace may not be deleted');
     }
@@ -219,45 +191,6 @@ export class Registry {
         `unable to create new content in namespace ${ns} because it is being terminated`,
       );
     }
-  }
-
-  /** The main resource keeps system fields and (with a status subresource) the stored status. */
-  private nextVersion(def: ResourceDef, current: KObject, o: KObject): KObject {
-    const next = clone(o);
-    for (const f of [
-      'uid',
-      'creationTimestamp',
-      'deletionTimestamp',
-      'deletionGracePeriodSeconds',
-      'generation',
-    ]) {
-      const v = current.metadata[f];
-      if (v === undefined) delete next.metadata[f];
-      else next.metadata[f] = v;
-    }
-    if (def.hasStatus) {
-      if (current['status'] === undefined) delete next['status'];
-      else next['status'] = current['status'];
-    }
-    if (def === NAMESPACES) next['spec'] = current['spec'] ?? {};
-    if (current.metadata['deletionTimestamp'] !== undefined) {
-      const added = arr(next.metadata['finalizers']).filter(
-        (f) => !arr(current.metadata['finalizers']).includes(f),
-      );
-      if (added.length > 0) {
-        throw invalid(def.kind, nameOf(def), String(current.metadata['name']), [
-          {
-            type: 'Forbidden',
-            field: 'metadata.finalizers',
-            detail: `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
-          },
-        ]);
-      }
-    }
-    if (def.storage === 'services' && !jsonEqual(current['spec'], next['spec'])) {
-      next.metadata['generation'] = Number(current.metadata['generation'] ?? 1) + 1;
-    }
-    return next;
   }
 
   private admit(o: KObject, previous: KObject | undefined, opts: WriteOptions): KObject {
@@ -322,22 +255,4 @@ export class Registry {
       ? { object: toWire(NAMESPACES, marked), gone: false }
       : { object: toWire(NAMESPACES, gone), gone: true };
   }
-}
-
-function withStatusOf(current: KObject, o: KObject): KObject {
-  const next = clone(current);
-  if (o['status'] === undefined) delete next['status'];
-  else next['status'] = o['status'];
-  return next;
-}
-
-export const keyOf = (o: KObject): string =>
-  storageKey(str(o.metadata['namespace']), String(o.metadata['name']));
-
-const sortKey = (o: KObject): string =>
-  `${str(obj(o.metadata)?.['namespace']) ?? ''}/${String(o.metadata['name'])}`;
-
-function randomSuffix(): string {
-  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  return [...randomBytes(5)].map((b) => alphabet[b % alphabet.length]).join('');
 }
