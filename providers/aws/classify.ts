@@ -1,4 +1,5 @@
-import { LbctlError } from '../../src/core/errors.js';
+import { InvalidInputError, LbctlError, type FieldProblem } from '../../src/core/errors.js';
+import { SETTINGS_OBJECT } from './settings.js';
 
 /**
  * Turns whatever the AWS SDK threw into an LbctlError whose kind decides what happens next.
@@ -77,8 +78,13 @@ export function classifyAwsError(error: unknown): LbctlError {
   const status =
     typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
   const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
-  const text = `${name || code || 'Error'}: ${message}`;
+  // A plain `Error` has no code worth showing: "Error: Error: ..." helps nobody.
+  const label = name !== '' && name !== 'Error' ? name : code;
+  const text = label === '' ? message : `${label}: ${message}`;
   const options = { cause: error };
+
+  const setting = missingSetting(name, message);
+  if (setting !== undefined) return new InvalidInputError(SETTINGS_OBJECT, [setting], options);
 
   if (THROTTLED.has(name) || status === 429) {
     const retryAfterMs = retryAfter(e.$response?.headers?.['retry-after']);
@@ -101,6 +107,29 @@ export function classifyAwsError(error: unknown): LbctlError {
   }
   // Validation, quotas (TooMany*), permissions, duplicates and everything unknown: stop and report.
   return new LbctlError('terminal', text, options);
+}
+
+/**
+ * The SDK's own configuration errors, thrown before any request is sent, as the setting that
+ * is missing and how to give it (one line, like every settings error).
+ */
+function missingSetting(name: string, message: string): FieldProblem | undefined {
+  if (name === 'Error' && message === 'Region is missing') {
+    return {
+      type: 'Required',
+      field: 'region',
+      detail:
+        'set --set region=REGION, LBCTL_AWS_REGION, AWS_REGION or a region in the AWS profile (an AWS region such as "us-east-1")',
+    };
+  }
+  if (name === 'CredentialsProviderError') {
+    return {
+      type: 'Required',
+      field: 'credentials',
+      detail: `the AWS SDK found none (${message.replace(/\.$/, '')}): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with a web identity (IRSA) or an instance role`,
+    };
+  }
+  return undefined;
 }
 
 function retryAfter(header: string | undefined): number | undefined {

@@ -1,6 +1,37 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { debuglog } from 'node:util';
 import type { AwsSettings } from './settings.js';
+
+/** The AWS SDK's documented switch for its Node version warning (aws/aws-sdk-js-v3#7983). */
+export const SDK_NODE_WARNING_SWITCH = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+
+/** The Node major the AWS SDK releases after the first week of January 2027 require. */
+export const SDK_NEXT_NODE_MAJOR = 22;
+
+const debug = debuglog('lbctl');
+
+/**
+ * The SDK prints a multi-line Node 20 support warning on stderr at the first client it builds,
+ * i.e. in every `lbctl plan`. The image runs Node 22 and the warning is about SDK releases
+ * after January 2027, so it is noise in plans and CI logs, yet not something to hide for good:
+ * unless the operator set the SDK's switch themselves (`=false` brings the SDK's text back),
+ * lbctl turns it on and says the same in one line at debug level (`NODE_DEBUG=lbctl`), once.
+ */
+export function quietNodeSupportWarning(
+  env: Record<string, string | undefined> = process.env,
+  version: string = process.version,
+  log: (message: string) => void = debug,
+): void {
+  if (env[SDK_NODE_WARNING_SWITCH] !== undefined) return;
+  env[SDK_NODE_WARNING_SWITCH] = 'true';
+  const major = Number(version.replace(/^v/, '').split('.')[0]);
+  if (major < SDK_NEXT_NODE_MAJOR) {
+    log(
+      `AWS SDK releases after the first week of January 2027 require Node >=${SDK_NEXT_NODE_MAJOR} (running ${version}); set ${SDK_NODE_WARNING_SWITCH}=false to see the SDK's own warning`,
+    );
+  }
+}
 
 /** The two SDK clients the AWS provider needs: ELBv2 for the NLB, EC2 for security groups and subnets. */
 export interface AwsClients {
@@ -23,6 +54,7 @@ export interface ClientOptions {
  * that every attempt is counted and throttling slows the whole API class down.
  */
 export function createClients(settings: AwsSettings, options: ClientOptions = {}): AwsClients {
+  quietNodeSupportWarning();
   const env = options.env ?? {};
   const keyId = env['AWS_ACCESS_KEY_ID'];
   const secret = env['AWS_SECRET_ACCESS_KEY'];

@@ -6,7 +6,7 @@ import { ingressMember, sgProtocols } from './rules.js';
 import { INGRESS_RULE, LB, LISTENER, SECURITY_GROUP, TARGET_GROUP } from './schemas.js';
 import type { AwsSettings } from './settings.js';
 import { resourceTags, validateExtraTags } from './tags.js';
-import { instanceIdOf, targetMember } from './targets.js';
+import { instanceIdOf, sortedInstanceIds, targetMembers } from './targets.js';
 
 /** NLB quotas (Elastic Load Balancing quotas page): listeners per load balancer. */
 export const MAX_LISTENERS = 50;
@@ -49,7 +49,7 @@ export function desiredResources(
     ]);
   }
   const listeners = nlbListeners(object, intent.listeners);
-  const instanceIds = intent.targets.map(instanceIdOf);
+  const instanceIds = sortedInstanceIds(intent.targets.map(instanceIdOf));
   const aws = intent.options.aws ?? {};
   const subnets = aws.subnets !== undefined ? [...aws.subnets].sort() : settings.subnets;
   validateEips(object, intent, subnets);
@@ -126,7 +126,7 @@ export function desiredResources(
           'stickiness.enabled': String(intent.sessionAffinity.type === 'ClientIP'),
           'stickiness.type': 'source_ip',
         },
-        targets: [...new Set(instanceIds.map((id) => targetMember(id, l.nodePort)))].sort(),
+        targets: targetMembers(instanceIds, l.nodePort),
       }),
       tagged(
         LISTENER,

@@ -64,9 +64,18 @@ export async function observeService(
   const wantedNames = desiredNames(request);
 
   const [lbs, tgs] = await Promise.all([listLoadBalancers(api), listTargetGroups(api)]);
+  // The load balancer with the name this Service needs is almost always ours: listing its
+  // listeners before the tag read lets one DescribeTags batch cover them too (ELBv2 takes any
+  // 20 ARNs per call), one read fewer per reconcile. Ownership is still decided by the tags.
+  const candidate = lbs.find((l) => l.LoadBalancerName === wantedNames.get(LB_ADDRESS));
+  const candidateListeners =
+    candidate?.LoadBalancerArn === undefined
+      ? undefined
+      : await listListeners(api, candidate.LoadBalancerArn);
   const tags = await describeTags(api, [
     ...lbs.map((l) => l.LoadBalancerArn),
     ...tgs.map((t) => t.TargetGroupArn),
+    ...(candidateListeners ?? []).map((l) => l.ListenerArn),
   ]);
   const tagsOf = (arn: string | undefined) => tags.get(arn ?? '') ?? {};
 
@@ -117,9 +126,10 @@ export async function observeService(
 
   for (const lb of ownLbs) {
     const lbTags = tagsOf(lb.LoadBalancerArn);
+    const known = lb === candidate ? candidateListeners : undefined;
     const [attrs, listeners] = await Promise.all([
       api.elb(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: lb.LoadBalancerArn })),
-      listListeners(api, lb.LoadBalancerArn ?? ''),
+      known ?? listListeners(api, lb.LoadBalancerArn ?? ''),
     ]);
     const lbResource = observedLoadBalancer(lb, {
       name: nameFromTags(lbTags, LB) ?? 'this',
@@ -128,10 +138,13 @@ export async function observeService(
       sgIdToAddress,
     });
     out.push(await spellSubnetsAsDesired(api, lbResource, request.desired));
-    const listenerTags = await describeTags(
-      api,
-      listeners.map((l) => l.ListenerArn),
-    );
+    const listenerTags =
+      known === undefined
+        ? await describeTags(
+            api,
+            listeners.map((l) => l.ListenerArn),
+          )
+        : tags;
     for (const l of listeners) {
       const t = listenerTags.get(l.ListenerArn ?? '') ?? {};
       const name = nameFromTags(t, LISTENER);

@@ -26,7 +26,9 @@ const KEYS = [
 ] as const;
 type Key = (typeof KEYS)[number];
 
-const OBJECT = 'provider aws settings';
+/** How errors about the settings name their object: `provider aws settings: region: ...`. */
+export const SETTINGS_OBJECT = 'provider aws settings';
+const OBJECT = SETTINGS_OBJECT;
 
 const PATTERNS: Partial<Record<Key, [RegExp, string]>> = {
   region: [/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as "us-east-1"'],

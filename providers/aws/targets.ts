@@ -27,6 +27,23 @@ export function instanceIdOf(target: Pick<Target, 'nodeName' | 'providerID'>): s
 /** A target-set member: `<instance id>:<port>`. */
 export const targetMember = (instanceId: string, port: number): string => `${instanceId}:${port}`;
 
+/**
+ * The distinct instance IDs in the order their target members sort, for every port at once.
+ * Members `A:p` and `B:p` compare like `A:` and `B:` (the IDs differ before the port), so one
+ * sort per Service replaces one per listener: sorting 1,000 members for each of 10 ports was
+ * most of the planning time of a large Service.
+ */
+export function sortedInstanceIds(ids: readonly string[]): string[] {
+  return [...new Set(ids)]
+    .map((id) => `${id}:`)
+    .sort()
+    .map((key) => key.slice(0, -1));
+}
+
+/** The target set of one listener: every instance on its NodePort, sorted (see sortedInstanceIds). */
+export const targetMembers = (sortedIds: readonly string[], port: number): string[] =>
+  sortedIds.map((id) => targetMember(id, port));
+
 export function parseTargetMember(member: string): { id: string; port: number } {
   const colon = member.lastIndexOf(':');
   const port = Number(member.slice(colon + 1));

@@ -97,6 +97,7 @@ const isEmpty = (lb: LoadBalancer): boolean =>
 
 /** Deletes a shared load balancer that nothing is on any more (re-read, If-Match); keeps it otherwise. */
 async function deleteLoadBalancerIfUnused(c: ExecuteContext, name: string): Promise<undefined> {
+  if (c.cache.isLoadBalancerDeleted(name)) return undefined;
   for (let attempt = 0; attempt < 8; attempt++) {
     const lb = c.cache.loadBalancer(name) ?? (await c.api.get('loadBalancers', name));
     if (lb === undefined) return undefined;
@@ -105,7 +106,7 @@ async function deleteLoadBalancerIfUnused(c: ExecuteContext, name: string): Prom
     if (!isEmpty(lb)) return undefined; // another Service still uses it
     try {
       await c.api.delete('loadBalancers', name, { ifMatch: lb.etag ?? '*' });
-      c.cache.dropLoadBalancer(name);
+      c.cache.markLoadBalancerDeleted(name);
       return undefined;
     } catch (e) {
       c.cache.dropLoadBalancer(name);

@@ -3,7 +3,7 @@ import type { ObserveRequest } from '../../src/core/provider.js';
 import type { Resource } from '../../src/core/resource.js';
 import { addressOf } from '../../src/core/resource.js';
 import type { Gcp } from './api.js';
-import { lastSegment, zoneOf } from './api.js';
+
 import { classifyGcpError } from './classify.js';
 import type {
   CloudAddress,
@@ -141,26 +141,32 @@ export async function observe(
     observedFirewall,
   );
 
-  // Network endpoint groups: those the Service's backend services use, if the Service owns them.
-  const groupLinks = new Set<string>();
-  for (const b of services as CloudBackendService[]) {
-    if (!owned(b.description)) continue;
-    for (const backend of b.backends ?? []) if (backend.group) groupLinks.add(backend.group);
-  }
-  const groups = await Promise.all(
-    [...groupLinks].sort().map(async (link) => {
-      const zone = zoneOf(link);
-      const group = await getByName(gcp, T.endpointGroup, lastSegment(link), zone);
-      return group === undefined ? undefined : { zone, group: group as CloudEndpointGroup };
-    }),
-  );
-  for (const g of groups) {
-    if (g === undefined || !owned(g.group.description)) continue;
-    const name = graphName(T.endpointGroup, { description: g.group.description });
-    if (name === undefined) continue;
-    out.push(
-      observedEndpointGroup(name, g.group, await listEndpoints(gcp, g.zone, g.group.name ?? '')),
+  // Network endpoint groups: found by their name (the load balancer's) in every zone of the
+  // region, then kept when their description names this Service. Not through the backend
+  // services' backends: a group whose backend service is already gone (a deletion that
+  // stopped half-way) must still be found, or it would leak.
+  const lb = loadBalancerName(request.service);
+  const groups = await gcp.read('networkEndpointGroups.aggregatedList', async () => {
+    const found: { zone: string; group: CloudEndpointGroup }[] = [];
+    const pages = gcp.clients.endpointGroups.aggregatedListAsync(
+      { project: gcp.project, filter: `name = "${lb}"`, maxResults: 500 },
+      { autoPaginate: false },
     );
+    for await (const [scope, list] of pages) {
+      if (!scope.startsWith(`zones/${gcp.region}-`)) continue;
+      for (const group of list.networkEndpointGroups ?? []) {
+        found.push({ zone: scope.slice('zones/'.length), group });
+      }
+    }
+    return found;
+  });
+  const ours = groups.filter((g) => owned(g.group.description));
+  const members = await Promise.all(
+    ours.map((g) => listEndpoints(gcp, g.zone, g.group.name ?? '')),
+  );
+  for (const [i, g] of ours.entries()) {
+    const name = graphName(T.endpointGroup, { description: g.group.description });
+    if (name !== undefined) out.push(observedEndpointGroup(name, g.group, members[i] ?? []));
   }
 
   await lookUpMissing(gcp, clusterName, request, out);

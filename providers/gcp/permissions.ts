@@ -46,6 +46,7 @@ export const PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
   'regionHealthChecks.patch': ['compute.regionHealthChecks.update'],
   'regionHealthChecks.delete': ['compute.regionHealthChecks.delete'],
   'networkEndpointGroups.get': ['compute.networkEndpointGroups.get'],
+  'networkEndpointGroups.aggregatedList': ['compute.networkEndpointGroups.list'],
   'networkEndpointGroups.listNetworkEndpoints': ['compute.networkEndpointGroups.get'],
   'networkEndpointGroups.insert': ['compute.networkEndpointGroups.create'],
   'networkEndpointGroups.attachNetworkEndpoints': [

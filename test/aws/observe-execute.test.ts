@@ -110,6 +110,22 @@ describe('AWS provider against moto', () => {
     expect(provider.ingress(observed)).toEqual([{ hostname: lb?.attributes['dns_name'] }]);
   });
 
+  it('observing an existing 2-port Service reads its listeners’ tags in the same DescribeTags call', async () => {
+    const { provider, calls, net } = await setup();
+    const desired = provider.desired(intentFor(net));
+    await createAll(provider, desired);
+    calls.reset();
+    const observed = await provider.observe(
+      { service: intent().service, desired },
+      { clusterName: 'test' },
+    );
+    expect(observed.filter((r) => r.type === 'aws_lb_listener')).toHaveLength(2);
+    expect(calls.count({ operation: 'DescribeTags' })).toBe(1);
+    expect(calls.count({ operation: 'DescribeListeners' })).toBe(1);
+    expect(calls.count({ write: false })).toBe(11);
+    expect(calls.count({ write: true })).toBe(0);
+  });
+
   it('a create repeated after it went through adopts the existing resources, no duplicates', async () => {
     const { provider, net } = await setup();
     const desired = provider.desired(intentFor(net));

@@ -18,7 +18,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-describe('operations', () => {
+describe('operations', { timeout: 60_000 }, () => {
   it('serves health, readiness and metrics; every log line about a Service names it', async () => {
     const env = await e2eEnv();
     cleanups.push(() => env.close());
@@ -77,7 +77,7 @@ describe('operations', () => {
   });
 });
 
-describe('lbctl run and lbctl demo (processes)', () => {
+describe('lbctl run and lbctl demo (processes)', { timeout: 60_000 }, () => {
   it('run: a bad configuration lists every bad field and exits 1', async () => {
     const err: unknown = await run(
       'node',

@@ -55,7 +55,7 @@ function plan(flags: Partial<PlanFlags>, names: string[] = []) {
   return runPlan(all, deps, names).then((code) => ({ code, out: out.join(''), err: err.join('') }));
 }
 
-describe('lbctl plan against a cluster', () => {
+describe('lbctl plan against a cluster', { timeout: 60_000 }, () => {
   it('a converged cluster plans no changes, with the cloud observed', async () => {
     const r = await plan({});
     expect(r.code).toBe(0);

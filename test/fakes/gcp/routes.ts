@@ -67,7 +67,7 @@ const API_NAME: Record<string, string> = {
 };
 
 const AGGREGATED =
-  /^\/compute\/v1\/projects\/([^/]+)\/aggregated\/(instanceGroups|addresses|forwardingRules)$/;
+  /^\/compute\/v1\/projects\/([^/]+)\/aggregated\/(instanceGroups|networkEndpointGroups|addresses|forwardingRules)$/;
 
 export function route(fake: FakeCompute, method: string, pathname: string): Route {
   const agg = AGGREGATED.exec(pathname);
@@ -490,7 +490,7 @@ function aggregated(
 ): Json {
   if (project !== fake.project) throw notFound(`projects/${project}`);
   const scopes =
-    collection === 'instanceGroups'
+    collection === 'instanceGroups' || collection === 'networkEndpointGroups'
       ? fake.zones.map((z) => `zones/${z}`)
       : [`regions/${fake.region}`];
   const items: Json = {};
