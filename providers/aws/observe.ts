@@ -35,6 +35,7 @@ import {
   observedSecurityGroup,
   observedTargetGroup,
   TARGET_GROUP_ATTRIBUTE_DEFAULTS,
+  withUniqueAddresses,
 } from './observed.js';
 import { INGRESS_RULE, LB, LISTENER, SECURITY_GROUP, TARGET_GROUP } from './schemas.js';
 import { fromSdkTags } from './tags.js';
@@ -219,29 +220,6 @@ function refuseForeign(
 export function ownershipDetail(tags: Tags, clusterName: string): string {
   if (!isOwnedBy(tags, clusterName)) return `it has no tag ${clusterTagKey(clusterName)}=${OWNED}`;
   return `it belongs to Service ${tags[SERVICE_NAME_TAG] ?? '?'} with UID ${tags[SERVICE_UID_TAG] ?? '?'}`;
-}
-
-/** Two cloud resources claiming one address (a crash between a create and its bookkeeping): the extras get their own address, so the plan deletes them. */
-function withUniqueAddresses(
-  resources: Resource[],
-  wanted: ReadonlyMap<string, string>,
-): Resource[] {
-  const byAddress = new Map<string, Resource[]>();
-  for (const r of resources)
-    byAddress.set(addressOf(r), [...(byAddress.get(addressOf(r)) ?? []), r]);
-  const out: Resource[] = [];
-  for (const [address, group] of byAddress) {
-    const keep = group.find((r) => r.attributes['name'] === wanted.get(address)) ?? group[0];
-    for (const r of group) {
-      if (r === keep) out.push(r);
-      else
-        out.push({
-          ...r,
-          name: `${r.name}-duplicate-${(r.id ?? '').slice(-8).replace(/[^a-zA-Z0-9]/g, '')}`,
-        });
-    }
-  }
-  return out.sort((a, b) => (addressOf(a) < addressOf(b) ? -1 : 1));
 }
 
 const ownerFilters = (clusterName: string, service: ServiceIdentity): Filter[] => [

@@ -6,6 +6,7 @@ import type {
   TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Attributes, Resource } from '../../src/core/resource.js';
+import { addressOf } from '../../src/core/resource.js';
 import { RESOURCE_TAG } from '../../src/core/tags.js';
 import { LB_ADDRESS, SG_ADDRESS } from './desired.js';
 import { INGRESS_RULE, LB, LISTENER, SECURITY_GROUP, TARGET_GROUP } from './schemas.js';
@@ -229,4 +230,27 @@ export function observedIngressRule(
     },
     dependsOn: referenced === SG_ADDRESS ? [SG_ADDRESS] : [],
   };
+}
+
+/** Two cloud resources claiming one address (a crash between a create and its bookkeeping): the extras get their own address, so the plan deletes them. */
+export function withUniqueAddresses(
+  resources: Resource[],
+  wanted: ReadonlyMap<string, string>,
+): Resource[] {
+  const byAddress = new Map<string, Resource[]>();
+  for (const r of resources)
+    byAddress.set(addressOf(r), [...(byAddress.get(addressOf(r)) ?? []), r]);
+  const out: Resource[] = [];
+  for (const [address, group] of byAddress) {
+    const keep = group.find((r) => r.attributes['name'] === wanted.get(address)) ?? group[0];
+    for (const r of group) {
+      if (r === keep) out.push(r);
+      else
+        out.push({
+          ...r,
+          name: `${r.name}-duplicate-${(r.id ?? '').slice(-8).replace(/[^a-zA-Z0-9]/g, '')}`,
+        });
+    }
+  }
+  return out.sort((a, b) => (addressOf(a) < addressOf(b) ? -1 : 1));
 }
