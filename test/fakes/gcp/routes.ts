@@ -8,12 +8,10 @@ import {
   required,
 } from './errors.js';
 import {
-  endpointKeys,
   newNetworkEndpointGroup,
   firewallFields,
   firewallPath,
   instanceGroupPath,
-  instanceRefs,
   newFirewall,
   newInstanceGroup,
 } from './global.js';
@@ -21,8 +19,6 @@ import type { At } from './regional.js';
 import {
   addressUsers,
   backendServiceFields,
-  checkSingleLoadBalancedGroup,
-  loadBalancedGroups,
   healthCheckFields,
   newAddress,
   newBackendService,
@@ -30,6 +26,8 @@ import {
   newHealthCheck,
   regionalPath,
 } from './regional.js';
+import { endpoints, listEndpoints, listInstances, membership } from './members.js';
+import { mutate, operation } from './operations.js';
 import type { FakeCompute } from './server.js';
 import type { Json, Stored } from './store.js';
 import { selfLink } from './store.js';
@@ -122,7 +120,7 @@ export function route(fake: FakeCompute, method: string, pathname: string): Rout
   };
 }
 
-interface Req {
+export interface Req {
   project: string;
   scope: string;
   collection: string;
@@ -321,99 +319,6 @@ const IDENTITY = [
 const pickIdentity = (b: Json): Json =>
   Object.fromEntries(Object.entries(b).filter(([k]) => IDENTITY.includes(k)));
 
-function membership(fake: FakeCompute, r: Req, path: string, body: Json): Json {
-  const stored = fake.store.mustGet(path);
-  const adding = r.verb === 'addInstances';
-  const refs = instanceRefs(
-    fake.store,
-    { project: r.project, zone: r.where, group: stored.body },
-    body,
-    adding,
-  );
-  const members = stored.members ?? new Set<string>();
-  if (adding) {
-    if (loadBalancedGroups(fake.store).has(path))
-      checkSingleLoadBalancedGroup(fake.store, path, refs);
-    const existing = refs.find((p) => members.has(p));
-    if (existing !== undefined) {
-      throw badRequest(
-        'memberAlreadyExists',
-        `Resource '${existing}' is already a member of '${path}'.`,
-      );
-    }
-  }
-  return mutate(
-    fake,
-    r,
-    { targetPath: path, targetId: stored.body['id'] as string, operationType: r.verb },
-    () => {
-      for (const p of refs) {
-        if (adding) members.add(p);
-        else members.delete(p);
-      }
-      stored.members = members;
-      stored.body = { ...stored.body, fingerprint: fake.store.fingerprint([...members]) };
-    },
-  );
-}
-
-/** Attaching an endpoint that is already there, or detaching one that is not, changes nothing (no error). */
-function endpoints(fake: FakeCompute, r: Req, path: string, body: Json): Json {
-  const stored = fake.store.mustGet(path);
-  const attaching = r.verb === 'attachNetworkEndpoints';
-  const keys = endpointKeys(
-    fake.store,
-    { project: r.project, zone: r.where, group: stored.body },
-    body,
-    attaching,
-  );
-  const members = stored.members ?? new Set<string>();
-  return mutate(
-    fake,
-    r,
-    { targetPath: path, targetId: stored.body['id'] as string, operationType: r.verb },
-    () => {
-      for (const k of keys) {
-        if (attaching) members.add(k);
-        else {
-          const instance = k.split('|')[0] ?? '';
-          for (const m of [...members]) if (m.startsWith(`${instance}|`)) members.delete(m);
-        }
-      }
-      stored.members = members;
-    },
-  );
-}
-
-function listEndpoints(fake: FakeCompute, path: string, ctx: HandlerContext): Json {
-  const stored = fake.store.mustGet(path);
-  const health = ctx.body['healthStatus'] ?? 'SKIP';
-  if (health !== 'SKIP' && health !== 'SHOW')
-    throw invalid('healthStatus', health, 'Must be one of [SKIP, SHOW].');
-  const items = [...(stored.members ?? [])].sort().map((k) => {
-    const [instance = '', ipAddress = ''] = k.split('|');
-    return {
-      networkEndpoint: { instance: instance.slice(instance.lastIndexOf('/') + 1), ipAddress },
-    };
-  });
-  return ctx.page(
-    items,
-    'compute#networkEndpointGroupsListNetworkEndpoints',
-    `${path}/listNetworkEndpoints`,
-  );
-}
-
-function listInstances(fake: FakeCompute, path: string, ctx: HandlerContext): Json {
-  const stored = fake.store.mustGet(path);
-  const state = ctx.body['instanceState'] ?? 'ALL';
-  if (state !== 'ALL' && state !== 'RUNNING')
-    throw invalid('instanceState', state, 'Must be one of [ALL, RUNNING].');
-  const items = [...(stored.members ?? [])]
-    .sort()
-    .map((p) => ({ instance: selfLink(p), status: 'RUNNING' }));
-  return { ...ctx.page(items, 'compute#instanceGroupsListInstances', `${path}/listInstances`) };
-}
-
 function remove(fake: FakeCompute, r: Req, path: string): Json {
   const stored = fake.store.mustGet(path);
   const kind = singular(r.collection)
@@ -435,93 +340,6 @@ function remove(fake: FakeCompute, r: Req, path: string): Json {
     { targetPath: path, targetId: stored.body['id'] as string, operationType: 'delete' },
     () => fake.store.delete(path),
   );
-}
-
-/** What an Operation acts on, as its body reports it. */
-interface OperationTarget {
-  targetPath: string;
-  targetId: string;
-  operationType: string;
-}
-
-/** Starts an Operation; its effect happens now unless the fault injector dooms it, then it ends DONE with an error. */
-function mutate(
-  fake: FakeCompute,
-  r: Req,
-  { targetPath, targetId, operationType }: OperationTarget,
-  apply: () => void,
-): Json {
-  const store = fake.store;
-  const name = `operation-${Date.parse(store.now())}-${store.id().slice(-8)}`;
-  const opPath = `projects/${r.project}/${r.scope}/operations/${name}`;
-  const fails = fake.operationFails();
-  if (!fails) apply();
-  const scopeField =
-    r.scope === 'global'
-      ? {}
-      : {
-          [r.scope.startsWith('regions') ? 'region' : 'zone']: selfLink(
-            `projects/${r.project}/${r.scope}`,
-          ),
-        };
-  const body: Json = {
-    kind: 'compute#operation',
-    id: store.id(),
-    name,
-    operationType,
-    targetLink: selfLink(targetPath),
-    targetId,
-    status: 'RUNNING',
-    user: 'lbctl-fake@lbctl-test.iam.gserviceaccount.com',
-    progress: 0,
-    insertTime: store.now(),
-    startTime: store.now(),
-    selfLink: selfLink(opPath),
-    ...scopeField,
-  };
-  const done: Json = {
-    ...body,
-    status: 'DONE',
-    progress: 100,
-    endTime: store.now(),
-    ...(fails
-      ? {
-          error: {
-            errors: [
-              {
-                code: 'INTERNAL_ERROR',
-                message: `Internal error while running ${operationType} on ${targetPath}. Please retry.`,
-              },
-            ],
-          },
-          httpErrorStatusCode: 503,
-          httpErrorMessage: 'SERVICE UNAVAILABLE',
-        }
-      : {}),
-  };
-  store.operations.set(opPath, { body: done, pollsLeft: fake.operationPolls });
-  return body;
-}
-
-function operation(fake: FakeCompute, path: string, verb: string): Json {
-  const opPath = verb === 'wait' ? path : path;
-  const op = fake.store.operations.get(opPath.replace(/\/wait$/, ''));
-  if (op === undefined) throw notFound(opPath);
-  if (verb !== 'get' && verb !== 'wait')
-    throw new ApiError(400, 'badRequest', `operations.${verb} is not supported`);
-  if (op.pollsLeft > 0) {
-    op.pollsLeft--;
-    return {
-      ...op.body,
-      status: 'RUNNING',
-      progress: 50,
-      error: undefined,
-      httpErrorStatusCode: undefined,
-      httpErrorMessage: undefined,
-      endTime: undefined,
-    };
-  }
-  return op.body;
 }
 
 /** `aggregatedList`: items grouped by scope, with the NO_RESULTS_ON_PAGE warning for empty scopes (one page). */
