@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
 import { LbctlError } from '../../core/errors.js';
 import { executePlans, formatCalls } from '../planning/execute.js';
-import { planConfirmExecute } from '../planning/change-flow.js';
+import {
+  planConfirmExecute,
+  withChangeOptions,
+  type ChangeFlags,
+} from '../planning/change-flow.js';
 import { DEFAULT_PARALLELISM } from '../planning/from-files.js';
 import { processDeps, type CommandDeps } from '../planning/io.js';
 import { desiredOf, readSavedPlan, serviceLabel, stateDrift } from '../planning/saved-plan.js';
@@ -10,16 +14,10 @@ import { createCallLog } from '../../core/calls.js';
 import { withPlanInputs } from './plan.js';
 import type { SetExitCode } from './index.js';
 
-export interface ApplyFlags {
+/** `-f` and `--provider` are needed unless a saved plan file is given. */
+export interface ApplyFlags extends Omit<ChangeFlags, 'filename' | 'provider'> {
   filename?: string[];
   provider?: string;
-  clusterName: string;
-  set: string[];
-  observed?: string;
-  color: boolean;
-  autoApprove?: boolean;
-  showCalls?: boolean;
-  parallelism?: number;
 }
 
 export function registerApply(
@@ -27,18 +25,17 @@ export function registerApply(
   setExitCode: SetExitCode,
   deps: () => CommandDeps = processDeps,
 ): void {
-  withPlanInputs(
-    program
-      .command('apply')
-      .argument('[planfile]', 'a plan saved by `lbctl plan -out FILE`: apply exactly it')
-      .description('plan, ask for confirmation, and make the changes in the cloud'),
-    { required: false },
-  )
-    .option('--auto-approve', 'do not ask for confirmation')
-    .option('--show-calls', 'print the cloud calls made, by operation and outcome')
-    .action(async (planfile: string | undefined, flags: ApplyFlags) => {
-      setExitCode(await runApply(planfile, flags, deps()));
-    });
+  withChangeOptions(
+    withPlanInputs(
+      program
+        .command('apply')
+        .argument('[planfile]', 'a plan saved by `lbctl plan -out FILE`: apply exactly it')
+        .description('plan, ask for confirmation, and make the changes in the cloud'),
+      { required: false },
+    ),
+  ).action(async (planfile: string | undefined, flags: ApplyFlags) => {
+    setExitCode(await runApply(planfile, flags, deps()));
+  });
 }
 
 export async function runApply(
@@ -51,12 +48,6 @@ export async function runApply(
     throw new LbctlError(
       'invalid',
       'apply needs either a saved plan file, or -f PATH and --provider NAME',
-    );
-  }
-  if (flags.observed !== undefined) {
-    throw new LbctlError(
-      'invalid',
-      '--observed is for offline plans; apply always reads the cloud',
     );
   }
   return planConfirmExecute(

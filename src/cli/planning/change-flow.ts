@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { LbctlError } from '../../core/errors.js';
 import { hasChanges } from '../../plan/index.js';
 import { renderText } from '../../render/text.js';
@@ -12,10 +13,19 @@ export interface ChangeFlags {
   provider: string;
   clusterName: string;
   set: string[];
+  /** Refused: apply and destroy always read the cloud. */
+  observed?: string;
   color: boolean;
   autoApprove?: boolean;
   showCalls?: boolean;
   parallelism?: number;
+}
+
+/** The options apply and destroy add to the plan inputs. */
+export function withChangeOptions(command: Command): Command {
+  return command
+    .option('--auto-approve', 'do not ask for confirmation')
+    .option('--show-calls', 'print the cloud calls made, by operation and outcome');
 }
 
 /** What tells apply and destroy apart: the plan's direction and the words shown to the user. */
@@ -29,7 +39,7 @@ export interface ChangeKind {
 }
 
 /**
- * Plans against the cloud, shows the plan, asks for confirmation when something would change,
+ * Refuses `--observed`, plans against the cloud, shows the plan, asks for confirmation when something would change,
  * then makes the changes and prints the summary (and the cloud calls with `--show-calls`).
  * Returns the exit code: 1 when the user declined, 0 otherwise; failures are thrown.
  */
@@ -38,6 +48,12 @@ export async function planConfirmExecute(
   deps: CommandDeps,
   kind: ChangeKind,
 ): Promise<number> {
+  if (flags.observed !== undefined) {
+    throw new LbctlError(
+      'invalid',
+      `--observed is for offline plans; ${kind.verb} always reads the cloud`,
+    );
+  }
   refuseUnattended(deps, flags.autoApprove === true);
   const planned = await planFromFiles({
     files: flags.filename,
