@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { LbctlError } from '../../core/errors.js';
-import { hasChanges } from '../../plan/index.js';
-import { renderText } from '../../render/text.js';
 import { executePlans, formatCalls } from '../planning/execute.js';
-import { DEFAULT_PARALLELISM, planFromFiles } from '../planning/from-files.js';
-import { confirm, processDeps, refuseUnattended, type CommandDeps } from '../planning/io.js';
+import { planConfirmExecute } from '../planning/change-flow.js';
+import { DEFAULT_PARALLELISM } from '../planning/from-files.js';
+import { processDeps, type CommandDeps } from '../planning/io.js';
 import { desiredOf, readSavedPlan, serviceLabel, stateDrift } from '../planning/saved-plan.js';
-import { parseProviderName, settingsFrom } from '../providers.js';
+import { settingsFrom } from '../providers.js';
 import { createCallLog } from '../../core/calls.js';
 import { withPlanInputs } from './plan.js';
 import type { SetExitCode } from './index.js';
@@ -60,42 +59,17 @@ export async function runApply(
       '--observed is for offline plans; apply always reads the cloud',
     );
   }
-  refuseUnattended(deps, flags.autoApprove === true);
-  const planned = await planFromFiles({
-    files: flags.filename,
-    provider: parseProviderName(flags.provider),
-    clusterName: flags.clusterName,
-    set: flags.set,
-    env: deps.env,
-    connect: 'always',
-    ...(flags.parallelism === undefined ? {} : { parallelism: flags.parallelism }),
-    loadProvider: deps.loadProvider,
-    notice: (line) => deps.stderr(`${line}\n`),
-  });
-  const plans = planned.services.map((s) => s.plan);
-  deps.stdout(renderText(plans, { color: flags.color && deps.colorCapable }));
-  const provider = planned.provider;
-  if (provider === undefined) throw new LbctlError('terminal', 'no cloud connection to apply with');
-  if (plans.some(hasChanges)) {
-    const approved = await confirm(deps, {
-      title: 'Do you want to perform these actions?',
-      detail: 'lbctl will perform the actions described above.',
-      autoApprove: flags.autoApprove === true,
-    });
-    if (!approved) {
-      deps.stderr('\nApply cancelled.\n');
-      return 1;
-    }
-  }
-  deps.stdout('\n');
-  await executePlans(planned.services, provider, {
+  return planConfirmExecute(
+    { ...flags, filename: flags.filename, provider: flags.provider },
     deps,
-    clusterName: flags.clusterName,
-    destroy: false,
-    parallelism: flags.parallelism ?? DEFAULT_PARALLELISM,
-  });
-  if (flags.showCalls === true) deps.stdout(formatCalls(planned.calls));
-  return 0;
+    {
+      destroy: false,
+      verb: 'apply',
+      question: 'Do you want to perform these actions?',
+      detail: 'lbctl will perform the actions described above.',
+      cancelled: 'Apply cancelled.',
+    },
+  );
 }
 
 /**
