@@ -79,21 +79,16 @@ export async function observeService(
   ]);
   const tagsOf = (arn: string | undefined) => tags.get(arn ?? '') ?? {};
 
+  const check: ForeignCheck = { clusterName, service, tagsOf, wanted: wantedNames };
   refuseForeign(
-    clusterName,
-    service,
+    check,
     LB,
     lbs.map((l) => ({ name: l.LoadBalancerName, arn: l.LoadBalancerArn })),
-    tagsOf,
-    wantedNames,
   );
   refuseForeign(
-    clusterName,
-    service,
+    check,
     TARGET_GROUP,
     tgs.map((t) => ({ name: t.TargetGroupName, arn: t.TargetGroupArn })),
-    tagsOf,
-    wantedNames,
   );
 
   const groups = await securityGroups(api, clusterName, service, wantedNames);
@@ -195,13 +190,18 @@ function desiredNames(request: ObserveRequest): Map<string, string> {
   return names;
 }
 
+/** What deciding "is this same-named resource ours?" needs: whose it must be, its tags, and the names wanted by address. */
+interface ForeignCheck {
+  clusterName: string;
+  service: ServiceIdentity;
+  tagsOf: (arn: string | undefined) => Tags;
+  wanted: ReadonlyMap<string, string>;
+}
+
 function refuseForeign(
-  clusterName: string,
-  service: ServiceIdentity,
+  { clusterName, service, tagsOf, wanted }: ForeignCheck,
   type: string,
   found: readonly { name: string | undefined; arn: string | undefined }[],
-  tagsOf: (arn: string | undefined) => Tags,
-  wanted: ReadonlyMap<string, string>,
 ): void {
   for (const [address, name] of wanted) {
     if (!address.startsWith(`${type}.`)) continue;
