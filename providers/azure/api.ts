@@ -118,13 +118,14 @@ export class AzureApi {
     }
   }
 
+  /** Creates or replaces, under `cond`; in `cond.resourceGroup` when given, else the configured one. */
   async put<K extends Kind>(
     kind: K,
     name: string,
     body: Body<K>,
-    cond: Condition,
-    rg = this.options.resourceGroup,
+    cond: Condition & { resourceGroup?: string },
   ): Promise<Body<K>> {
+    const rg = cond.resourceGroup ?? this.options.resourceGroup;
     const written = this.call(
       { operation: `${OP[kind]}.CreateOrUpdate`, write: true, apiClass: 'write', ...this.sig },
       async () => {

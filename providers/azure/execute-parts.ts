@@ -51,7 +51,9 @@ export async function ensurePublicIP(
     observedPublicIP(pip, addressOf(r), typeof a.resource_group === 'string' ? rg : undefined);
   if (create) {
     try {
-      return done(await c.api.put('publicIPAddresses', name, body, { ifNoneMatch: '*' }, rg));
+      return done(
+        await c.api.put('publicIPAddresses', name, body, { ifNoneMatch: '*', resourceGroup: rg }),
+      );
     } catch (e) {
       if (!(e instanceof StaleEtagError)) throw e;
     }
@@ -59,7 +61,9 @@ export async function ensurePublicIP(
   for (let attempt = 0; attempt < 8; attempt++) {
     const current = await c.api.get('publicIPAddresses', name, rg);
     if (current === undefined)
-      return done(await c.api.put('publicIPAddresses', name, body, { ifNoneMatch: '*' }, rg));
+      return done(
+        await c.api.put('publicIPAddresses', name, body, { ifNoneMatch: '*', resourceGroup: rg }),
+      );
     if (!ownsPublicIP(c, current, uid)) {
       throw new NotOwnedError(
         `public IP ${current.id ?? name}`,
@@ -70,7 +74,10 @@ export async function ensurePublicIP(
     if (!mergeTags(next, tags)) return done(current);
     try {
       return done(
-        await c.api.put('publicIPAddresses', name, next, { ifMatch: current.etag ?? '*' }, rg),
+        await c.api.put('publicIPAddresses', name, next, {
+          ifMatch: current.etag ?? '*',
+          resourceGroup: rg,
+        }),
       );
     } catch (e) {
       if (!(e instanceof StaleEtagError)) throw e;

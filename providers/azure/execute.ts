@@ -139,7 +139,7 @@ async function lbChild(
     const renamed =
       oldName !== '' &&
       oldName.toLowerCase() !== name.toLowerCase() &&
-      renameChild(x, r.type, oldName, name, c.ids.lbChild.bind(null, lbName));
+      renameChild(x, { type: r.type, from: oldName, to: name }, c.ids.lbChild.bind(null, lbName));
     return upsertChild(x, r.type) || renamed;
   });
   function upsertChild(x: LoadBalancer, type: string): boolean {

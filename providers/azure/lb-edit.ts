@@ -22,9 +22,7 @@ const LISTS = {
  */
 export function renameChild(
   lb: LoadBalancer,
-  type: string,
-  from: string,
-  to: string,
+  { type, from, to }: { type: string; from: string; to: string },
   childId: (kind: string, name: string) => string,
 ): boolean {
   const [list, refKey] = LISTS[type as keyof typeof LISTS];

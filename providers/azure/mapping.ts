@@ -33,28 +33,30 @@ export const lastSegment = (id: string | undefined): string => id?.split('/').at
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+const after = (address: string): string => address.slice(address.indexOf('.') + 1);
+/** An observed resource at `address` (`type.name`), with the cloud's ID when it has one. */
 const res = (
-  type: string,
-  name: string,
-  id: string | undefined,
+  { type, address, id }: { type: string; address: string; id: string | undefined },
   attributes: Attributes,
   dependsOn: string[] = [],
 ): Resource => ({
   type,
-  name,
+  name: after(address),
   ...(id === undefined ? {} : { id }),
   attributes,
   dependsOn,
 });
-const after = (address: string): string => address.slice(address.indexOf('.') + 1);
 
 export function observedLoadBalancer(lb: LoadBalancer, address: string): Resource {
-  return res(T.lb, after(address), lb.id, {
-    name: str(lb.name),
-    location: str(lb.location),
-    sku: str(lb.sku?.name),
-    tags: { ...(lb.tags ?? {}) },
-  });
+  return res(
+    { type: T.lb, address, id: lb.id },
+    {
+      name: str(lb.name),
+      location: str(lb.location),
+      sku: str(lb.sku?.name),
+      tags: { ...(lb.tags ?? {}) },
+    },
+  );
 }
 
 export function observedPool(
@@ -65,9 +67,7 @@ export function observedPool(
 ): Resource {
   const addrs = pool.loadBalancerBackendAddresses ?? [];
   return res(
-    T.pool,
-    after(address),
-    pool.id,
+    { type: T.pool, address, id: pool.id },
     {
       name: str(pool.name),
       loadbalancer: lbAddress,
@@ -103,14 +103,12 @@ export function observedFrontend(
     a.private_ip_allocation = str(fe.privateIPAllocationMethod);
     if (fe.privateIPAddress !== undefined) a.private_ip_address = fe.privateIPAddress;
   }
-  return res(T.frontend, after(address), fe.id, a, deps);
+  return res({ type: T.frontend, address, id: fe.id }, a, deps);
 }
 
 export function observedProbe(p: Probe, address: string, lbAddress: string): Resource {
   return res(
-    T.probe,
-    after(address),
-    p.id,
+    { type: T.probe, address, id: p.id },
     {
       name: str(p.name),
       loadbalancer: lbAddress,
@@ -139,9 +137,7 @@ export function observedRule(
   const pool = refs.pool(lastSegment(r.backendAddressPool?.id));
   const probe = refs.probe(lastSegment(r.probe?.id));
   return res(
-    T.rule,
-    after(address),
-    r.id,
+    { type: T.rule, address, id: r.id },
     {
       name: str(r.name),
       loadbalancer: lbAddress,
@@ -166,16 +162,19 @@ export function observedPublicIP(
   address: string,
   withResourceGroup: string | undefined,
 ): Resource {
-  return res(T.publicIP, after(address), p.id, {
-    name: str(p.name),
-    ...(withResourceGroup === undefined ? {} : { resource_group: withResourceGroup }),
-    location: str(p.location),
-    sku: str(p.sku?.name),
-    allocation_method: str(p.publicIPAllocationMethod),
-    ip_version: str(p.publicIPAddressVersion ?? 'IPv4'),
-    tags: { ...(p.tags ?? {}) },
-    ...(p.ipAddress === undefined ? {} : { ip_address: p.ipAddress }),
-  });
+  return res(
+    { type: T.publicIP, address, id: p.id },
+    {
+      name: str(p.name),
+      ...(withResourceGroup === undefined ? {} : { resource_group: withResourceGroup }),
+      location: str(p.location),
+      sku: str(p.sku?.name),
+      allocation_method: str(p.publicIPAllocationMethod),
+      ip_version: str(p.publicIPAddressVersion ?? 'IPv4'),
+      tags: { ...(p.tags ?? {}) },
+      ...(p.ipAddress === undefined ? {} : { ip_address: p.ipAddress }),
+    },
+  );
 }
 
 export function observedSecurityRule(r: SecurityRule, address: string, nsgName: string): Resource {
@@ -185,18 +184,21 @@ export function observedSecurityRule(r: SecurityRule, address: string, nsgName: 
       : r.sourceAddressPrefix === undefined
         ? []
         : [r.sourceAddressPrefix];
-  return res(T.securityRule, after(address), r.id, {
-    name: str(r.name),
-    network_security_group: nsgName,
-    direction: str(r.direction),
-    access: str(r.access),
-    protocol: str(r.protocol),
-    source_port_range: str(r.sourcePortRange),
-    source_address_prefixes: [...prefixes].sort(),
-    destination_address_prefix: str(r.destinationAddressPrefix),
-    destination_port_range: str(r.destinationPortRange),
-    priority: num(r.priority),
-  });
+  return res(
+    { type: T.securityRule, address, id: r.id },
+    {
+      name: str(r.name),
+      network_security_group: nsgName,
+      direction: str(r.direction),
+      access: str(r.access),
+      protocol: str(r.protocol),
+      source_port_range: str(r.sourcePortRange),
+      source_address_prefixes: [...prefixes].sort(),
+      destination_address_prefix: str(r.destinationAddressPrefix),
+      destination_port_range: str(r.destinationPortRange),
+      priority: num(r.priority),
+    },
+  );
 }
 
 // ---- desired attributes → SDK shapes (execute) ----

@@ -14,6 +14,7 @@ import {
   observedRule,
   observedSecurityRule,
 } from './mapping.js';
+import { pairAddresses } from './pair.js';
 import { isAnyServiceChild, isServiceChild, loadBalancerName, publicIPName } from './names.js';
 import { T } from './schemas.js';
 import type { AzureSettings } from './settings.js';
@@ -158,13 +159,16 @@ export async function observeAzure(
     cache.setSecurityGroup(nsg);
     const rules = (nsg.securityRules ?? []).filter((r) => isServiceChild(r.name ?? '', svc));
     const names = pairAddresses(
-      T.securityRule,
       rules.map((r) => ({
         name: r.name ?? '',
         key: `${r.protocol ?? ''}|${r.destinationPortRange ?? ''}`,
       })),
-      request.desired,
-      (d) => `${String(d.attributes.protocol)}|${String(d.attributes.destination_port_range)}`,
+      {
+        type: T.securityRule,
+        desired: request.desired,
+        keyOf: (d) =>
+          `${String(d.attributes.protocol)}|${String(d.attributes.destination_port_range)}`,
+      },
     );
     rules.forEach((rule, i) =>
       out.push(observedSecurityRule(rule, `${T.securityRule}.${names[i] ?? ''}`, s.securityGroup)),
@@ -214,11 +218,8 @@ function serviceChildren(lb: LoadBalancer, c: ChildContext): Resource[] {
   const byName = new Map<string, string>();
   const one = <X extends { name?: string }>(type: string, items: X[]): string[] => {
     const names = pairAddresses(
-      type,
       items.map((x) => ({ name: x.name ?? '', key: '' })),
-      c.desired,
-      () => '',
-      c.svcAddr,
+      { type, desired: c.desired, keyOf: () => '', first: c.svcAddr },
     );
     items.forEach((x, i) =>
       byName.set(`${type}/${(x.name ?? '').toLowerCase()}`, `${type}.${names[i] ?? ''}`),
@@ -238,10 +239,12 @@ function serviceChildren(lb: LoadBalancer, c: ChildContext): Resource[] {
   const rules = mine(lb.loadBalancingRules);
   // A rule whose name changed (its port did) is the desired rule with the same protocol and nodePort.
   const names = pairAddresses(
-    T.rule,
     rules.map((r) => ({ name: r.name ?? '', key: `${r.protocol ?? ''}|${r.backendPort ?? ''}` })),
-    c.desired,
-    (d) => `${String(d.attributes.protocol)}|${String(d.attributes.backend_port)}`,
+    {
+      type: T.rule,
+      desired: c.desired,
+      keyOf: (d) => `${String(d.attributes.protocol)}|${String(d.attributes.backend_port)}`,
+    },
   );
   const ref = (type: string) => (n: string) => byName.get(`${type}/${n.toLowerCase()}`) ?? n;
   rules.forEach((r, i) =>
@@ -255,48 +258,6 @@ function serviceChildren(lb: LoadBalancer, c: ChildContext): Resource[] {
   );
   return out;
 }
-
-/**
- * Graph names for observed children, which carry no tags: the desired resource with the same
- * cloud name; else an unclaimed desired resource with the same key (a rename in place); else
- * `first` for the first one (one-per-Service children), else a name derived from the cloud
- * name (a leftover the plan deletes).
- */
-function pairAddresses(
-  type: string,
-  items: { name: string; key: string }[],
-  desired: readonly Resource[],
-  keyOf: (r: Resource) => string,
-  first?: string,
-): string[] {
-  const candidates = desired.filter((r) => r.type === type);
-  const used = new Set<string>();
-  const out: (string | undefined)[] = items.map((it) => {
-    const hit = candidates.find(
-      (r) => String(r.attributes.name).toLowerCase() === it.name.toLowerCase() && !used.has(r.name),
-    );
-    if (hit !== undefined) used.add(hit.name);
-    return hit?.name;
-  });
-  items.forEach((it, i) => {
-    if (out[i] !== undefined) return;
-    const hit = candidates.find((r) => !used.has(r.name) && keyOf(r) === it.key);
-    if (hit !== undefined) {
-      used.add(hit.name);
-      out[i] = hit.name;
-    }
-  });
-  return items.map((it, i) => {
-    const name =
-      out[i] ?? (first !== undefined && !used.has(first) ? first : fallbackName(it.name));
-    used.add(name);
-    return name;
-  });
-}
-
-/** `a<uid>-TCP-80` → `tcp-80`: the address of a child no desired resource claims (it will be deleted). */
-const fallbackName = (childName: string): string =>
-  childName.split('-').slice(1).join('-').toLowerCase() || childName;
 
 const lastRg = (id: string | undefined): string => {
   const parts = (id ?? '').split('/');

@@ -34,50 +34,58 @@ export function graphName(
   return address.slice(type.length + 1);
 }
 
+/** The graph resource `type.name` for a cloud object: its selfLink is the ID, its cloud name the first attribute. */
 const resource = (
-  type: string,
-  name: string,
-  id: string | null | undefined,
+  { type, name, cloud }: { type: string; name: string; cloud: CloudNamed },
   attributes: Attributes,
   dependsOn: string[] = [],
 ): Resource => ({
   type,
   name,
-  ...(id === undefined || id === null ? {} : { id }),
-  attributes,
+  ...(cloud.selfLink === undefined || cloud.selfLink === null ? {} : { id: cloud.selfLink }),
+  attributes: { name: cloud.name ?? '', ...attributes },
   dependsOn: [...new Set(dependsOn)].sort(),
 });
 
+interface CloudNamed {
+  selfLink?: string | null | undefined;
+  name?: string | null | undefined;
+}
+
 export function observedAddress(name: string, a: CloudAddress): Resource {
   const external = a.addressType !== 'INTERNAL';
-  return resource(T.address, name, a.selfLink, {
-    name: a.name ?? '',
-    region: lastSegment(a.region),
-    address_type: a.addressType ?? 'EXTERNAL',
-    ip_version: a.ipVersion ?? 'IPV4',
-    ...(external
-      ? { network_tier: a.networkTier ?? 'PREMIUM' }
-      : { subnetwork: lastSegment(a.subnetwork), purpose: a.purpose ?? 'GCE_ENDPOINT' }),
-    address: a.address ?? '',
-    labels: { ...(a.labels ?? {}) },
-  });
+  return resource(
+    { type: T.address, name, cloud: a },
+    {
+      region: lastSegment(a.region),
+      address_type: a.addressType ?? 'EXTERNAL',
+      ip_version: a.ipVersion ?? 'IPV4',
+      ...(external
+        ? { network_tier: a.networkTier ?? 'PREMIUM' }
+        : { subnetwork: lastSegment(a.subnetwork), purpose: a.purpose ?? 'GCE_ENDPOINT' }),
+      address: a.address ?? '',
+      labels: { ...(a.labels ?? {}) },
+    },
+  );
 }
 
 export function observedHealthCheck(name: string, h: CloudHealthCheck): Resource {
   const http = h.type === 'HTTP';
   const block = http ? h.httpHealthCheck : h.tcpHealthCheck;
-  return resource(T.healthCheck, name, h.selfLink, {
-    name: h.name ?? '',
-    region: lastSegment(h.region),
-    type: h.type ?? '',
-    port: block?.port ?? 0,
-    ...(http ? { request_path: h.httpHealthCheck?.requestPath ?? '/' } : {}),
-    check_interval_sec: h.checkIntervalSec ?? 5,
-    timeout_sec: h.timeoutSec ?? 5,
-    healthy_threshold: h.healthyThreshold ?? 2,
-    unhealthy_threshold: h.unhealthyThreshold ?? 2,
-    description: h.description ?? '',
-  });
+  return resource(
+    { type: T.healthCheck, name, cloud: h },
+    {
+      region: lastSegment(h.region),
+      type: h.type ?? '',
+      port: block?.port ?? 0,
+      ...(http ? { request_path: h.httpHealthCheck?.requestPath ?? '/' } : {}),
+      check_interval_sec: h.checkIntervalSec ?? 5,
+      timeout_sec: h.timeoutSec ?? 5,
+      healthy_threshold: h.healthyThreshold ?? 2,
+      unhealthy_threshold: h.unhealthyThreshold ?? 2,
+      description: h.description ?? '',
+    },
+  );
 }
 
 export function observedEndpointGroup(
@@ -85,14 +93,16 @@ export function observedEndpointGroup(
   g: CloudEndpointGroup,
   instances: string[],
 ): Resource {
-  return resource(T.endpointGroup, name, g.selfLink, {
-    name: g.name ?? '',
-    zone: zoneOf(g.zone ?? g.selfLink),
-    network: lastSegment(g.network),
-    network_endpoint_type: g.networkEndpointType ?? '',
-    endpoints: [...new Set(instances.map(lastSegment))].sort(),
-    description: g.description ?? '',
-  });
+  return resource(
+    { type: T.endpointGroup, name, cloud: g },
+    {
+      zone: zoneOf(g.zone ?? g.selfLink),
+      network: lastSegment(g.network),
+      network_endpoint_type: g.networkEndpointType ?? '',
+      endpoints: [...new Set(instances.map(lastSegment))].sort(),
+      description: g.description ?? '',
+    },
+  );
 }
 
 /** Maps cloud URLs back to graph addresses, from the resources observed so far. */
@@ -121,11 +131,8 @@ export function observedBackendService(name: string, b: CloudBackendService, ref
   const backends = [...new Set((b.backends ?? []).map((x) => ref(refs, x.group)))].sort();
   const internal = b.loadBalancingScheme === 'INTERNAL';
   return resource(
-    T.backendService,
-    name,
-    b.selfLink,
+    { type: T.backendService, name, cloud: b },
     {
-      name: b.name ?? '',
       region: lastSegment(b.region),
       protocol: b.protocol ?? 'TCP',
       load_balancing_scheme: b.loadBalancingScheme ?? 'EXTERNAL',
@@ -150,11 +157,8 @@ export function observedForwardingRule(name: string, f: CloudForwardingRule, ref
         : { ports: (f.ports ?? []).map(Number).sort((a, b) => a - b) };
   const internal = f.loadBalancingScheme === 'INTERNAL';
   return resource(
-    T.forwardingRule,
-    name,
-    f.selfLink,
+    { type: T.forwardingRule, name, cloud: f },
     {
-      name: f.name ?? '',
       region: lastSegment(f.region),
       load_balancing_scheme: f.loadBalancingScheme ?? 'EXTERNAL',
       ip_protocol: f.IPProtocol ?? 'TCP',
@@ -175,14 +179,16 @@ export function observedFirewall(name: string, f: CloudFirewall): Resource {
   const allowed: Value[] = (f.allowed ?? [])
     .map((a) => ({ protocol: a.IPProtocol ?? '', ports: [...(a.ports ?? [])] }))
     .sort((a, b) => a.protocol.localeCompare(b.protocol));
-  return resource(T.firewall, name, f.selfLink, {
-    name: f.name ?? '',
-    network: lastSegment(f.network),
-    direction: f.direction ?? 'INGRESS',
-    priority: f.priority ?? 1000,
-    source_ranges: [...(f.sourceRanges ?? [])].sort(),
-    allowed,
-    target_tags: tags,
-    description: f.description ?? '',
-  });
+  return resource(
+    { type: T.firewall, name, cloud: f },
+    {
+      network: lastSegment(f.network),
+      direction: f.direction ?? 'INGRESS',
+      priority: f.priority ?? 1000,
+      source_ranges: [...(f.sourceRanges ?? [])].sort(),
+      allowed,
+      target_tags: tags,
+      description: f.description ?? '',
+    },
+  );
 }

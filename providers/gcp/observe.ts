@@ -104,42 +104,30 @@ export async function observe(
     return o !== undefined && o.clusters.includes(clusterName) && o.serviceUid === uid;
   };
   const out: Resource[] = [];
-  const add = <X>(
+  // Addresses and forwarding rules carry labels; the others say whose they are in their description.
+  const addLabelled = <X extends { labels?: Record<string, string> | null | undefined }>(
     type: string,
     items: X[],
-    meta: (x: X) => {
-      labels?: Record<string, string> | null | undefined;
-      description?: string | null | undefined;
-    },
-    keep: (x: X) => boolean,
     build: (name: string, x: X) => Resource,
   ) => {
     for (const x of items) {
-      const name = graphName(type, meta(x));
-      if (name !== undefined && keep(x)) out.push(build(name, x));
+      const name = graphName(type, { labels: x.labels ?? {} });
+      if (name !== undefined) out.push(build(name, x));
     }
   };
-  add(
-    T.address,
-    addresses as CloudAddress[],
-    (a) => ({ labels: a.labels ?? {} }),
-    () => true,
-    observedAddress,
-  );
-  add(
-    T.healthCheck,
-    checks as CloudHealthCheck[],
-    (h) => ({ description: h.description }),
-    (h) => owned(h.description),
-    observedHealthCheck,
-  );
-  add(
-    T.firewall,
-    firewalls as CloudFirewall[],
-    (f) => ({ description: f.description }),
-    (f) => owned(f.description),
-    observedFirewall,
-  );
+  const addDescribed = <X extends { description?: string | null | undefined }>(
+    type: string,
+    items: X[],
+    build: (name: string, x: X) => Resource,
+  ) => {
+    for (const x of items) {
+      const name = graphName(type, { description: x.description });
+      if (name !== undefined && owned(x.description)) out.push(build(name, x));
+    }
+  };
+  addLabelled(T.address, addresses as CloudAddress[], observedAddress);
+  addDescribed(T.healthCheck, checks as CloudHealthCheck[], observedHealthCheck);
+  addDescribed(T.firewall, firewalls as CloudFirewall[], observedFirewall);
 
   // Network endpoint groups: found by their name (the load balancer's) in every zone of the
   // region, then kept when their description names this Service. Not through the backend
@@ -175,20 +163,12 @@ export async function observe(
   }
 
   let refs = refsOf(out);
-  add(
-    T.backendService,
-    services as CloudBackendService[],
-    (b) => ({ description: b.description }),
-    (b) => owned(b.description),
-    (n, b) => observedBackendService(n, b, refs),
+  addDescribed(T.backendService, services as CloudBackendService[], (n, b) =>
+    observedBackendService(n, b, refs),
   );
   refs = refsOf(out);
-  add(
-    T.forwardingRule,
-    rules as CloudForwardingRule[],
-    (f) => ({ labels: f.labels ?? {} }),
-    () => true,
-    (n, f) => observedForwardingRule(n, f, refs),
+  addLabelled(T.forwardingRule, rules as CloudForwardingRule[], (n, f) =>
+    observedForwardingRule(n, f, refs),
   );
   // The observed graph may only depend on what was observed (a foreign instance group is not).
   const present = new Set(out.map(addressOf));

@@ -77,13 +77,11 @@ export function firewallFields(body: Json, current: Json): Json {
     ['INGRESS', 'EGRESS'] as const,
     'INGRESS',
   );
-  const priority = intIn(
-    'resource.priority',
-    body['priority'] ?? current['priority'],
-    0,
-    65535,
-    1000,
-  );
+  const priority = intIn('resource.priority', body['priority'] ?? current['priority'], {
+    min: 0,
+    max: 65535,
+    fallback: 1000,
+  });
   const allowedRaw = body['allowed'] ?? current['allowed'];
   if (body['denied'] !== undefined)
     throw badRequest(
@@ -179,12 +177,17 @@ export function newInstanceGroup(store: Store, project: string, zone: string, bo
   };
 }
 
+/** A zonal group (instance group or network endpoint group) as stored, with where it lives. */
+export interface GroupAt {
+  project: string;
+  zone: string;
+  group: Json;
+}
+
 /** Instance references of an add/remove request → instance paths, checked to exist in the group's zone. */
 export function instanceRefs(
   store: Store,
-  project: string,
-  zone: string,
-  group: Json,
+  { project, zone, group }: GroupAt,
   body: Json,
   adding: boolean,
 ): string[] {
@@ -302,9 +305,7 @@ export function newNetworkEndpointGroup(
  */
 export function endpointKeys(
   store: Store,
-  project: string,
-  zone: string,
-  group: Json,
+  { project, zone, group }: GroupAt,
   body: Json,
   attaching: boolean,
 ): string[] {

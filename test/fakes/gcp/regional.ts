@@ -27,7 +27,13 @@ const scopeOf = (at: At) => `regions/${at.region}`;
 export const regionalPath = (at: At, collection: string, name: string) =>
   `projects/${at.project}/regions/${at.region}/${collection}/${name}`;
 
-function common(store: Store, at: At, collection: string, body: Json, kind: string): Json {
+/** The fields every regional resource shares, for a new one of `kind` in `collection`; 409 when the name is taken. */
+function common(
+  store: Store,
+  at: At,
+  body: Json,
+  { collection, kind }: { collection: string; kind: string },
+): Json {
   const name = checkName(body);
   checkDescription(body);
   const path = regionalPath(at, collection, name);
@@ -57,7 +63,7 @@ function subnetworkOf(store: Store, at: At, field: string, value: unknown): Json
 }
 
 export function newAddress(store: Store, at: At, body: Json): Json {
-  const out = common(store, at, 'addresses', body, 'compute#address');
+  const out = common(store, at, body, { collection: 'addresses', kind: 'compute#address' });
   const addressType = oneOf(
     'resource.addressType',
     body['addressType'],
@@ -136,7 +142,10 @@ export function newAddress(store: Store, at: At, body: Json): Json {
 }
 
 export function newHealthCheck(store: Store, at: At, body: Json): Json {
-  const out = common(store, at, 'healthChecks', body, 'compute#healthCheck');
+  const out = common(store, at, body, {
+    collection: 'healthChecks',
+    kind: 'compute#healthCheck',
+  });
   return { ...out, ...healthCheckFields(body, {}) };
 }
 
@@ -153,13 +162,11 @@ export function healthCheckFields(body: Json, current: Json): Json {
   const block = (body[blockName] ??
     (body['type'] === undefined ? current[blockName] : undefined) ??
     {}) as Json;
-  const port = intIn(
-    `resource.${blockName}.port`,
-    block['port'],
-    1,
-    65535,
-    type === 'HTTPS' ? 443 : 80,
-  );
+  const port = intIn(`resource.${blockName}.port`, block['port'], {
+    min: 1,
+    max: 65535,
+    fallback: type === 'HTTPS' ? 443 : 80,
+  });
   const fields: Json = { port, proxyHeader: 'NONE' };
   if (type.startsWith('HTTP')) {
     const requestPath = block['requestPath'] ?? '/';
@@ -168,7 +175,7 @@ export function healthCheckFields(body: Json, current: Json): Json {
     fields['requestPath'] = requestPath;
   }
   const pick = (k: string, min: number, max: number, dflt: number) =>
-    intIn(`resource.${k}`, body[k] ?? current[k], min, max, dflt);
+    intIn(`resource.${k}`, body[k] ?? current[k], { min, max, fallback: dflt });
   const checkIntervalSec = pick('checkIntervalSec', 1, 300, 5);
   const timeoutSec = pick('timeoutSec', 1, 300, 5);
   if (timeoutSec > checkIntervalSec)
@@ -190,7 +197,10 @@ export function healthCheckFields(body: Json, current: Json): Json {
 const PASSTHROUGH = ['EXTERNAL', 'INTERNAL'] as const;
 
 export function newBackendService(store: Store, at: At, body: Json): Json {
-  const out = common(store, at, 'backendServices', body, 'compute#backendService');
+  const out = common(store, at, body, {
+    collection: 'backendServices',
+    kind: 'compute#backendService',
+  });
   const loadBalancingScheme = oneOf(
     'resource.loadBalancingScheme',
     body['loadBalancingScheme'],
@@ -308,7 +318,10 @@ export function backendServiceFields(store: Store, at: At, body: Json, current: 
 }
 
 export function newForwardingRule(store: Store, at: At, body: Json): Json {
-  const out = common(store, at, 'forwardingRules', body, 'compute#forwardingRule');
+  const out = common(store, at, body, {
+    collection: 'forwardingRules',
+    kind: 'compute#forwardingRule',
+  });
   const scheme = oneOf(
     'resource.loadBalancingScheme',
     body['loadBalancingScheme'],
@@ -372,7 +385,12 @@ export function newForwardingRule(store: Store, at: At, body: Json): Json {
       networkTier: 'PREMIUM',
     });
   }
-  checkPortConflicts(store, at, ip.ip, ipProtocol, portFields, ip.shared);
+  checkPortConflicts(store, at, {
+    ip: ip.ip,
+    protocol: ipProtocol,
+    ports: portFields,
+    shared: ip.shared,
+  });
   const rule = {
     ...out,
     IPAddress: ip.ip,
@@ -473,13 +491,11 @@ function portSet(rule: Json): [number, number][] {
   return (rule['ports'] as string[]).map((p) => [Number(p), Number(p)]);
 }
 
+/** A new forwarding rule on `ip`: the address must be shared, and no rule of the same protocol may overlap its ports. */
 function checkPortConflicts(
   store: Store,
   at: At,
-  ip: string,
-  protocol: string,
-  ports: Json,
-  shared: boolean,
+  { ip, protocol, ports, shared }: { ip: string; protocol: string; ports: Json; shared: boolean },
 ): void {
   const mine = portSet(ports);
   for (const other of store.list(at.project, scopeOf(at), 'forwardingRules')) {

@@ -251,15 +251,20 @@ function view(fake: FakeCompute, s: Stored): Json {
 
 function insert(fake: FakeCompute, r: Req, body: Json, extra: Partial<Stored> = {}): Json {
   const path = `projects/${r.project}/${r.scope}/${r.collection}/${String(body['name'])}`;
-  return mutate(fake, r, path, body['id'] as string, 'insert', () => {
-    fake.store.put(path, {
-      project: r.project,
-      scope: r.scope,
-      collection: r.collection,
-      body,
-      ...extra,
-    });
-  });
+  return mutate(
+    fake,
+    r,
+    { targetPath: path, targetId: body['id'] as string, operationType: 'insert' },
+    () => {
+      fake.store.put(path, {
+        project: r.project,
+        scope: r.scope,
+        collection: r.collection,
+        body,
+        ...extra,
+      });
+    },
+  );
 }
 
 function setLabels(fake: FakeCompute, r: Req, path: string, body: Json): Json {
@@ -269,21 +274,31 @@ function setLabels(fake: FakeCompute, r: Req, path: string, body: Json): Json {
     throw conditionNotMet('Labels fingerprint either invalid or resource labels have changed');
   }
   const labels = checkLabels(body['labels'], 'labels');
-  return mutate(fake, r, path, stored.body['id'] as string, 'setLabels', () => {
-    stored.body = { ...stored.body, labels, labelFingerprint: fake.store.fingerprint(labels) };
-  });
+  return mutate(
+    fake,
+    r,
+    { targetPath: path, targetId: stored.body['id'] as string, operationType: 'setLabels' },
+    () => {
+      stored.body = { ...stored.body, labels, labelFingerprint: fake.store.fingerprint(labels) };
+    },
+  );
 }
 
 function update(fake: FakeCompute, r: Req, path: string, fields: (current: Json) => Json): Json {
   const stored = fake.store.mustGet(path);
   if (r.method === 'PATCH' || r.method === 'PUT') {
     const next = fields(stored.body);
-    return mutate(fake, r, path, stored.body['id'] as string, r.verb, () => {
-      stored.body =
-        r.verb === 'update'
-          ? { ...pickIdentity(stored.body), ...next }
-          : { ...stored.body, ...next };
-    });
+    return mutate(
+      fake,
+      r,
+      { targetPath: path, targetId: stored.body['id'] as string, operationType: r.verb },
+      () => {
+        stored.body =
+          r.verb === 'update'
+            ? { ...pickIdentity(stored.body), ...next }
+            : { ...stored.body, ...next };
+      },
+    );
   }
   throw badRequest('badRequest', `Unsupported method ${r.method}`);
 }
@@ -309,7 +324,12 @@ const pickIdentity = (b: Json): Json =>
 function membership(fake: FakeCompute, r: Req, path: string, body: Json): Json {
   const stored = fake.store.mustGet(path);
   const adding = r.verb === 'addInstances';
-  const refs = instanceRefs(fake.store, r.project, r.where, stored.body, body, adding);
+  const refs = instanceRefs(
+    fake.store,
+    { project: r.project, zone: r.where, group: stored.body },
+    body,
+    adding,
+  );
   const members = stored.members ?? new Set<string>();
   if (adding) {
     if (loadBalancedGroups(fake.store).has(path))
@@ -322,32 +342,47 @@ function membership(fake: FakeCompute, r: Req, path: string, body: Json): Json {
       );
     }
   }
-  return mutate(fake, r, path, stored.body['id'] as string, r.verb, () => {
-    for (const p of refs) {
-      if (adding) members.add(p);
-      else members.delete(p);
-    }
-    stored.members = members;
-    stored.body = { ...stored.body, fingerprint: fake.store.fingerprint([...members]) };
-  });
+  return mutate(
+    fake,
+    r,
+    { targetPath: path, targetId: stored.body['id'] as string, operationType: r.verb },
+    () => {
+      for (const p of refs) {
+        if (adding) members.add(p);
+        else members.delete(p);
+      }
+      stored.members = members;
+      stored.body = { ...stored.body, fingerprint: fake.store.fingerprint([...members]) };
+    },
+  );
 }
 
 /** Attaching an endpoint that is already there, or detaching one that is not, changes nothing (no error). */
 function endpoints(fake: FakeCompute, r: Req, path: string, body: Json): Json {
   const stored = fake.store.mustGet(path);
   const attaching = r.verb === 'attachNetworkEndpoints';
-  const keys = endpointKeys(fake.store, r.project, r.where, stored.body, body, attaching);
+  const keys = endpointKeys(
+    fake.store,
+    { project: r.project, zone: r.where, group: stored.body },
+    body,
+    attaching,
+  );
   const members = stored.members ?? new Set<string>();
-  return mutate(fake, r, path, stored.body['id'] as string, r.verb, () => {
-    for (const k of keys) {
-      if (attaching) members.add(k);
-      else {
-        const instance = k.split('|')[0] ?? '';
-        for (const m of [...members]) if (m.startsWith(`${instance}|`)) members.delete(m);
+  return mutate(
+    fake,
+    r,
+    { targetPath: path, targetId: stored.body['id'] as string, operationType: r.verb },
+    () => {
+      for (const k of keys) {
+        if (attaching) members.add(k);
+        else {
+          const instance = k.split('|')[0] ?? '';
+          for (const m of [...members]) if (m.startsWith(`${instance}|`)) members.delete(m);
+        }
       }
-    }
-    stored.members = members;
-  });
+      stored.members = members;
+    },
+  );
 }
 
 function listEndpoints(fake: FakeCompute, path: string, ctx: HandlerContext): Json {
@@ -394,18 +429,26 @@ function remove(fake: FakeCompute, r: Req, path: string): Json {
       path,
       users[0]?.replace(/^https:\/\/www\.googleapis\.com\/compute\/v1\//, '') ?? '',
     );
-  return mutate(fake, r, path, stored.body['id'] as string, 'delete', () =>
-    fake.store.delete(path),
+  return mutate(
+    fake,
+    r,
+    { targetPath: path, targetId: stored.body['id'] as string, operationType: 'delete' },
+    () => fake.store.delete(path),
   );
+}
+
+/** What an Operation acts on, as its body reports it. */
+interface OperationTarget {
+  targetPath: string;
+  targetId: string;
+  operationType: string;
 }
 
 /** Starts an Operation; its effect happens now unless the fault injector dooms it, then it ends DONE with an error. */
 function mutate(
   fake: FakeCompute,
   r: Req,
-  targetPath: string,
-  targetId: string,
-  operationType: string,
+  { targetPath, targetId, operationType }: OperationTarget,
   apply: () => void,
 ): Json {
   const store = fake.store;

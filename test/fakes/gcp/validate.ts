@@ -61,12 +61,11 @@ export function oneOf<T extends string>(
   return value as T;
 }
 
+/** An integer between `min` and `max` (both included); absent → `fallback`. */
 export function intIn(
   field: string,
   value: unknown,
-  min: number,
-  max: number,
-  fallback: number,
+  { min, max, fallback }: { min: number; max: number; fallback: number },
 ): number {
   if (value === undefined || value === null) return fallback;
   const n = typeof value === 'string' ? Number(value) : value;
