@@ -1,22 +1,22 @@
 // providers/local passes the provider contract suite every cloud passes (test/contract).
 import { LbctlError } from '../../src/core/errors.js';
 import { createCallLog } from '../../src/core/calls.js';
-import type { LoadBalancerIntent, Target } from '../../src/core/intent.js';
+import type { LoadBalancerIntent } from '../../src/core/intent.js';
 import { RESOURCE_TAG, SERVICE_UID_TAG, clusterTagKey } from '../../src/core/tags.js';
 import { LocalCloud, connectLocal } from '../../providers/local/index.js';
 import { loadBalancerName } from '../../providers/local/desired.js';
 import { seededRandom } from '../support/fault-proxy.js';
+import { intentFor, nodesFor } from '../support/intents.js';
 import { defineContractSuite, type ContractHarness } from '../contract/suite.js';
 
 const CLUSTER = 'contract';
 
 async function localHarness(): Promise<ContractHarness> {
   let cloud = new LocalCloud();
-  const nodes: Target[] = [1, 2, 3, 4].map((i) => ({
-    nodeName: `node-${i}`,
-    providerID: `local://node-${i}`,
-    internalIP: `10.0.0.${i}`,
-  }));
+  const nodes = nodesFor(
+    { providerID: (name) => `local://${name}`, internalIP: (i) => `10.0.0.${i}` },
+    4,
+  );
   let foreign: { id: string; snapshot: string } | undefined;
   return {
     clusterName: CLUSTER,
@@ -45,32 +45,7 @@ async function localHarness(): Promise<ContractHarness> {
       });
     },
     intent(service, targets, overrides = {}): LoadBalancerIntent {
-      return {
-        service,
-        clusterName: CLUSTER,
-        scheme: 'external',
-        listeners: [
-          { name: 'http', protocol: 'TCP', port: 80, nodePort: 30080 },
-          { name: 'https', protocol: 'TCP', port: 443, nodePort: 30443 },
-        ],
-        targets: [...targets],
-        healthCheck: {
-          protocol: 'TCP',
-          port: 30080,
-          intervalSeconds: 10,
-          timeoutSeconds: 5,
-          healthyThreshold: 2,
-          unhealthyThreshold: 2,
-        },
-        sourceRanges: [],
-        sessionAffinity: { type: 'None' },
-        requestedIPs: [],
-        ipFamilies: ['IPv4'],
-        externalTrafficPolicy: 'Cluster',
-        extraTags: {},
-        options: {},
-        ...overrides,
-      };
+      return intentFor({ service, clusterName: CLUSTER, targets: [...targets], ...overrides });
     },
     async createForeign(service) {
       const name = loadBalancerName(service.uid);

@@ -7,37 +7,19 @@ import type { Resource } from '../../src/core/resource.js';
 import { addressOf } from '../../src/core/resource.js';
 import { clusterTagKey } from '../../src/core/tags.js';
 import { LocalCloud, connectLocal, localCloudOptions } from '../../providers/local/index.js';
+import { intentFor, nodesFor } from '../support/intents.js';
 
 const ctx = { clusterName: 'demo' };
 const noRetry = { retries: 0, minTimeoutMs: 0, maxTimeoutMs: 0, factor: 1 };
 
 function intent(over: Partial<LoadBalancerIntent> = {}): LoadBalancerIntent {
-  return {
+  return intentFor({
     service: { namespace: 'default', name: 'web', uid: '1234-5678-9abc' },
     clusterName: 'demo',
-    scheme: 'external',
     listeners: [{ name: 'http', protocol: 'TCP', port: 80, nodePort: 30080 }],
-    targets: [
-      { nodeName: 'n1', providerID: 'local://n1' },
-      { nodeName: 'n2', providerID: 'local://n2' },
-    ],
-    healthCheck: {
-      protocol: 'TCP',
-      port: 30080,
-      intervalSeconds: 10,
-      timeoutSeconds: 5,
-      healthyThreshold: 2,
-      unhealthyThreshold: 2,
-    },
-    sourceRanges: [],
-    sessionAffinity: { type: 'None' },
-    requestedIPs: [],
-    ipFamilies: ['IPv4'],
-    externalTrafficPolicy: 'Cluster',
-    extraTags: {},
-    options: {},
+    targets: nodesFor({ nodeName: (i) => `n${i}`, providerID: (name) => `local://${name}` }, 2),
     ...over,
-  };
+  });
 }
 
 const step = (s: Partial<Step> & Pick<Step, 'address' | 'action'>): Step => ({

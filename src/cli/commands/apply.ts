@@ -1,26 +1,23 @@
 import type { Command } from 'commander';
 import { LbctlError } from '../../core/errors.js';
-import { hasChanges } from '../../plan/index.js';
-import { renderText } from '../../render/text.js';
 import { executePlans, formatCalls } from '../planning/execute.js';
-import { DEFAULT_PARALLELISM, planFromFiles } from '../planning/from-files.js';
-import { confirm, processDeps, refuseUnattended, type CommandDeps } from '../planning/io.js';
+import {
+  planConfirmExecute,
+  withChangeOptions,
+  type ChangeFlags,
+} from '../planning/change-flow.js';
+import { DEFAULT_PARALLELISM } from '../planning/from-files.js';
+import { processDeps, type CommandDeps } from '../planning/io.js';
 import { desiredOf, readSavedPlan, serviceLabel, stateDrift } from '../planning/saved-plan.js';
-import { parseProviderName, settingsFrom } from '../providers.js';
+import { settingsFrom } from '../providers.js';
 import { createCallLog } from '../../core/calls.js';
 import { withPlanInputs } from './plan.js';
 import type { SetExitCode } from './index.js';
 
-export interface ApplyFlags {
+/** `-f` and `--provider` are needed unless a saved plan file is given. */
+export interface ApplyFlags extends Omit<ChangeFlags, 'filename' | 'provider'> {
   filename?: string[];
   provider?: string;
-  clusterName: string;
-  set: string[];
-  observed?: string;
-  color: boolean;
-  autoApprove?: boolean;
-  showCalls?: boolean;
-  parallelism?: number;
 }
 
 export function registerApply(
@@ -28,18 +25,17 @@ export function registerApply(
   setExitCode: SetExitCode,
   deps: () => CommandDeps = processDeps,
 ): void {
-  withPlanInputs(
-    program
-      .command('apply')
-      .argument('[planfile]', 'a plan saved by `lbctl plan -out FILE`: apply exactly it')
-      .description('plan, ask for confirmation, and make the changes in the cloud'),
-    { required: false },
-  )
-    .option('--auto-approve', 'do not ask for confirmation')
-    .option('--show-calls', 'print the cloud calls made, by operation and outcome')
-    .action(async (planfile: string | undefined, flags: ApplyFlags) => {
-      setExitCode(await runApply(planfile, flags, deps()));
-    });
+  withChangeOptions(
+    withPlanInputs(
+      program
+        .command('apply')
+        .argument('[planfile]', 'a plan saved by `lbctl plan -out FILE`: apply exactly it')
+        .description('plan, ask for confirmation, and make the changes in the cloud'),
+      { required: false },
+    ),
+  ).action(async (planfile: string | undefined, flags: ApplyFlags) => {
+    setExitCode(await runApply(planfile, flags, deps()));
+  });
 }
 
 export async function runApply(
@@ -54,48 +50,17 @@ export async function runApply(
       'apply needs either a saved plan file, or -f PATH and --provider NAME',
     );
   }
-  if (flags.observed !== undefined) {
-    throw new LbctlError(
-      'invalid',
-      '--observed is for offline plans; apply always reads the cloud',
-    );
-  }
-  refuseUnattended(deps, flags.autoApprove === true);
-  const planned = await planFromFiles({
-    files: flags.filename,
-    provider: parseProviderName(flags.provider),
-    clusterName: flags.clusterName,
-    set: flags.set,
-    env: deps.env,
-    connect: 'always',
-    ...(flags.parallelism === undefined ? {} : { parallelism: flags.parallelism }),
-    loadProvider: deps.loadProvider,
-    notice: (line) => deps.stderr(`${line}\n`),
-  });
-  const plans = planned.services.map((s) => s.plan);
-  deps.stdout(renderText(plans, { color: flags.color && deps.colorCapable }));
-  const provider = planned.provider;
-  if (provider === undefined) throw new LbctlError('terminal', 'no cloud connection to apply with');
-  if (plans.some(hasChanges)) {
-    const approved = await confirm(deps, {
-      title: 'Do you want to perform these actions?',
-      detail: 'lbctl will perform the actions described above.',
-      autoApprove: flags.autoApprove === true,
-    });
-    if (!approved) {
-      deps.stderr('\nApply cancelled.\n');
-      return 1;
-    }
-  }
-  deps.stdout('\n');
-  await executePlans(planned.services, provider, {
+  return planConfirmExecute(
+    { ...flags, filename: flags.filename, provider: flags.provider },
     deps,
-    clusterName: flags.clusterName,
-    destroy: false,
-    parallelism: flags.parallelism ?? DEFAULT_PARALLELISM,
-  });
-  if (flags.showCalls === true) deps.stdout(formatCalls(planned.calls));
-  return 0;
+    {
+      destroy: false,
+      verb: 'apply',
+      question: 'Do you want to perform these actions?',
+      detail: 'lbctl will perform the actions described above.',
+      cancelled: 'Apply cancelled.',
+    },
+  );
 }
 
 /**
