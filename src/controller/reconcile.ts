@@ -152,15 +152,7 @@ async function cleanup(
   service: Readonly<Service>,
 ): Promise<Outcome> {
   const ctx = contextOf(deps);
-  const sp = await planService({
-    service: service as Service,
-    nodes: [],
-    provider: deps.provider,
-    clusterName: deps.clusterName,
-    mode: 'verify',
-    ctx,
-    destroy: true,
-  });
+  const sp = await planDeletion(deps, service as Service, ctx);
   if (hasChanges(sp.plan)) {
     await deps.events.record(
       service as Service,
@@ -207,8 +199,16 @@ async function cleanupForgotten(deps: ReconcileDeps, key: string): Promise<Outco
     spec: {},
   };
   const ctx = contextOf(deps);
-  const sp = await planService({
-    service: ghost,
+  const sp = await planDeletion(deps, ghost, ctx);
+  if (hasChanges(sp.plan)) await apply(sp.plan, deps.provider, { observed: sp.observed, ctx });
+  deps.applied.delete(key);
+  return { result: 'deleted', managed: false };
+}
+
+/** The plan that deletes everything the Service owns in the cloud, found by its tags. */
+const planDeletion = (deps: ReconcileDeps, service: Service, ctx: ProviderContext) =>
+  planService({
+    service,
     nodes: [],
     provider: deps.provider,
     clusterName: deps.clusterName,
@@ -216,10 +216,6 @@ async function cleanupForgotten(deps: ReconcileDeps, key: string): Promise<Outco
     ctx,
     destroy: true,
   });
-  if (hasChanges(sp.plan)) await apply(sp.plan, deps.provider, { observed: sp.observed, ctx });
-  deps.applied.delete(key);
-  return { result: 'deleted', managed: false };
-}
 
 /** With no class configured we own class-less Services; with one, only Services of that class. */
 export function isOurClass(s: Readonly<Service>, loadBalancerClass: string | undefined): boolean {

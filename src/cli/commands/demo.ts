@@ -9,7 +9,7 @@ import type { Node, Service } from '../../core/k8s.js';
 import { readManifests, type Manifests } from '../../k8s/files.js';
 import { createLogger } from '../../observability/logger.js';
 import { planService } from '../../pipeline/index.js';
-import { renderText } from '../../render/text.js';
+import { renderText, wantsColor } from '../../render/text.js';
 import { startSandbox, type Sandbox } from '../../sandbox/index.js';
 import { localProviderModule } from '../../../providers/local/index.js';
 import { loadKubeConfig } from '../kubeconfig.js';
@@ -115,7 +115,7 @@ async function demoOn(
   }
   out(
     renderText(plans, {
-      color: flags.color && process.stdout.isTTY === true && !process.env['NO_COLOR'],
+      color: flags.color && wantsColor(process.stdout, process.env),
     }),
   );
   out('\n');

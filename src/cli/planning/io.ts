@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { LbctlError } from '../../core/errors.js';
 import { loadProvider, type ProviderLoader } from '../providers.js';
+import { wantsColor } from '../../render/text.js';
 
 /** Everything a command touches outside itself, so commands run in tests without a process. */
 export interface CommandDeps {
@@ -27,7 +28,7 @@ export function processDeps(): CommandDeps {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     interactive: process.stdin.isTTY && process.stdout.isTTY,
-    colorCapable: process.stdout.isTTY && (env['NO_COLOR'] ?? '') === '',
+    colorCapable: wantsColor(process.stdout, env),
     ask: async (question) => {
       const rl = createInterface({ input: process.stdin, output: process.stdout });
       try {
