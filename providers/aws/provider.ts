@@ -87,6 +87,9 @@ export function connectAws(
     ...model,
     calls: options.calls,
     clients,
+    // Replaced by the real listing in this wave (issue 9); until then it says so.
+    sweep: () =>
+      Promise.reject(new Error('aws: the cluster-wide ownership sweep is not implemented yet')),
     observe: (request, ctx) =>
       observeService(
         ctx.signal === undefined ? api : createAwsApi(clients, callers, ctx.signal),

@@ -79,6 +79,9 @@ export function createAzureProvider(
     ingress: azureIngress,
     observe: (request, pctx) => observeAzure(api.withSignal(pctx.signal), settings, request, cache),
     execute: (request, pctx) => executeAzure({ ...ctx, api: api.withSignal(pctx.signal) }, request),
+    // Replaced by the real listing in this wave (issue 9); until then it says so.
+    sweep: () =>
+      Promise.reject(new Error('azure: the cluster-wide ownership sweep is not implemented yet')),
     calls: options.calls,
   };
 }

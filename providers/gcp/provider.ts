@@ -70,6 +70,9 @@ export function createGcpProvider(
     calls: options.calls,
     observe: (request) => observe(gcp, clusterName, request),
     execute: (request) => execute(gcp, clusterName, request),
+    // Replaced by the real listing in this wave (issue 9); until then it says so.
+    sweep: () =>
+      Promise.reject(new Error('gcp: the cluster-wide ownership sweep is not implemented yet')),
     close: () => clients.close(),
   };
 }

@@ -1,9 +1,11 @@
 import { LbctlError, NotOwnedError, isLbctlError } from '../../src/core/errors.js';
+import type { ServiceIdentity } from '../../src/core/k8s.js';
 import type { SetDelta } from '../../src/core/plan.js';
 import type {
   CallLog,
   ExecuteRequest,
   ObserveRequest,
+  OwnedResource,
   Provider,
   ProviderContext,
 } from '../../src/core/provider.js';
@@ -93,6 +95,20 @@ export function connectLocal(
       .filter((r) => r.tags[RESOURCE_TAG] !== undefined)
       .map((r) => toResource(r, addressById))
       .sort((a, b) => (addressOf(a) < addressOf(b) ? -1 : 1));
+  }
+
+  async function sweep(ctx: ProviderContext): Promise<OwnedResource[]> {
+    const found = await call('DescribeResources', false, () =>
+      cloud.describe({ [clusterTagKey(ctx.clusterName)]: 'owned' }),
+    );
+    const addressById = new Map(found.map((r) => [r.id, r.tags[RESOURCE_TAG] ?? r.id]));
+    return found
+      .filter((r) => r.tags[RESOURCE_TAG] !== undefined)
+      .map((r) => {
+        const service = serviceOf(r.tags);
+        const resource = toResource(r, addressById);
+        return service === undefined ? { resource } : { resource, service };
+      });
   }
 
   async function execute(
@@ -187,8 +203,16 @@ export function connectLocal(
     ingress: ingressLocal,
     observe,
     execute,
+    sweep,
     calls,
   };
+}
+
+function serviceOf(tags: Readonly<Record<string, string>>): ServiceIdentity | undefined {
+  const [namespace, name] = (tags[SERVICE_NAME_TAG] ?? '').split('/');
+  const uid = tags[SERVICE_UID_TAG];
+  if (namespace === undefined || name === undefined || uid === undefined) return undefined;
+  return { namespace, name, uid };
 }
 
 /** Adds and removes are separate API calls, as on every cloud; empty halves make no call. */

@@ -44,8 +44,20 @@ export interface Target {
   zone?: string;
 }
 
+/**
+ * What a health probe asks, which decides its port:
+ * - `service`: externalTrafficPolicy Local — HTTP `/healthz` on the healthCheckNodePort, which
+ *   kube-proxy answers 200 only on nodes with a ready endpoint of the Service;
+ * - `kube-proxy`: HTTP `/healthz` on kube-proxy's own port 10256, which fails while the node is
+ *   terminating (KEP-3836), so nodes drain before they go;
+ * - `node-port`: TCP on a traffic nodePort; `port` is the first TCP listener's, and a cloud with
+ *   one probe per listener (AWS target groups) probes each TCP listener's own nodePort;
+ * - `custom`: an annotation fixed the port; every probe uses `port`.
+ */
+export type HealthCheckMode = 'service' | 'kube-proxy' | 'node-port' | 'custom';
+
 export interface HealthCheck {
-  /** HTTP on healthCheckNodePort `/healthz` for externalTrafficPolicy Local, TCP on the first traffic nodePort otherwise. */
+  mode: HealthCheckMode;
   protocol: 'TCP' | 'HTTP';
   port: number;
   path?: string;

@@ -39,6 +39,20 @@ export interface ExecuteRequest {
   state: ReadonlyMap<string, Resource>;
 }
 
+/**
+ * One resource found by the cluster-wide ownership sweep: it carries this cluster's ownership
+ * tag, in the shape `observe` returns (address, `id`, attributes).
+ */
+export interface OwnedResource {
+  resource: Resource;
+  /**
+   * The Service its `service-name` / `service-uid` tags name. Absent for objects that several
+   * Services share (Azure's cluster load balancer and security group): no single Service's
+   * disappearance makes them orphans, so the orphan planner leaves them to the provider.
+   */
+  service?: ServiceIdentity;
+}
+
 export interface ProviderContext {
   clusterName: string;
   signal?: AbortSignal;
@@ -56,6 +70,13 @@ export interface ProviderContext {
 export interface Provider extends ProviderModel {
   observe(request: ObserveRequest, ctx: ProviderContext): Promise<Resource[]>;
   execute(request: ExecuteRequest, ctx: ProviderContext): Promise<Resource | undefined>;
+  /**
+   * Every resource of the account / project / resource group that carries this cluster's
+   * ownership tag, found by listing it once (paged, tags read in batches). Reads only. This is
+   * the one place lbctl lists a whole account: the rare cluster-wide orphan sweep, never a
+   * Service's reconcile. A resource without the ownership tag is never returned.
+   */
+  sweep(ctx: ProviderContext): Promise<OwnedResource[]>;
   /** Every cloud call this provider made, for call accounting, metrics and tests. */
   readonly calls: CallLog;
 }

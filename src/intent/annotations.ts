@@ -25,6 +25,7 @@ export const A = {
   hcProtocol: 'lbctl.io/healthcheck-protocol',
   hcPort: 'lbctl.io/healthcheck-port',
   hcPath: 'lbctl.io/healthcheck-path',
+  healthCheck: 'lbctl.io/health-check',
   tags: 'lbctl.io/tags',
   ips: 'lbctl.io/load-balancer-ips',
   sourceRanges: 'service.beta.kubernetes.io/load-balancer-source-ranges',

@@ -1,4 +1,5 @@
 import type { HealthCheck } from '../core/intent.js';
+import type { ProviderName } from '../core/provider.js';
 import { A } from './annotations.js';
 import type { AnnotationKey } from './annotations.js';
 import { agree, parseEnum, parseInteger } from './context.js';
@@ -26,22 +27,51 @@ export const HEALTH_CHECK_LIMITS = {
 /** kube-proxy's own health endpoint (`--healthz-bind-address`), served on every node. */
 export const KUBE_PROXY_HEALTHZ_PORT = 10256;
 
-type Probe = Pick<HealthCheck, 'protocol' | 'port' | 'path'>;
+type Probe = Pick<HealthCheck, 'mode' | 'protocol' | 'port' | 'path'>;
+
+/**
+ * How `externalTrafficPolicy: Cluster` Services are probed when no annotation says: Google's
+ * in-tree provider and GKE probe kube-proxy (KEP-3836); the AWS and Azure in-tree providers
+ * probe the traffic nodePort and offer kube-proxy as an option, since switching their default
+ * disrupted upgrades (KEP-3458).
+ */
+const CLUSTER_DEFAULT_MODE: Readonly<Record<ProviderName, 'kube-proxy' | 'node-port'>> = {
+  aws: 'node-port',
+  azure: 'node-port',
+  gcp: 'kube-proxy',
+  local: 'node-port',
+};
+
+const KUBE_PROXY_PROBE: Probe = {
+  mode: 'kube-proxy',
+  protocol: 'HTTP',
+  port: KUBE_PROXY_HEALTHZ_PORT,
+  path: '/healthz',
+};
 
 /**
  * How the load balancer probes nodes. externalTrafficPolicy Local: HTTP `/healthz` on the
  * healthCheckNodePort, which kube-proxy answers 200 only on nodes with a ready endpoint.
- * Cluster: TCP on the nodePort of the first TCP port; a Service without TCP ports (UDP, SCTP)
- * cannot be probed over TCP, so it is probed over HTTP at kube-proxy's `/healthz` (port 10256).
- * Timing and the probe itself can be tuned with annotations (see docs/annotations.md).
+ * Cluster: `lbctl.io/health-check` (`kube-proxy` or `node-port`), else the provider's default
+ * (CLUSTER_DEFAULT_MODE). A Service without TCP ports (UDP, SCTP) cannot be probed over TCP, so
+ * it is probed at kube-proxy's `/healthz` whatever the mode. Timing and the probe itself can be
+ * tuned with annotations (see docs/annotations.md).
  */
 export function buildHealthCheck(ctx: Ctx): HealthCheck {
   const spec = ctx.svc.spec;
   const trafficPort = (spec.ports ?? []).find(
     (p) => (p.protocol ?? 'TCP') === 'TCP' && p.nodePort,
   )?.nodePort;
+  const mode = parseEnum(ctx, A.healthCheck, ['kube-proxy', 'node-port'] as const);
   let probe: Probe;
   if (spec.externalTrafficPolicy === 'Local') {
+    if (mode !== undefined) {
+      ctx.invalid(
+        A.healthCheck,
+        mode,
+        "may not be set when externalTrafficPolicy is 'Local': the load balancer always probes the healthCheckNodePort",
+      );
+    }
     if (!spec.healthCheckNodePort) {
       ctx.fieldProblem({
         type: 'Required',
@@ -50,11 +80,18 @@ export function buildHealthCheck(ctx: Ctx): HealthCheck {
           "externalTrafficPolicy 'Local' needs a healthCheckNodePort for the load balancer to probe",
       });
     }
-    probe = { protocol: 'HTTP', port: spec.healthCheckNodePort ?? 0, path: '/healthz' };
-  } else if (trafficPort !== undefined) {
-    probe = { protocol: 'TCP', port: trafficPort };
+    probe = {
+      mode: 'service',
+      protocol: 'HTTP',
+      port: spec.healthCheckNodePort ?? 0,
+      path: '/healthz',
+    };
+  } else if (trafficPort === undefined) {
+    probe = KUBE_PROXY_PROBE;
+  } else if ((mode ?? CLUSTER_DEFAULT_MODE[ctx.provider]) === 'kube-proxy') {
+    probe = KUBE_PROXY_PROBE;
   } else {
-    probe = { protocol: 'HTTP', port: KUBE_PROXY_HEALTHZ_PORT, path: '/healthz' };
+    probe = { mode: 'node-port', protocol: 'TCP', port: trafficPort };
   }
   const [iMin, iMax] = HEALTH_CHECK_LIMITS.intervalSeconds;
   const [tMin, tMax] = HEALTH_CHECK_LIMITS.timeoutSeconds;
@@ -107,8 +144,17 @@ function tuneProbe(ctx: Ctx, probe: Probe, trafficPort: number | undefined): Pro
     [A.azureProbePath, parsePath(ctx, A.azureProbePath)],
   ]);
   const out: Probe = { ...probe };
-  if (port === 'traffic-port' && trafficPort !== undefined) out.port = trafficPort;
-  else if (typeof port === 'number') out.port = port;
+  if (port === 'traffic-port' && trafficPort !== undefined) {
+    out.port = trafficPort;
+    out.mode = 'node-port';
+    if (probe.mode === 'kube-proxy') {
+      out.protocol = 'TCP';
+      delete out.path;
+    }
+  } else if (typeof port === 'number') {
+    out.port = port;
+    out.mode = 'custom';
+  }
   if (protocol === 'TCP') {
     delete out.path;
     out.protocol = 'TCP';

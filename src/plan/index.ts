@@ -24,3 +24,5 @@ export function summarize(plans: readonly Plan[]): PlanSummary {
 
 /** True when applying the plan would change anything in the cloud. */
 export const hasChanges = (p: Plan): boolean => p.steps.some((s) => s.action !== 'no-op');
+export { findOrphans, planOrphans } from './orphans.js';
+export type { LiveServices, Orphan } from './orphans.js';

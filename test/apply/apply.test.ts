@@ -58,6 +58,7 @@ function memoryProvider(options: { failOn?: string; failWith?: unknown } = {}) {
     desired: () => [],
     ingress: () => [],
     observe: () => Promise.resolve([...cloud.values()]),
+    sweep: () => Promise.resolve([]),
     execute(request: ExecuteRequest) {
       const { step: s, state } = request;
       requests.push({

@@ -171,6 +171,7 @@ describe('translation of the intent', () => {
     const rs = build({
       externalTrafficPolicy: 'Local',
       healthCheck: {
+        mode: 'service',
         protocol: 'HTTP',
         port: 32000,
         path: '/healthz',
@@ -192,6 +193,7 @@ describe('translation of the intent', () => {
       desiredResources(
         intent({
           healthCheck: {
+            mode: 'service',
             protocol: 'HTTP',
             port: 32000,
             path: '/healthz',

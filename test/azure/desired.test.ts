@@ -120,6 +120,7 @@ describe('azure desired resources', () => {
         intentFixture({
           externalTrafficPolicy: 'Local',
           healthCheck: {
+            mode: 'service',
             protocol: 'HTTP',
             port: 32000,
             path: '/healthz',

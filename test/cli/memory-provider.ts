@@ -62,6 +62,7 @@ export function memoryProviderModule(options: { failOn?: string } = {}) {
   const connect = (): Provider => ({
     ...model,
     calls: createCallLog(),
+    sweep: () => Promise.resolve([]),
     observe({ service }) {
       const prefix = `${service.namespace}/${service.name} `;
       return Promise.resolve([...cloud].filter(([k]) => k.startsWith(prefix)).map(([, r]) => r));

@@ -4,7 +4,8 @@ import type { Target } from '../../src/core/intent.js';
 import type { ServiceIdentity } from '../../src/core/k8s.js';
 import type { Provider } from '../../src/core/provider.js';
 import { addressOf } from '../../src/core/resource.js';
-import { hasChanges } from '../../src/plan/index.js';
+import { apply } from '../../src/apply/index.js';
+import { findOrphans, hasChanges, planOrphans } from '../../src/plan/index.js';
 import type { ContractHarness } from './harness.js';
 import { converge, planFor, reconcileOnce } from './reconcile.js';
 
@@ -14,6 +15,18 @@ const WEB: ServiceIdentity = {
   namespace: 'default',
   name: 'web',
   uid: '0b5c9a52-3d7e-4f21-9e68-1c2d3e4f5a6b',
+};
+
+const API: ServiceIdentity = {
+  namespace: 'shop',
+  name: 'api',
+  uid: '7d1e2f30-4a5b-4c6d-8e9f-0a1b2c3d4e5f',
+};
+
+const STRANGER: ServiceIdentity = {
+  namespace: 'default',
+  name: 'stranger',
+  uid: '9e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a',
 };
 
 const writes = (p: Provider) =>
@@ -176,6 +189,43 @@ export function defineContractSuite(
         NotOwnedError,
       );
       expect(await h.foreignIntact(WEB)).toBe(true);
+    });
+
+    it('the ownership sweep finds every tagged resource, and deleting the orphans of a vanished Service leaves the others alone', async () => {
+      const web = h.intent(WEB, nodes.slice(0, 2));
+      const api = h.intent(API, nodes.slice(0, 1));
+      await converge(provider, cluster(), WEB, web);
+      await converge(provider, cluster(), API, api);
+      const foreign = await h.createForeign(STRANGER);
+      provider.calls.reset();
+
+      const swept = await provider.sweep({ clusterName: cluster() });
+      expect(provider.calls.count({ write: true })).toBe(0);
+      const owned = (uid: string) =>
+        swept
+          .filter((o) => o.service?.uid === uid)
+          .map((o) => addressOf(o.resource))
+          .sort();
+      expect(owned(WEB.uid)).toEqual(provider.desired(web).map(addressOf).sort());
+      expect(owned(API.uid)).toEqual(provider.desired(api).map(addressOf).sort());
+      expect(swept.every((o) => o.resource.id !== undefined && o.resource.id !== '')).toBe(true);
+      expect(JSON.stringify(swept)).not.toContain(foreign);
+
+      // WEB vanished while lbctl was not running: its resources are orphans, API's are not.
+      const live = new Map([[API.uid, new Set(provider.desired(api).map(addressOf))]]);
+      const orphans = findOrphans(swept, live);
+      expect(new Set(orphans.map((o) => o.service.uid))).toEqual(new Set([WEB.uid]));
+      for (const p of planOrphans(orphans, provider)) {
+        await apply(p, provider, {
+          observed: orphans.map((o) => o.resource),
+          ctx: { clusterName: cluster() },
+        });
+      }
+      expect((await h.inventory()).filter((r) => r.startsWith(WEB.uid))).toEqual([]);
+      expect(hasChanges((await planFor(provider, cluster(), API, api)).plan)).toBe(false);
+      expect(await h.foreignIntact(STRANGER)).toBe(true);
+      const after = await provider.sweep({ clusterName: cluster() });
+      expect(findOrphans(after, live)).toEqual([]);
     });
 
     it.each([1, 3])(

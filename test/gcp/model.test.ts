@@ -142,6 +142,7 @@ describe('gcp desired resources', () => {
       gcpIntent({
         externalTrafficPolicy: 'Local',
         healthCheck: {
+          mode: 'service',
           protocol: 'HTTP',
           port: 32000,
           path: '/healthz',

@@ -5,6 +5,7 @@ import type { HealthCheck, LoadBalancerIntent, Target } from '../../src/core/int
 /** TCP health check every 10 s against the first NodePort, as most fixtures use it. */
 export function tcpHealthCheck(overrides: Partial<HealthCheck> = {}): HealthCheck {
   return {
+    mode: 'node-port',
     protocol: 'TCP',
     port: 30080,
     intervalSeconds: 10,

@@ -53,6 +53,7 @@ const GOOD: [string, string, ProviderName, Pick, unknown][] = [
     'aws',
     hc,
     {
+      mode: 'node-port',
       protocol: 'HTTP',
       port: 30080,
       path: '/',
@@ -206,7 +207,7 @@ const BAD: [Record<string, string>, ProviderName, string][] = [
   [
     { 'lbctl.io/schema': 'internal' },
     'aws',
-    'metadata.annotations[lbctl.io/schema]: Invalid value: "internal": unknown lbctl annotation; supported: lbctl.io/healthcheck-healthy-threshold,',
+    'metadata.annotations[lbctl.io/schema]: Invalid value: "internal": unknown lbctl annotation; supported: lbctl.io/health-check, lbctl.io/healthcheck-healthy-threshold,',
   ],
   [
     { [`${AWS}internal`]: 'maybe' },

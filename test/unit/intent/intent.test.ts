@@ -55,10 +55,60 @@ describe('buildIntent: listeners', () => {
 describe('buildIntent: health check', () => {
   it('probes the first TCP nodePort over TCP for externalTrafficPolicy Cluster, with the defaults', () => {
     expect(intentOf({}, twoPorts).healthCheck).toEqual({
+      mode: 'node-port',
       protocol: 'TCP',
       port: 30443,
       ...HEALTH_CHECK_DEFAULTS,
     });
+  });
+
+  it("probes kube-proxy's /healthz on 10256 by default on gcp (KEP-3836), the nodePort on aws and azure", () => {
+    const probe = (provider: 'aws' | 'gcp' | 'azure') => {
+      const hc = intentOf({}, twoPorts, provider).healthCheck;
+      return [hc.mode, hc.protocol, hc.port, hc.path];
+    };
+    expect(probe('gcp')).toEqual(['kube-proxy', 'HTTP', 10256, '/healthz']);
+    expect(probe('aws')).toEqual(['node-port', 'TCP', 30443, undefined]);
+    expect(probe('azure')).toEqual(['node-port', 'TCP', 30443, undefined]);
+  });
+
+  it('lbctl.io/health-check picks kube-proxy or node-port on any provider', () => {
+    const hc = (value: string, provider: 'aws' | 'gcp') =>
+      intentOf({ 'lbctl.io/health-check': value }, twoPorts, provider).healthCheck;
+    expect([hc('kube-proxy', 'aws').mode, hc('kube-proxy', 'aws').port]).toEqual([
+      'kube-proxy',
+      10256,
+    ]);
+    expect([hc('node-port', 'gcp').mode, hc('node-port', 'gcp').protocol]).toEqual([
+      'node-port',
+      'TCP',
+    ]);
+  });
+
+  it('refuses lbctl.io/health-check with externalTrafficPolicy Local, and unknown modes', () => {
+    expect(
+      errorOf(() =>
+        intentOf(
+          { 'lbctl.io/health-check': 'kube-proxy' },
+          { externalTrafficPolicy: 'Local', healthCheckNodePort: 32100 },
+        ),
+      ),
+    ).toContain('metadata.annotations[lbctl.io/health-check]: Invalid value: "kube-proxy"');
+    expect(errorOf(() => intentOf({ 'lbctl.io/health-check': 'tcp' }, twoPorts))).toContain(
+      'Unsupported value: "tcp": supported values: "kube-proxy", "node-port"',
+    );
+  });
+
+  it('an explicit port makes the probe custom; traffic-port keeps node-port even on gcp', () => {
+    expect(intentOf({ 'lbctl.io/healthcheck-port': '31000' }, twoPorts).healthCheck.mode).toBe(
+      'custom',
+    );
+    const gcp = intentOf({ 'lbctl.io/healthcheck-port': 'traffic-port' }, twoPorts, 'gcp');
+    expect([gcp.healthCheck.mode, gcp.healthCheck.protocol, gcp.healthCheck.port]).toEqual([
+      'node-port',
+      'TCP',
+      30443,
+    ]);
   });
 
   it('probes HTTP /healthz on the healthCheckNodePort for Local', () => {
