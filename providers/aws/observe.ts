@@ -39,7 +39,13 @@ import {
 } from './observed.js';
 import { INGRESS_RULE, LB, LISTENER, SECURITY_GROUP, TARGET_GROUP } from './schemas.js';
 import { fromSdkTags } from './tags.js';
-import { describeTags, listListeners, listLoadBalancers, listTargetGroups } from './describe.js';
+import { describeTags, listListeners } from './describe.js';
+import {
+  forwardedArns,
+  loadBalancerByName,
+  targetGroupsByName,
+  targetGroupsOfLoadBalancer,
+} from './lookup.js';
 import { spellSubnetsAsDesired } from './network.js';
 
 export { describeTags, DESCRIBE_TAGS_BATCH } from './describe.js';
@@ -47,12 +53,15 @@ export { describeTags, DESCRIBE_TAGS_BATCH } from './describe.js';
 type Tags = Record<string, string>;
 
 /**
- * Reads (never writes) every resource of one Service, found by ownership tags: this cluster's
- * `kubernetes.io/cluster/<name>: owned` and the Service's UID. Load balancers and target groups
- * are listed page by page and their tags read 20 ARNs per call, because ELBv2 cannot filter by
- * tag; security groups and rules are filtered by tag on the server. A resource that has the
- * name the Service needs but not our tags is a NotOwnedError: lbctl must not create a twin
- * next to it, nor touch it.
+ * Reads (never writes) every resource of one Service, at a cost that depends on that Service
+ * only (issue 9): the NLB by its deterministic name, the target groups by the names the
+ * desired graph gives them (a group created before a crash but never attached is found this
+ * way) and, for groups our listeners forward to that no desired name reaches (a renamed or
+ * removed port), by the load balancer's ARN; listeners by the load balancer's ARN; tags only of
+ * the ARNs found, 20 per DescribeTags; security groups and rules by tag filters on the server.
+ * What no look-up reaches (a group left unattached under an old name) is the sweep's job.
+ * A resource that has the name the Service needs but not our tags is a NotOwnedError: lbctl
+ * must not create a twin next to it, nor touch it.
  */
 export async function observeService(
   api: AwsApi,
@@ -63,20 +72,29 @@ export async function observeService(
   const mine = (tags: Tags) =>
     isOwnedBy(tags, clusterName) && tags[SERVICE_UID_TAG] === service.uid;
   const wantedNames = desiredNames(request);
+  const tgNames = [...wantedNames]
+    .filter(([address]) => address.startsWith(`${TARGET_GROUP}.`))
+    .map(([, name]) => name);
 
-  const [lbs, tgs] = await Promise.all([listLoadBalancers(api), listTargetGroups(api)]);
-  // The load balancer with the name this Service needs is almost always ours: listing its
-  // listeners before the tag read lets one DescribeTags batch cover them too (ELBv2 takes any
-  // 20 ARNs per call), one read fewer per reconcile. Ownership is still decided by the tags.
-  const candidate = lbs.find((l) => l.LoadBalancerName === wantedNames.get(LB_ADDRESS));
-  const candidateListeners =
-    candidate?.LoadBalancerArn === undefined
-      ? undefined
-      : await listListeners(api, candidate.LoadBalancerArn);
+  const [lb, named] = await Promise.all([
+    loadBalancerByName(api, wantedNames.get(LB_ADDRESS) ?? loadBalancerName(service)),
+    targetGroupsByName(api, tgNames),
+  ]);
+  const listeners =
+    lb?.LoadBalancerArn === undefined ? [] : await listListeners(api, lb.LoadBalancerArn);
+  const known = new Set(named.map((t) => t.TargetGroupArn));
+  const unreached = forwardedArns(listeners).filter((arn) => !known.has(arn));
+  const attached =
+    unreached.length === 0 || lb?.LoadBalancerArn === undefined
+      ? []
+      : (await targetGroupsOfLoadBalancer(api, lb.LoadBalancerArn)).filter(
+          (t) => !known.has(t.TargetGroupArn),
+        );
+  const tgs = [...named, ...attached];
   const tags = await describeTags(api, [
-    ...lbs.map((l) => l.LoadBalancerArn),
+    lb?.LoadBalancerArn,
     ...tgs.map((t) => t.TargetGroupArn),
-    ...(candidateListeners ?? []).map((l) => l.ListenerArn),
+    ...listeners.map((l) => l.ListenerArn),
   ]);
   const tagsOf = (arn: string | undefined) => tags.get(arn ?? '') ?? {};
 
@@ -84,12 +102,12 @@ export async function observeService(
   refuseForeign(
     check,
     LB,
-    lbs.map((l) => ({ name: l.LoadBalancerName, arn: l.LoadBalancerArn })),
+    lb === undefined ? [] : [{ name: lb.LoadBalancerName, arn: lb.LoadBalancerArn }],
   );
   refuseForeign(
     check,
     TARGET_GROUP,
-    tgs.map((t) => ({ name: t.TargetGroupName, arn: t.TargetGroupArn })),
+    named.map((t) => ({ name: t.TargetGroupName, arn: t.TargetGroupArn })),
   );
 
   const groups = await securityGroups(api, clusterName, service, wantedNames);
@@ -104,10 +122,6 @@ export async function observeService(
     out.push(r);
   }
 
-  const ownLbs = lbs.filter(
-    (l) =>
-      mine(tagsOf(l.LoadBalancerArn)) && nameFromTags(tagsOf(l.LoadBalancerArn), LB) !== undefined,
-  );
   const ownTgs = tgs.filter(
     (t) =>
       mine(tagsOf(t.TargetGroupArn)) &&
@@ -120,29 +134,21 @@ export async function observeService(
   for (const r of tgResources) tgArnToAddress.set(r.id ?? '', addressOf(r));
   out.push(...tgResources);
 
-  for (const lb of ownLbs) {
-    const lbTags = tagsOf(lb.LoadBalancerArn);
-    const known = lb === candidate ? candidateListeners : undefined;
-    const [attrs, listeners] = await Promise.all([
-      api.elb(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: lb.LoadBalancerArn })),
-      known ?? listListeners(api, lb.LoadBalancerArn ?? ''),
-    ]);
+  const lbTags = tagsOf(lb?.LoadBalancerArn);
+  const lbName = nameFromTags(lbTags, LB);
+  if (lb !== undefined && lb.Type === 'network' && mine(lbTags) && lbName !== undefined) {
+    const attrs = await api.elb(
+      new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: lb.LoadBalancerArn }),
+    );
     const lbResource = observedLoadBalancer(lb, {
-      name: nameFromTags(lbTags, LB) ?? 'this',
+      name: lbName,
       tags: lbTags,
       attributes: managedAttributes(attrs.Attributes, LOAD_BALANCER_ATTRIBUTE_DEFAULTS),
       sgIdToAddress,
     });
     out.push(await spellSubnetsAsDesired(api, lbResource, request.desired));
-    const listenerTags =
-      known === undefined
-        ? await describeTags(
-            api,
-            listeners.map((l) => l.ListenerArn),
-          )
-        : tags;
     for (const l of listeners) {
-      const t = listenerTags.get(l.ListenerArn ?? '') ?? {};
+      const t = tagsOf(l.ListenerArn);
       const name = nameFromTags(t, LISTENER);
       // A listener on our load balancer without our tags was added by hand: left alone, and the
       // planner's create of the same port will fail with AWS's DuplicateListener, which says so.
