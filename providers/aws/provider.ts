@@ -13,6 +13,7 @@ import { awsModel } from './model.js';
 import { createNetwork } from './network.js';
 import { observeService } from './observe.js';
 import { parseSettings } from './settings.js';
+import { sweepCluster } from './sweep.js';
 
 /**
  * Default client-side rates per API class (calls per second, burst). ELBv2 documents a
@@ -87,9 +88,11 @@ export function connectAws(
     ...model,
     calls: options.calls,
     clients,
-    // Replaced by the real listing in this wave (issue 9); until then it says so.
-    sweep: () =>
-      Promise.reject(new Error('aws: the cluster-wide ownership sweep is not implemented yet')),
+    sweep: (ctx) =>
+      sweepCluster(
+        ctx.signal === undefined ? api : createAwsApi(clients, callers, ctx.signal),
+        ctx.clusterName,
+      ),
     observe: (request, ctx) =>
       observeService(
         ctx.signal === undefined ? api : createAwsApi(clients, callers, ctx.signal),
