@@ -1,4 +1,11 @@
-import type { CallLog, Provider, ProviderSettings } from '../../src/core/provider.js';
+import type {
+  CallLog,
+  ObserveRequest,
+  Provider,
+  ProviderContext,
+  ProviderSettings,
+} from '../../src/core/provider.js';
+import { observeInTreeAdoption } from './adopt.js';
 import {
   createCloudCaller,
   createRateLimiter,
@@ -51,7 +58,13 @@ export interface ConnectOptions {
 export function connectAws(
   settings: ProviderSettings,
   options: ConnectOptions,
-): Provider & { clients: AwsClients } {
+): Provider & {
+  clients: AwsClients;
+  observeInTreeAdoption: (
+    request: ObserveRequest,
+    ctx: ProviderContext,
+  ) => ReturnType<typeof observeInTreeAdoption>;
+} {
   const parsed = parseSettings(settings);
   const clients = createClients(parsed, {
     env: settings.env,
@@ -88,6 +101,13 @@ export function connectAws(
     ...model,
     calls: options.calls,
     clients,
+    /** Issue 12 #2: the in-tree provider's NLB of a Service as an in-place takeover (providers/aws/adopt.ts). */
+    observeInTreeAdoption: (request: ObserveRequest, ctx: ProviderContext) =>
+      observeInTreeAdoption(
+        ctx.signal === undefined ? api : createAwsApi(clients, callers, ctx.signal),
+        ctx.clusterName,
+        request,
+      ),
     sweep: (ctx) =>
       sweepCluster(
         ctx.signal === undefined ? api : createAwsApi(clients, callers, ctx.signal),
