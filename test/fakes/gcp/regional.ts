@@ -149,16 +149,23 @@ export function newHealthCheck(store: Store, at: At, body: Json): Json {
   return { ...out, ...healthCheckFields(body, {}) };
 }
 
+const HEALTH_CHECK_TYPES = ['TCP', 'HTTP', 'HTTPS', 'SSL', 'HTTP2'] as const;
+
 /** The updatable part of a health check; `current` supplies what a PATCH leaves out. */
 export function healthCheckFields(body: Json, current: Json): Json {
-  const type = oneOf('resource.type', body['type'] ?? current['type'], [
-    'TCP',
-    'HTTP',
-    'HTTPS',
-    'SSL',
-    'HTTP2',
-  ] as const);
+  const type = oneOf('resource.type', body['type'] ?? current['type'], HEALTH_CHECK_TYPES);
   const blockName = `${type.toLowerCase()}HealthCheck`;
+  // HealthCheck: "the type must match the one ...HealthCheck field that is set" (Compute v1
+  // REST reference, healthChecks); a merge-PATCHed type change keeps the old block and is refused.
+  const stale = HEALTH_CHECK_TYPES.map((t) => `${t.toLowerCase()}HealthCheck`).find(
+    (b) => b !== blockName && body[b] !== undefined && body[b] !== null,
+  );
+  if (stale !== undefined)
+    throw invalid(
+      `resource.${stale}`,
+      JSON.stringify(body[stale]),
+      `A health check of type ${type} may only set ${blockName}.`,
+    );
   const block = (body[blockName] ??
     (body['type'] === undefined ? current[blockName] : undefined) ??
     {}) as Json;
