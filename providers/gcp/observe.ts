@@ -127,7 +127,11 @@ export async function observe(
   };
   addLabelled(T.address, addresses as CloudAddress[], observedAddress);
   addDescribed(T.healthCheck, checks as CloudHealthCheck[], observedHealthCheck);
-  addDescribed(T.firewall, firewalls as CloudFirewall[], observedFirewall);
+  // Firewalls name the address's IP as their destination: mapped back through the address.
+  const addressRefs = refsOf(out);
+  addDescribed(T.firewall, firewalls as CloudFirewall[], (n, f) =>
+    observedFirewall(n, f, addressRefs),
+  );
 
   // Network endpoint groups: found by their name (the load balancer's) in every zone of the
   // region, then kept when their description names this Service. Not through the backend
