@@ -1,7 +1,7 @@
 import type { protos } from '@google-cloud/compute';
 import { InvalidInputError } from '../../src/core/errors.js';
 import type { Resource } from '../../src/core/resource.js';
-import type { Gcp } from './api.js';
+import type { AggregatingClient, Gcp } from './api.js';
 import { lastSegment } from './api.js';
 import { classifyGcpError } from './classify.js';
 import { T } from './names.js';
@@ -30,23 +30,25 @@ export async function readInstances(
   const out: CloudInstance[] = [];
   for (let i = 0; i < names.length; i += NAMES_PER_FILTER) {
     const batch = names.slice(i, i + NAMES_PER_FILTER);
-    const found = await gcp
-      .read('instances.aggregatedList', async () => {
-        const got: CloudInstance[] = [];
-        const pages = gcp.clients.instances.aggregatedListAsync(
-          { project: gcp.project, filter: `name eq "(${batch.join('|')})"`, maxResults: 500 },
-          { autoPaginate: false },
-        );
-        for await (const [scope, list] of pages) {
-          for (const vm of list.instances ?? []) {
-            if (wanted.has(`${scope} ${vm.name ?? ''}`)) got.push(vm);
-          }
-        }
-        return got;
-      })
+    const scopes = await gcp
+      .aggregatedPages<CloudInstance>(
+        'instances.aggregatedList',
+        gcp.clients.instances as unknown as AggregatingClient,
+        {
+          request: {
+            project: gcp.project,
+            filter: `name eq "(${batch.join('|')})"`,
+            maxResults: 500,
+          },
+          field: 'instances',
+        },
+      )
       .catch((e: unknown) => {
         throw classifyGcpError(e, 'instances.aggregatedList');
       });
+    const found = scopes.flatMap((s) =>
+      s.items.filter((vm) => wanted.has(`${s.scope} ${vm.name ?? ''}`)),
+    );
     out.push(...found);
   }
   return out;
