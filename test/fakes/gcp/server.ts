@@ -57,6 +57,8 @@ export interface RecordedRequest {
   /** The API method, e.g. `addresses.insert`, `regionOperations.wait`. */
   operation: string;
   status: number;
+  /** Items a list answered with (list, aggregatedList, listNetworkEndpoints): what a filter saved. */
+  items?: number;
 }
 
 export interface SeedInstanceOptions {
@@ -291,6 +293,8 @@ export class FakeCompute {
       payload = err.body();
     }
     record.status = status;
+    if (this.pagedItems !== undefined) record.items = this.pagedItems;
+    this.pagedItems = undefined;
     this.requests.push(record);
     res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
     res.end(JSON.stringify(payload));
@@ -308,6 +312,8 @@ export class FakeCompute {
   }
 
   private currentFaults: Faults = {};
+  /** Items paged by the request being served (see RecordedRequest.items). */
+  private pagedItems: number | undefined;
 
   private faultsFor(req: IncomingMessage): Faults {
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
@@ -359,6 +365,7 @@ export class FakeCompute {
     }
     const size = max === 0 ? 500 : max;
     const items_ = matching.slice(start, start + size);
+    this.pagedItems = (this.pagedItems ?? 0) + items_.length;
     const next =
       start + size < matching.length
         ? Buffer.from(`offset:${start + size}`).toString('base64url')
