@@ -4,6 +4,7 @@ import type { Protocol } from '../../src/core/k8s.js';
 import type { Attributes, Resource, Value } from '../../src/core/resource.js';
 import { addressOf } from '../../src/core/resource.js';
 import { ownershipDescription, ownershipLabels } from './labels.js';
+import { checkComputeLimits } from './limits.js';
 import {
   HEALTH_CHECK_RANGES,
   healthCheckFirewallName,
@@ -226,6 +227,7 @@ function instanceOf(intent: LoadBalancerIntent, t: Target): { zone: string; name
 }
 
 function validate(intent: LoadBalancerIntent, settings: ModelSettings): void {
+  checkComputeLimits(intent);
   const object = `Service ${intent.service.namespace}/${intent.service.name}`;
   intent.listeners.forEach((l, i) => {
     if (!SUPPORTED.includes(l.protocol)) {
