@@ -134,6 +134,44 @@ describe('fake Compute API: what the real API refuses', () => {
     ).toMatchObject({ code: 400, message: expect.stringContaining('destinationRanges') });
   });
 
+  it('refuses an internal backend service whose endpoint group is in another network', async () => {
+    const [neg] = await c.endpointGroups.insert({
+      project,
+      zone,
+      networkEndpointGroupResource: {
+        name: 'neg-other',
+        networkEndpointType: 'GCE_VM_IP',
+        network: `projects/${project}/global/networks/other`,
+        subnetwork: `projects/${project}/regions/${region}/subnetworks/other-${region}`,
+      },
+    });
+    await c.zoneOperations.wait({ project, zone, operation: opName(neg) });
+    const [hc] = await c.healthChecks.insert({
+      project,
+      region,
+      healthCheckResource: { name: 'hc-int', type: 'TCP', tcpHealthCheck: { port: 80 } },
+    });
+    await c.regionOperations.wait({ project, region, operation: opName(hc) });
+    expect(
+      await errorOf(
+        c.backendServices.insert({
+          project,
+          region,
+          backendServiceResource: {
+            name: 'bs-int',
+            loadBalancingScheme: 'INTERNAL',
+            protocol: 'TCP',
+            network,
+            healthChecks: [`projects/${project}/regions/${region}/healthChecks/hc-int`],
+            backends: [
+              { group: `projects/${project}/zones/${zone}/networkEndpointGroups/neg-other` },
+            ],
+          },
+        }),
+      ),
+    ).toMatchObject({ code: 400, message: expect.stringContaining('not in') });
+  });
+
   it('serves instances with their network tags and nic0 subnetwork through aggregatedList, filtered and paged', async () => {
     const pages: string[][] = [];
     for await (const [scope, list] of c.instances.aggregatedListAsync(

@@ -19,13 +19,12 @@ import type { At } from './regional.js';
 import {
   addressUsers,
   backendServiceFields,
-  healthCheckFields,
   newAddress,
   newBackendService,
-  newForwardingRule,
-  newHealthCheck,
   regionalPath,
 } from './regional.js';
+import { newForwardingRule } from './forwarding.js';
+import { healthCheckFields, newHealthCheck } from './healthchecks.js';
 import { endpoints, listEndpoints, listInstances, membership } from './members.js';
 import { mutate, operation } from './operations.js';
 import type { FakeCompute } from './server.js';
