@@ -43,7 +43,12 @@ export class Gcp {
     readonly call: Call,
     readonly project: string,
     readonly region: string,
+    /** Milliseconds since the epoch (injectable for tests); only short-lived caches read it. */
+    readonly now: () => number = Date.now,
   ) {}
+
+  /** The nodes' instances read in the last INSTANCE_CACHE_MS, by `zone/name` (see nodes.ts). */
+  readonly instanceCache = new Map<string, { at: number; instance: unknown }>();
 
   read<T>(operation: string, fn: () => Promise<T>): Promise<T> {
     return this.call({ operation, write: false, apiClass: 'read' }, fn);

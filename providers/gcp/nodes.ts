@@ -18,13 +18,39 @@ export interface InstanceRef {
 const NAMES_PER_FILTER = 100;
 
 /**
+ * How long a read instance is reused: one apply creates the endpoint groups and then the two
+ * firewalls from the same nodes within seconds, and tags or subnetworks of a VM change rarely.
+ */
+export const INSTANCE_CACHE_MS = 30_000;
+
+/**
  * The nodes' instances, read with one `instances.aggregatedList` per 100 names (a name filter,
- * so the cost depends on this Service's nodes, never on the project's other VMs). Reads only.
+ * so the cost depends on this Service's nodes, never on the project's other VMs), reusing those
+ * read in the last INSTANCE_CACHE_MS. Reads only.
  */
 export async function readInstances(
   gcp: Gcp,
   refs: readonly InstanceRef[],
 ): Promise<CloudInstance[]> {
+  const now = gcp.now();
+  for (const [k, v] of gcp.instanceCache)
+    if (now - v.at >= INSTANCE_CACHE_MS) gcp.instanceCache.delete(k);
+  const cached: CloudInstance[] = [];
+  const missing: InstanceRef[] = [];
+  for (const r of refs) {
+    const hit = gcp.instanceCache.get(`${r.zone}/${r.name}`);
+    if (hit !== undefined && now - hit.at < INSTANCE_CACHE_MS)
+      cached.push(hit.instance as CloudInstance);
+    else missing.push(r);
+  }
+  const read = missing.length === 0 ? [] : await listInstances(gcp, missing);
+  for (const vm of read) {
+    gcp.instanceCache.set(`${lastSegment(vm.zone)}/${vm.name ?? ''}`, { at: now, instance: vm });
+  }
+  return [...cached, ...read];
+}
+
+async function listInstances(gcp: Gcp, refs: readonly InstanceRef[]): Promise<CloudInstance[]> {
   const wanted = new Set(refs.map((r) => `zones/${r.zone} ${r.name}`));
   const names = [...new Set(refs.map((r) => r.name))].sort();
   const out: CloudInstance[] = [];

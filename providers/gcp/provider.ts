@@ -65,7 +65,7 @@ export function createGcpProvider(
     ...(options.random === undefined ? {} : { random: options.random }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
-  const gcp = new Gcp(clients, call, settings.project, settings.region);
+  const gcp = new Gcp(clients, call, settings.project, settings.region, options.now ?? Date.now);
   return {
     ...createModel(settings),
     calls: options.calls,

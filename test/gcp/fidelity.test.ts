@@ -20,7 +20,10 @@ describe('gcp adapter: what the real Compute API accepts, and the tightest expos
   const intent = gcpIntent({ targets: [node('node-a'), node('node-b', 'us-central1-b')] });
 
   it('endpoint groups carry the nodes’ subnetwork; firewalls target the nodes’ tags and the load balancer’s IP', async () => {
+    env.calls.reset();
     await converge(env.provider, intent.service, intent);
+    // One read of the instances per endpoint group (zone); the firewalls reuse them.
+    expect(env.calls.count({ operation: 'instances.aggregatedList' })).toBe(2);
     for (const g of env.fake.resources('networkEndpointGroups')) {
       expect(g['subnetwork']).toBe(
         'https://www.googleapis.com/compute/v1/projects/lbctl-test/regions/us-central1/subnetworks/default',
