@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChanges } from '../../src/plan/index.js';
 import { gcpIntent } from './intents.js';
-import { converge, reconcile, startGcp } from './support.js';
+import { createCallLog } from '../../src/core/calls.js';
+import { createGcpProvider } from '../../providers/gcp/provider.js';
+import { readSettings } from '../../providers/gcp/settings.js';
+import { CLUSTER, converge, reconcile, startGcp } from './support.js';
 
 // The request bodies the real Compute API needs (issue 10), checked on what the fake stores.
 let env: Awaited<ReturnType<typeof startGcp>>;
@@ -89,5 +92,39 @@ describe('gcp adapter: what the real Compute API accepts, and the tightest expos
     } finally {
       await set.stop();
     }
+  });
+
+  it('reuses instances read in the last 30 s, and reads them again after', async () => {
+    let t = 1_000_000;
+    const calls = createCallLog();
+    const clocked = createGcpProvider(
+      readSettings({
+        clusterName: CLUSTER,
+        values: {
+          project: env.fake.project,
+          endpoint: env.fake.url,
+          'access-token': 'test-token',
+          'read-per-minute': '1000000000',
+          'write-per-minute': '1000000000',
+        },
+        env: {},
+      }),
+      CLUSTER,
+      { calls, sleep: async () => {}, now: () => t },
+    );
+    const svc = gcpIntent({
+      service: { namespace: 'default', name: 'clock', uid: '99999999-9999-4999-8999-999999999999' },
+      targets: [node('node-a')],
+    });
+    const reads = () => calls.count({ operation: 'instances.aggregatedList' });
+    await converge(clocked, svc.service, svc);
+    expect(reads()).toBe(1);
+    await converge(clocked, svc.service, { ...svc, sourceRanges: ['10.0.0.0/8'] });
+    expect(reads()).toBe(1);
+    t += 30_001;
+    await converge(clocked, svc.service, { ...svc, sourceRanges: ['10.1.0.0/16'] });
+    expect(reads()).toBe(2);
+    await converge(clocked, svc.service, null);
+    await clocked.close();
   });
 });
