@@ -84,4 +84,36 @@ describe('gcp: the no-op reconcile of one Service is flat in the number of other
     expect(env.calls.count()).toBe(6);
     expect(env.calls.count({ write: true })).toBe(0);
   });
+
+  it('the sweep pages through more than 500 addresses, one call per page', async () => {
+    // Written straight into the fake's store: 600 addresses labelled for 600 vanished Services.
+    for (let i = 0; i < 600; i++) {
+      const name = `orphan-${i}`;
+      const path = `projects/${env.fake.project}/regions/${env.fake.region}/addresses/${name}`;
+      env.fake.store.put(path, {
+        project: env.fake.project,
+        scope: `regions/${env.fake.region}`,
+        collection: 'addresses',
+        body: {
+          kind: 'compute#address',
+          name,
+          address: `34.99.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+          addressType: 'EXTERNAL',
+          region: `https://www.googleapis.com/compute/v1/projects/${env.fake.project}/regions/${env.fake.region}`,
+          selfLink: `https://www.googleapis.com/compute/v1/${path}`,
+          labels: {
+            'lbctl-cluster': 'prod',
+            'lbctl-service-ns': 'gone',
+            'lbctl-service-name': `svc-${i}`,
+            'lbctl-service-uid': `${String(i).padStart(8, '0')}-1111-4000-8000-000000000000`,
+            'lbctl-resource': 'google_compute_address-this',
+          },
+        },
+      });
+    }
+    env.calls.reset();
+    const swept = await env.provider.sweep({ clusterName: 'prod' });
+    expect(swept.filter((o) => o.service?.namespace === 'gone')).toHaveLength(600);
+    expect(env.calls.count({ operation: 'addresses.list' })).toBe(2);
+  });
 });
