@@ -8,13 +8,22 @@ import type { Provider, ProviderContext } from '../core/provider.js';
 import type { Resource } from '../core/resource.js';
 import { wantsLoadBalancer } from '../intent/index.js';
 import { planService, type ServicePlan } from '../pipeline/index.js';
-import { hasChanges } from '../plan/index.js';
+import {
+  addressChanges,
+  describeBlocked,
+  hasChanges,
+  serviceAllowsReplacement,
+} from '../plan/index.js';
 import { specFingerprint, type AppliedState } from './applied.js';
+import { portsCondition, provisioned, withPorts } from './conditions.js';
 import { describeDrift } from './drift.js';
+import { reportPending } from './dry-run.js';
 import { REASON, type EventRecorder } from './events.js';
 import { FINALIZER, hasFinalizer, setFinalizer } from './finalizer.js';
 import type { ClusterCache } from './informers.js';
 import type { KubeApi } from './kube.js';
+import type { ControllerPolicy, PendingChanges } from './policy.js';
+import { writeServiceStatus } from './service-status.js';
 import { statusPatch } from './status.js';
 
 /** Why a key was queued; a reconcile may serve several at once. */
@@ -30,9 +39,30 @@ export interface ReconcileDeps {
   applied: Map<string, AppliedState>;
   logger: Logger;
   signal?: AbortSignal;
+  /** For the conditions' lastTransitionTime; default Date.now. */
+  now?: () => number;
+  policy?: ControllerPolicy;
+  /** Dry run: each Service's pending changes, for the metrics. */
+  pending?: PendingChanges;
 }
 
-export type Result = 'synced' | 'unchanged' | 'deleted' | 'skipped' | 'invalid' | 'provisioning';
+export type Result =
+  | 'synced'
+  | 'unchanged'
+  | 'deleted'
+  | 'skipped'
+  | 'invalid'
+  | 'provisioning'
+  /** A replacement that would change the Service's address was refused (docs/running.md). */
+  | 'blocked'
+  /** Drift found and, with `--drift=report`, only reported. */
+  | 'drift-reported'
+  /** Dry run: the plan was published, nothing changed. */
+  | 'planned';
+
+/** How to allow a blocked replacement, as the Event and the condition say it. */
+const ALLOW_HOW =
+  'annotate the Service with lbctl.io/allow-replacement: "true" or run the controller with --allow-replacement.';
 
 export interface Outcome {
   result: Result;
@@ -51,7 +81,10 @@ export async function reconcile(
   reasons: ReadonlySet<Reason>,
 ): Promise<Outcome> {
   const service = deps.cache.service(key);
-  if (service === undefined) return cleanupForgotten(deps, key);
+  if (service === undefined) {
+    deps.pending?.(key, undefined);
+    return cleanupForgotten(deps, key);
+  }
   const classOption =
     deps.loadBalancerClass === undefined ? {} : { loadBalancerClass: deps.loadBalancerClass };
   const wants =
@@ -83,7 +116,12 @@ async function ensure(
     last.uid === service.metadata.uid &&
     last.fingerprint === specFingerprint(service);
   let sp: ServicePlan;
+  let annotationAllows: boolean;
   try {
+    annotationAllows = serviceAllowsReplacement({
+      service: parseKey(key),
+      annotations: service.metadata.annotations,
+    });
     sp = await planService({
       service: service as Service,
       nodes: deps.cache.nodes(),
@@ -100,9 +138,63 @@ async function ensure(
     if (e instanceof LbctlError && (e.kind === 'invalid' || e.kind === 'not-owned')) {
       deps.logger.warn({ err: e.message }, 'not syncing load balancer');
       await deps.events.record(service as Service, 'Warning', REASON.failed, e.message);
+      if (deps.policy?.dryRun !== true) {
+        await writeServiceStatus(statusWriter(deps), key, service as Service, {
+          conditions: [
+            provisioned(e.kind === 'invalid' ? 'InvalidInput' : 'ResourceNotOwned', e.message),
+          ],
+        });
+      }
       return { result: 'invalid', managed: false };
     }
     throw e;
+  }
+
+  if (deps.policy?.dryRun === true) {
+    await reportPending({ ...deps, key, service: service as Service, plan: sp.plan });
+    return { result: 'planned', managed: true };
+  }
+
+  const changed = hasChanges(sp.plan);
+  const listeners = (sp.intent?.listeners ?? []).filter(
+    (l) => !sp.refused.some((r) => r.listener === l.name),
+  );
+  const portsCond = portsCondition(service as Service, sp.refused);
+  const statusOf = (resources: readonly Resource[]) =>
+    withPorts(deps.provider.ingress(resources), listeners, sp.refused);
+
+  if (
+    changed &&
+    addressChanges(sp.plan).length > 0 &&
+    !annotationAllows &&
+    deps.policy?.allowReplacement !== true
+  ) {
+    const message = describeBlocked(sp.plan, ALLOW_HOW);
+    deps.logger.warn({ steps: summary(sp.plan) }, 'replacement blocked');
+    await deps.events.record(service as Service, 'Warning', REASON.replacementBlocked, message);
+    await writeServiceStatus(statusWriter(deps), key, service as Service, {
+      ingress: statusOf(sp.observed),
+      conditions: [provisioned('ReplacementBlocked', message), ...(portsCond ? [portsCond] : [])],
+    });
+    return { result: 'blocked', managed: true };
+  }
+
+  // Drift is a difference found by verification while the Service itself is as last applied.
+  const drift =
+    changed &&
+    reasons.has('verify') &&
+    last !== undefined &&
+    !nodesOnly &&
+    last.uid === service.metadata.uid &&
+    last.fingerprint === specFingerprint(service);
+  if (drift && deps.policy?.drift === 'report') {
+    await deps.events.record(
+      service as Service,
+      'Warning',
+      REASON.drift,
+      describeDrift(sp.plan, 1000, 'Drift detected, not repaired (--drift=report)'),
+    );
+    return { result: 'drift-reported', managed: true };
   }
 
   let current: Readonly<Service> = service;
@@ -113,12 +205,9 @@ async function ensure(
   }
 
   let resources: Resource[] = sp.observed;
-  const changed = hasChanges(sp.plan);
   if (changed) {
     const svc = current as Service;
-    if (reasons.has('verify') && last !== undefined && !nodesOnly) {
-      await deps.events.record(svc, 'Warning', REASON.drift, describeDrift(sp.plan));
-    }
+    if (drift) await deps.events.record(svc, 'Warning', REASON.drift, describeDrift(sp.plan));
     if (!nodesOnly)
       await deps.events.record(svc, 'Normal', REASON.ensuring, 'Ensuring load balancer');
     deps.logger.info({ steps: summary(sp.plan) }, 'applying plan');
@@ -136,14 +225,19 @@ async function ensure(
     resources,
   });
 
-  const ingress = deps.provider.ingress(resources);
-  const patch = statusPatch(current as Service, ingress);
-  if (patch !== undefined) {
-    const { namespace, name } = parseKey(key);
-    await deps.kube.patchServiceStatus(namespace, name, patch);
-  }
+  const ingress = statusOf(resources);
+  const addresses = ingress.map((i) => i.ip ?? i.hostname).join(', ');
+  const written = await writeServiceStatus(statusWriter(deps), key, current as Service, {
+    ingress,
+    conditions: [
+      ingress.length === 0
+        ? provisioned('WaitingForCloud', 'waiting for the cloud to assign an address')
+        : provisioned('Provisioned', `load balancer provisioned at ${addresses}`),
+      ...(portsCond ? [portsCond] : []),
+    ],
+  });
   if (ingress.length === 0) return { result: 'provisioning', managed: true };
-  return { result: changed || patch !== undefined ? 'synced' : 'unchanged', managed: true };
+  return { result: changed || written ? 'synced' : 'unchanged', managed: true };
 }
 
 async function cleanup(
@@ -153,6 +247,10 @@ async function cleanup(
 ): Promise<Outcome> {
   const ctx = contextOf(deps);
   const sp = await planDeletion(deps, service as Service, ctx);
+  if (deps.policy?.dryRun === true) {
+    await reportPending({ ...deps, key, service: service as Service, plan: sp.plan });
+    return { result: 'planned', managed: false };
+  }
   if (hasChanges(sp.plan)) {
     await deps.events.record(
       service as Service,
@@ -221,6 +319,8 @@ const planDeletion = (deps: ReconcileDeps, service: Service, ctx: ProviderContex
 export function isOurClass(s: Readonly<Service>, loadBalancerClass: string | undefined): boolean {
   return (s.spec.loadBalancerClass ?? undefined) === loadBalancerClass;
 }
+
+const statusWriter = (deps: ReconcileDeps) => ({ kube: deps.kube, now: deps.now ?? Date.now });
 
 const contextOf = (deps: ReconcileDeps): ProviderContext => ({
   clusterName: deps.clusterName,
