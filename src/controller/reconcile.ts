@@ -19,12 +19,12 @@ import { portsCondition, provisioned, withPorts } from './conditions.js';
 import { describeDrift } from './drift.js';
 import { reportPending } from './dry-run.js';
 import { REASON, type EventRecorder } from './events.js';
+import { cleanup, cleanupForgotten } from './cleanup.js';
 import { FINALIZER, hasFinalizer, setFinalizer } from './finalizer.js';
 import type { ClusterCache } from './informers.js';
 import type { KubeApi } from './kube.js';
 import type { ControllerPolicy, PendingChanges } from './policy.js';
 import { writeServiceStatus } from './service-status.js';
-import { statusPatch } from './status.js';
 
 /** Why a key was queued; a reconcile may serve several at once. */
 export type Reason = 'service' | 'nodes' | 'verify' | 'retry';
@@ -240,94 +240,22 @@ async function ensure(
   return { result: changed || written ? 'synced' : 'unchanged', managed: true };
 }
 
-async function cleanup(
-  deps: ReconcileDeps,
-  key: string,
-  service: Readonly<Service>,
-): Promise<Outcome> {
-  const ctx = contextOf(deps);
-  const sp = await planDeletion(deps, service as Service, ctx);
-  if (deps.policy?.dryRun === true) {
-    await reportPending({ ...deps, key, service: service as Service, plan: sp.plan });
-    return { result: 'planned', managed: false };
-  }
-  if (hasChanges(sp.plan)) {
-    await deps.events.record(
-      service as Service,
-      'Normal',
-      REASON.deleting,
-      'Deleting load balancer',
-    );
-    deps.logger.info({ steps: summary(sp.plan) }, 'deleting load balancer');
-    await apply(sp.plan, deps.provider, { observed: sp.observed, ctx });
-    // Deletion is verified by reading again before the finalizer goes.
-    const left = await deps.provider.observe({ service: sp.service, desired: [] }, ctx);
-    if (left.length > 0) {
-      throw new LbctlError(
-        'transient',
-        `deletion not complete yet: ${left.length} resource(s) remain (${left.map((r) => `${r.type}.${r.name}`).join(', ')})`,
-      );
-    }
-    await deps.events.record(service as Service, 'Normal', REASON.deleted, 'Deleted load balancer');
-  }
-  deps.applied.delete(key);
-  if (service.metadata.deletionTimestamp === undefined) {
-    const patch = statusPatch(service as Service, []);
-    if (patch !== undefined) {
-      const { namespace, name } = parseKey(key);
-      await deps.kube.patchServiceStatus(namespace, name, patch);
-    }
-  }
-  await setFinalizer(deps.kube, service, false);
-  return { result: 'deleted', managed: false };
-}
-
-/**
- * A Service that vanished from the cache while we still hold applied state for it (its
- * finalizer was removed by hand): delete what it left in the cloud, found by its tags.
- */
-async function cleanupForgotten(deps: ReconcileDeps, key: string): Promise<Outcome> {
-  const last = deps.applied.get(key);
-  if (last === undefined) return { result: 'skipped', managed: false };
-  const { namespace, name } = parseKey(key);
-  const ghost: Service = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { namespace, name, uid: last.uid, deletionTimestamp: new Date(0).toISOString() },
-    spec: {},
-  };
-  const ctx = contextOf(deps);
-  const sp = await planDeletion(deps, ghost, ctx);
-  if (hasChanges(sp.plan)) await apply(sp.plan, deps.provider, { observed: sp.observed, ctx });
-  deps.applied.delete(key);
-  return { result: 'deleted', managed: false };
-}
-
-/** The plan that deletes everything the Service owns in the cloud, found by its tags. */
-const planDeletion = (deps: ReconcileDeps, service: Service, ctx: ProviderContext) =>
-  planService({
-    service,
-    nodes: [],
-    provider: deps.provider,
-    clusterName: deps.clusterName,
-    mode: 'verify',
-    ctx,
-    destroy: true,
-  });
-
 /** With no class configured we own class-less Services; with one, only Services of that class. */
 export function isOurClass(s: Readonly<Service>, loadBalancerClass: string | undefined): boolean {
   return (s.spec.loadBalancerClass ?? undefined) === loadBalancerClass;
 }
 
-const statusWriter = (deps: ReconcileDeps) => ({ kube: deps.kube, now: deps.now ?? Date.now });
+export const statusWriter = (deps: ReconcileDeps) => ({
+  kube: deps.kube,
+  now: deps.now ?? Date.now,
+});
 
-const contextOf = (deps: ReconcileDeps): ProviderContext => ({
+export const contextOf = (deps: ReconcileDeps): ProviderContext => ({
   clusterName: deps.clusterName,
   ...(deps.signal === undefined ? {} : { signal: deps.signal }),
 });
 
-const summary = (p: Plan): string[] =>
+export const summary = (p: Plan): string[] =>
   p.steps.filter((s) => s.action !== 'no-op').map((s) => `${s.action} ${s.address}`);
 
 export { FINALIZER };
