@@ -2,18 +2,12 @@ import type { Logger } from 'pino';
 import { apply } from '../apply/index.js';
 import { LbctlError } from '../core/errors.js';
 import type { Service } from '../core/k8s.js';
-import { parseKey } from '../core/k8s.js';
 import type { Plan } from '../core/plan.js';
 import type { Provider, ProviderContext } from '../core/provider.js';
 import type { Resource } from '../core/resource.js';
 import { wantsLoadBalancer } from '../intent/index.js';
 import { planService, type ServicePlan } from '../pipeline/index.js';
-import {
-  addressChanges,
-  describeBlocked,
-  hasChanges,
-  serviceAllowsReplacement,
-} from '../plan/index.js';
+import { addressChanges, describeBlocked, hasChanges } from '../plan/index.js';
 import { specFingerprint, type AppliedState } from './applied.js';
 import { portsCondition, provisioned, withPorts } from './conditions.js';
 import { describeDrift } from './drift.js';
@@ -116,12 +110,7 @@ async function ensure(
     last.uid === service.metadata.uid &&
     last.fingerprint === specFingerprint(service);
   let sp: ServicePlan;
-  let annotationAllows: boolean;
   try {
-    annotationAllows = serviceAllowsReplacement({
-      service: parseKey(key),
-      annotations: service.metadata.annotations,
-    });
     sp = await planService({
       service: service as Service,
       nodes: deps.cache.nodes(),
@@ -166,7 +155,7 @@ async function ensure(
   if (
     changed &&
     addressChanges(sp.plan).length > 0 &&
-    !annotationAllows &&
+    !sp.allowsReplacement &&
     deps.policy?.allowReplacement !== true
   ) {
     const message = describeBlocked(sp.plan, ALLOW_HOW);

@@ -7,7 +7,7 @@ import type { Provider, ProviderContext, ProviderModel, RefusedPort } from '../c
 import type { Resource } from '../core/resource.js';
 import { buildIntent, wantsLoadBalancer } from '../intent/index.js';
 import { verifyLayers } from '../layers/index.js';
-import { plan } from '../plan/index.js';
+import { plan, serviceAllowsReplacement } from '../plan/index.js';
 
 /**
  * `verify`: the Service comes from an API server that allocated its ClusterIP and NodePorts;
@@ -37,6 +37,8 @@ export interface PreparedService {
   desired: Resource[];
   /** Ports the provider refuses (ProviderModel.refusedPorts), left out of `desired`; `intent` keeps every port. */
   refused: RefusedPort[];
+  /** The Service's `lbctl.io/allow-replacement: "true"` (the replacement guardrail, src/plan/guard.ts). */
+  allowsReplacement: boolean;
 }
 
 export type PlanServiceOptions = Omit<PrepareOptions, 'model'> &
@@ -66,12 +68,19 @@ export function prepareService(options: PrepareOptions): PreparedService {
         ? {}
         : { loadBalancerClass: options.loadBalancerClass },
     );
-  if (!wants) return { service: identityOf(service), intent: undefined, desired: [], refused: [] };
+  if (!wants) {
+    const none = { intent: undefined, desired: [], refused: [], allowsReplacement: false };
+    return { service: identityOf(service), ...none };
+  }
   // Every provider here targets NodePorts, so a Service without them cannot be served.
   if (options.mode === 'verify') verifyLayers(service, { requireNodePorts: true });
   const intent = buildIntent(service, options.nodes, {
     clusterName: options.clusterName,
     provider: model.name,
+  });
+  const allowsReplacement = serviceAllowsReplacement({
+    service: intent.service,
+    annotations: service.metadata.annotations,
   });
   const refused = model.refusedPorts?.(intent) ?? [];
   return {
@@ -79,6 +88,7 @@ export function prepareService(options: PrepareOptions): PreparedService {
     intent,
     desired: model.desired(servable(intent, refused)),
     refused,
+    allowsReplacement,
   };
 }
 
