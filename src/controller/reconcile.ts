@@ -127,7 +127,9 @@ async function ensure(
     if (e instanceof LbctlError && (e.kind === 'invalid' || e.kind === 'not-owned')) {
       deps.logger.warn({ err: e.message }, 'not syncing load balancer');
       await deps.events.record(service as Service, 'Warning', REASON.failed, e.message);
-      if (deps.policy?.dryRun !== true) {
+      // A dry run has no plan to count for an invalid Service.
+      if (deps.policy?.dryRun === true) deps.pending?.(key, undefined);
+      else {
         await writeServiceStatus(statusWriter(deps), key, service as Service, {
           conditions: [
             provisioned(e.kind === 'invalid' ? 'InvalidInput' : 'ResourceNotOwned', e.message),
