@@ -23,6 +23,8 @@ export const schemas: SchemaSet = {
     ],
     sets: [],
     computed: ['address'],
+    // The reserved address holds the IP: replacing it releases the IP.
+    holdsAddress: {},
   },
   [T.healthCheck]: {
     type: T.healthCheck,
@@ -63,6 +65,8 @@ export const schemas: SchemaSet = {
     sets: [],
     computed: [],
     references: ['ip_address', 'backend_service'],
+    // A new forwarding rule on the same reserved address keeps the IP.
+    holdsAddress: { keptBy: ['ip_address'] },
   },
   [T.firewall]: {
     type: T.firewall,

@@ -37,6 +37,12 @@ export const configSchema = z
     leaseDurationSeconds: seconds(15),
     renewDeadlineSeconds: seconds(10),
     retryPeriodSeconds: seconds(2),
+    /** Report-only: plan and publish, write nothing (docs/running.md, "Dry run"). */
+    dryRun: bool.default(false),
+    /** `report`: drift found by verification is reported, not repaired. */
+    drift: z.enum(['repair', 'report']).default('repair'),
+    /** Carry out replacements that change a Service's address (docs/cli.md, "Replacement guardrails"). */
+    allowReplacement: bool.default(false),
     /** Provider settings (`--set key=value`), validated by the provider itself. */
     set: z.record(z.string(), z.string()).default({}),
   })

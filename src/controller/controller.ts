@@ -12,7 +12,9 @@ import { hasFinalizer } from './finalizer.js';
 import { serviceKey, type ClusterCache, type WatchEvent } from './informers.js';
 import type { KubeApi } from './kube.js';
 import { WorkQueue, type Priority } from './queue.js';
+import type { ControllerPolicy } from './policy.js';
 import { reconcile, type Reason } from './reconcile.js';
+import { writeFailure } from './service-status.js';
 
 export interface ControllerOptions {
   cache: ClusterCache;
@@ -32,6 +34,8 @@ export interface ControllerOptions {
   /** Requeue while the cloud has not given an address yet; default 15 s. */
   provisioningRequeueMs?: number;
   backoff?: Backoff;
+  /** Dry run, drift reporting, replacement policy (src/controller/policy.ts). */
+  policy?: ControllerPolicy;
 }
 
 /**
@@ -185,6 +189,9 @@ export class Controller {
           applied: this.applied,
           logger,
           signal: this.abort.signal,
+          now: () => this.o.clock.now(),
+          pending: (k, counts) => this.metrics.pendingChanges(k, counts),
+          ...(this.o.policy === undefined ? {} : { policy: this.o.policy }),
           ...(loadBalancerClass === undefined ? {} : { loadBalancerClass }),
         },
         key,
@@ -215,6 +222,14 @@ export class Controller {
           REASON.failed,
           `Error syncing load balancer: ${message}`,
         );
+        if (this.o.policy?.dryRun !== true) {
+          await writeFailure(
+            { kube, now: () => this.o.clock.now() },
+            key,
+            service as Service,
+            e,
+          ).catch((err: unknown) => logger.warn({ err: String(err) }, 'could not write status'));
+        }
       }
       this.enqueueAfter(key, 'retry', 'high', delay);
     }

@@ -80,6 +80,11 @@ export async function startController(o: StartOptions): Promise<RunningControlle
     metrics,
     verifyIntervalMs: config.verifyIntervalSeconds * 1000,
     provisioningRequeueMs: config.provisioningRequeueSeconds * 1000,
+    policy: {
+      dryRun: config.dryRun,
+      drift: config.drift,
+      allowReplacement: config.allowReplacement,
+    },
     ...(config.loadBalancerClass === undefined
       ? {}
       : { loadBalancerClass: config.loadBalancerClass }),
@@ -117,7 +122,11 @@ export async function startController(o: StartOptions): Promise<RunningControlle
     elector = new LeaderElector({
       api: kube,
       namespace: config.leaderElectionNamespace,
-      name: config.leaderElectionName,
+      // A dry-run replica must never take the lease from the controller that writes.
+      name:
+        config.dryRun && config.leaderElectionName === 'lbctl'
+          ? 'lbctl-dry-run'
+          : config.leaderElectionName,
       identity,
       clock,
       leaseDurationMs: config.leaseDurationSeconds * 1000,

@@ -40,6 +40,26 @@ export interface Step {
    * hand-built steps stay valid.
    */
   computed?: string[];
+  /**
+   * Set by the planner on a `replace` of a resource whose schema `holdsAddress`: what the
+   * replacement does to the address in the Service's status.
+   */
+  addressImpact?: AddressImpact;
+}
+
+/** What replacing an address-holding resource does to the Service's address. */
+export interface AddressImpact {
+  /** True when clients lose the address they use (a new IP or DNS name). */
+  changes: boolean;
+  /**
+   * The attributes that force the replacement, as `type.name.path` (a cascade followed back to
+   * the resources whose own attributes changed), sorted.
+   */
+  forcedBy: string[];
+  /** When kept: the attribute that keeps it (`eip_allocations`, `ip_address`, `public_ip`). */
+  keptBy?: string;
+  /** When kept: what still changes (from the schema's `holdsAddress.caveat`). */
+  caveat?: string;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { LoadBalancerIntent } from './intent.js';
-import type { LoadBalancerIngress, ServiceIdentity } from './k8s.js';
+import type { LoadBalancerIngress, Protocol, ServiceIdentity } from './k8s.js';
 import type { Step } from './plan.js';
 import type { Resource, SchemaSet } from './resource.js';
 
@@ -21,6 +21,28 @@ export interface ProviderModel {
   desired(intent: LoadBalancerIntent): Resource[];
   /** What goes into the Service's status.loadBalancer.ingress, from observed or applied resources. */
   ingress(resources: readonly Resource[]): LoadBalancerIngress[];
+  /**
+   * Optional: the Service ports this cloud cannot serve (a protocol it refuses, e.g. SCTP on an
+   * AWS NLB or an Azure LB). Pure. The pipeline (src/pipeline) leaves them out of the intent
+   * given to `desired`, so the other ports are served instead of failing the Service whole;
+   * the controller reports them in `status.loadBalancer.ingress[].ports[].error`
+   * (`lbctl.io/<reason>`) and the `LoadBalancerPortsError` condition. When every port is
+   * refused the Service is invalid input. A provider without this method serves every port of
+   * the intent or throws InvalidInputError from `desired`.
+   */
+  refusedPorts?(intent: LoadBalancerIntent): RefusedPort[];
+}
+
+/** A Service port a provider refuses (ProviderModel.refusedPorts). */
+export interface RefusedPort {
+  /** The listener's name (LoadBalancerIntent.listeners[].name). */
+  listener: string;
+  port: number;
+  protocol: Protocol;
+  /** CamelCase, e.g. `ProtocolNotSupported`; the port status error is `lbctl.io/<reason>`. */
+  reason: string;
+  /** For people: what the cloud refuses and what it allows. */
+  message: string;
 }
 
 export interface ObserveRequest {

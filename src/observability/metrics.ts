@@ -7,6 +7,8 @@ export interface ControllerMetrics {
   dequeued(priority: string, waitedSeconds: number): void;
   cloudCall(call: CallRecord): void;
   setLeader(leading: boolean): void;
+  /** Dry run: a Service's pending changes by action (undefined: the Service is gone). */
+  pendingChanges(key: string, counts: Readonly<Record<string, number>> | undefined): void;
 }
 
 export const noMetrics: ControllerMetrics = {
@@ -14,6 +16,7 @@ export const noMetrics: ControllerMetrics = {
   dequeued: () => {},
   cloudCall: () => {},
   setLeader: () => {},
+  pendingChanges: () => {},
 };
 
 /**
@@ -75,6 +78,20 @@ export function createMetrics(options: {
     labelNames: ['provider', 'operation'],
     registers: [registry],
   });
+  const pending = new Map<string, Readonly<Record<string, number>>>();
+  new Gauge({
+    name: 'lbctl_pending_changes',
+    help: 'Changes the dry-run controller (lbctl run --dry-run) would make, summed over Services, by action',
+    labelNames: ['action'],
+    registers: [registry],
+    collect() {
+      const sums: Record<string, number> = { create: 0, update: 0, replace: 0, delete: 0 };
+      for (const counts of pending.values()) {
+        for (const [action, n] of Object.entries(counts)) sums[action] = (sums[action] ?? 0) + n;
+      }
+      for (const [action, n] of Object.entries(sums)) this.set({ action }, n);
+    },
+  });
   const leader = new Gauge({
     name: 'lbctl_leader',
     help: '1 while this replica holds the leader lease',
@@ -100,6 +117,10 @@ export function createMetrics(options: {
     },
     setLeader(leading) {
       leader.set(leading ? 1 : 0);
+    },
+    pendingChanges(key, counts) {
+      if (counts === undefined) pending.delete(key);
+      else pending.set(key, counts);
     },
   };
 }

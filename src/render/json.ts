@@ -41,6 +41,8 @@ export interface ResourceChangeJson {
   cloud_id: string | null;
   depends_on: string[];
   set_deltas: SetDelta[];
+  /** lbctl extension, on replacements of a resource holding the Service's address (Step.addressImpact). */
+  service_address?: { changes: boolean; forced_by: string[]; kept_by?: string; caveat?: string };
 }
 
 export type UnknownJson = { [key: string]: UnknownJson | true };
@@ -132,6 +134,20 @@ function resourceChange(
     cloud_id: step.before?.id ?? null,
     depends_on: [...((step.after ?? step.before)?.dependsOn ?? [])].sort(byString),
     set_deltas: step.setDeltas.map((d) => ({ path: d.path, add: d.add, remove: d.remove })),
+    ...(step.addressImpact === undefined
+      ? {}
+      : {
+          service_address: {
+            changes: step.addressImpact.changes,
+            forced_by: step.addressImpact.forcedBy,
+            ...(step.addressImpact.keptBy === undefined
+              ? {}
+              : { kept_by: step.addressImpact.keptBy }),
+            ...(step.addressImpact.caveat === undefined
+              ? {}
+              : { caveat: step.addressImpact.caveat }),
+          },
+        }),
   };
 }
 

@@ -57,11 +57,23 @@ function renderStep(step: Step, style: Style): string[] {
   const lines = [
     style.bold(`  # ${step.address} ${words}`),
     `  # (${step.reason})`,
+    ...addressMarker(step),
     `${sym === '-/+' ? '' : '  '}${paintSymbol(sym, style)} resource ${JSON.stringify(type)} ${JSON.stringify(name)} {`,
   ];
   emit(bodyOf(step), 0, style, lines);
   lines.push('    }');
   return lines;
+}
+
+/** The replacement guardrail's line: whether the Service's address survives (docs/cli.md). */
+function addressMarker(step: Step): string[] {
+  const impact = step.addressImpact;
+  if (impact === undefined) return [];
+  if (impact.changes) {
+    return [`  # changes the Service's address (forced by ${impact.forcedBy.join(', ')})`];
+  }
+  const caveat = impact.caveat === undefined ? '' : `; ${impact.caveat}`;
+  return [`  # keeps the Service's address (${impact.keptBy ?? ''}${caveat})`];
 }
 
 function bodyOf(step: Step): Entry[] {

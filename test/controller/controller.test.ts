@@ -46,7 +46,9 @@ describe('controller: ensure', () => {
     });
     expect(finalizerAtFirstWrite).toBe(true);
     const svc = h.cluster.service('default/web');
-    expect(svc?.status?.loadBalancer?.ingress).toEqual([{ ip: '192.0.2.1', ipMode: 'VIP' }]);
+    expect(svc?.status?.loadBalancer?.ingress).toEqual([
+      { ip: '192.0.2.1', ipMode: 'VIP', ports: [{ port: 80, protocol: 'TCP' }] },
+    ]);
     expect(svc?.metadata.finalizers).toEqual([FINALIZER]);
     expect(reasons(h)).toEqual(['EnsuringLoadBalancer', 'EnsuredLoadBalancer']);
     expect(h.cloud.list()).toHaveLength(3);

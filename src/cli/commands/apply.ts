@@ -7,6 +7,7 @@ import {
   type ChangeFlags,
 } from '../planning/change-flow.js';
 import { DEFAULT_PARALLELISM } from '../planning/from-files.js';
+import { refuseAddressChanges } from '../planning/guard.js';
 import { processDeps, type CommandDeps } from '../planning/io.js';
 import { desiredOf, readSavedPlan, serviceLabel, stateDrift } from '../planning/saved-plan.js';
 import { settingsFrom } from '../providers.js';
@@ -33,9 +34,11 @@ export function registerApply(
         .description('plan, ask for confirmation, and make the changes in the cloud'),
       { required: false },
     ),
-  ).action(async (planfile: string | undefined, flags: ApplyFlags) => {
-    setExitCode(await runApply(planfile, flags, deps()));
-  });
+  )
+    .option('--allow-replacement', "carry out replacements that change a Service's address")
+    .action(async (planfile: string | undefined, flags: ApplyFlags) => {
+      setExitCode(await runApply(planfile, flags, deps()));
+    });
 }
 
 export async function runApply(
@@ -106,6 +109,7 @@ async function applySaved(path: string, flags: ApplyFlags, deps: CommandDeps): P
       `${path}: the cloud changed since this plan was saved (${drift.join('; ')}); nothing was changed. Run lbctl plan -out again`,
     );
   }
+  refuseAddressChanges(saved.services, flags.allowReplacement === true);
   await executePlans(saved.services, provider, {
     deps,
     clusterName: saved.clusterName,

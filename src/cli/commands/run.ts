@@ -50,6 +50,12 @@ export function registerRun(program: Command, setExitCode: SetExitCode): void {
     .option('--lease-duration-seconds <s>', 'leader lease duration (default 15)')
     .option('--renew-deadline-seconds <s>', 'leader renew deadline (default 10)')
     .option('--retry-period-seconds <s>', 'leader election retry period (default 2)')
+    .option(
+      '--dry-run',
+      "report only: publish each Service's pending plan (Events, metrics); write nothing",
+    )
+    .option('--drift <mode>', 'repair (default) or report drift found by verification')
+    .option('--allow-replacement', "carry out replacements that change a Service's address")
     .option('--log-level <level>', 'trace, debug, info, warn, error or silent (default info)')
     .action(async (flags: RunFlags) => {
       setExitCode(await run(flags, process.env));
@@ -72,6 +78,9 @@ interface RunFlags {
   renewDeadlineSeconds?: string;
   retryPeriodSeconds?: string;
   logLevel?: string;
+  dryRun?: boolean;
+  drift?: string;
+  allowReplacement?: boolean;
 }
 
 async function run(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<number> {

@@ -5,6 +5,7 @@ import { renderText } from '../../render/text.js';
 import { parseProviderName } from '../providers.js';
 import { executePlans, formatCalls } from './execute.js';
 import { DEFAULT_PARALLELISM, planFromFiles } from './from-files.js';
+import { refuseAddressChanges } from './guard.js';
 import { confirm, refuseUnattended, type CommandDeps } from './io.js';
 
 /** The flags `lbctl apply -f` and `lbctl destroy` share once their own checks have passed. */
@@ -19,6 +20,8 @@ export interface ChangeFlags {
   autoApprove?: boolean;
   showCalls?: boolean;
   parallelism?: number;
+  /** apply only: carry out replacements that change a Service's address (./guard.ts). */
+  allowReplacement?: boolean;
 }
 
 /** The options apply and destroy add to the plan inputs. */
@@ -73,6 +76,7 @@ export async function planConfirmExecute(
   if (provider === undefined) {
     throw new LbctlError('terminal', `no cloud connection to ${kind.verb} with`);
   }
+  if (!kind.destroy) refuseAddressChanges(planned.services, flags.allowReplacement === true);
   if (plans.some(hasChanges)) {
     const approved = await confirm(deps, {
       title: kind.question,

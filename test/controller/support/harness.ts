@@ -7,6 +7,9 @@ import {
   connectLocal,
   type LocalCloudOptions,
 } from '../../../providers/local/index.js';
+import type { ControllerPolicy } from '../../../src/controller/policy.js';
+import type { Provider } from '../../../src/core/provider.js';
+import { createMetrics } from '../../../src/observability/metrics.js';
 import { ManualClock, flush } from './clock.js';
 import { MemoryCluster } from './memory-cluster.js';
 
@@ -20,6 +23,9 @@ export function harness(
     loadBalancerClass?: string;
     verifyIntervalMs?: number;
     workers?: number;
+    policy?: ControllerPolicy;
+    /** Adds to the provider (e.g. a refusedPorts), keeping its observe and execute. */
+    wrap?: (p: Provider) => Provider;
   } = {},
 ) {
   const clock = options.clock ?? new ManualClock();
@@ -27,9 +33,11 @@ export function harness(
   const cloud = options.cloud ?? new LocalCloud(options.cloudOptions ?? {});
   const calls = createCallLog();
   // Cloud-call retries off: the controller's own backoff is what these tests exercise.
-  const provider = connectLocal(cloud, calls, {
+  const local = connectLocal(cloud, calls, {
     retry: { retries: 0, minTimeoutMs: 0, maxTimeoutMs: 0, factor: 1 },
   });
+  const provider = options.wrap?.(local) ?? local;
+  const metrics = createMetrics({ queueDepth: () => ({}), defaultMetrics: false });
   const controller = new Controller({
     cache: cluster,
     kube: cluster.api,
@@ -41,6 +49,8 @@ export function harness(
     logger: pino({ level: 'silent' }),
     workers: options.workers ?? 4,
     verifyIntervalMs: options.verifyIntervalMs ?? 600_000,
+    metrics,
+    ...(options.policy === undefined ? {} : { policy: options.policy }),
     ...(options.loadBalancerClass === undefined
       ? {}
       : { loadBalancerClass: options.loadBalancerClass }),
@@ -53,6 +63,7 @@ export function harness(
     cloud,
     calls,
     controller,
+    metrics,
     /** Starts workers after the initial state is in the cache, as startController does. */
     async start() {
       await flush();
