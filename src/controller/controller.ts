@@ -46,6 +46,8 @@ export class Controller {
   private readonly nodeStates = new Map<string, string>();
   private readonly applied = new Map<string, AppliedState>();
   private readonly timers = new Map<string, () => void>();
+  /** Keys whose last reconcile failed or is still provisioning (a `retry` timer is pending). */
+  private readonly retrying = new Set<string>();
   private readonly backoff: Backoff;
   private readonly metrics: ControllerMetrics;
   private readonly random: () => number;
@@ -120,6 +122,14 @@ export class Controller {
     return this.inFlight === 0 && d.high === 0 && d.low === 0;
   }
 
+  /**
+   * Whether a reconcile of this key is queued, in flight, or due soon (a retry or provisioning
+   * requeue): the ownership sweep leaves such a Service to its reconcile.
+   */
+  isBusy(key: string): boolean {
+    return this.queue.has(key) || this.reasons.has(key) || this.retrying.has(key);
+  }
+
   /** Starts the workers (this replica leads). */
   start(): void {
     const n = this.o.workers ?? 4;
@@ -147,8 +157,11 @@ export class Controller {
 
   private enqueueAfter(key: string, reason: Reason, priority: Priority, ms: number): void {
     this.timers.get(key)?.();
+    if (reason === 'retry') this.retrying.add(key);
+    else this.retrying.delete(key);
     const cancel = this.o.clock.setTimer(() => {
       this.timers.delete(key);
+      this.retrying.delete(key);
       this.enqueue(key, reason, priority);
     }, ms);
     this.timers.set(key, cancel);
@@ -200,6 +213,7 @@ export class Controller {
       } else {
         this.timers.get(key)?.();
         this.timers.delete(key);
+        this.retrying.delete(key);
       }
     } catch (e) {
       if (this.abort.signal.aborted) return;

@@ -86,6 +86,11 @@ export class WorkQueue {
     return this.delayed.size;
   }
 
+  /** Queued (waiting, or for a timer) or being processed. */
+  has(key: string): boolean {
+    return this.dirty.has(key) || this.processing.has(key) || this.delayed.has(key);
+  }
+
   isProcessing(key: string): boolean {
     return this.processing.has(key);
   }

@@ -12,6 +12,7 @@ import { createEventRecorder } from './events.js';
 import { startInformers } from './informers.js';
 import { createKubeApi } from './kube.js';
 import { LeaderElector } from './leader.js';
+import { OrphanSweeper } from './sweep.js';
 
 export interface StartOptions {
   config: Config;
@@ -85,6 +86,20 @@ export async function startController(o: StartOptions): Promise<RunningControlle
       : { loadBalancerClass: config.loadBalancerClass }),
   });
   ref.controller = c;
+  const sweeper = new OrphanSweeper({
+    provider: o.provider,
+    cache: informers.cache,
+    clusterName: config.clusterName,
+    ...(config.loadBalancerClass === undefined
+      ? {}
+      : { loadBalancerClass: config.loadBalancerClass }),
+    mode: config.orphanSweep,
+    intervalMs: config.orphanSweepInterval,
+    isBusy: (key) => c.isBusy(key),
+    clock,
+    logger: logger.child({ component: 'orphan-sweep' }),
+    metrics,
+  });
   void informers.synced.then(() => {
     c.markNodesSynced();
     logger.info(
@@ -109,7 +124,9 @@ export async function startController(o: StartOptions): Promise<RunningControlle
     metrics.setLeader(true);
     logger.info({ identity }, 'leading: starting workers');
     void informers.synced.then(() => {
-      if (leading) c.start();
+      if (!leading) return;
+      c.start();
+      sweeper.start();
     });
   };
   let elector: LeaderElector | undefined;
@@ -129,7 +146,7 @@ export async function startController(o: StartOptions): Promise<RunningControlle
         leading = false;
         metrics.setLeader(false);
         logger.warn({ identity }, 'leadership lost: stopping workers');
-        void c.stop().then(resolveLost);
+        void Promise.all([c.stop(), sweeper.stop()]).then(resolveLost);
       },
       onError: (e) => logger.debug({ err: errorText(e) }, 'leader election attempt failed'),
     });
@@ -146,7 +163,7 @@ export async function startController(o: StartOptions): Promise<RunningControlle
     lost,
     async stop() {
       leading = false;
-      await c.stop();
+      await Promise.all([c.stop(), sweeper.stop()]);
       await elector?.stop();
       await informers.stop();
       await ops.close();
@@ -154,6 +171,7 @@ export async function startController(o: StartOptions): Promise<RunningControlle
     async kill() {
       leading = false;
       void c.stop();
+      void sweeper.stop();
       elector?.abandon();
       await informers.stop();
       await ops.close();

@@ -7,6 +7,9 @@ export interface ControllerMetrics {
   dequeued(priority: string, waitedSeconds: number): void;
   cloudCall(call: CallRecord): void;
   setLeader(leading: boolean): void;
+  /** What the last ownership sweep found, by kind (gone, not-wanted, not-needed). */
+  orphans(byKind: Readonly<Record<string, number>>): void;
+  orphansDeleted(n: number): void;
 }
 
 export const noMetrics: ControllerMetrics = {
@@ -14,6 +17,8 @@ export const noMetrics: ControllerMetrics = {
   dequeued: () => {},
   cloudCall: () => {},
   setLeader: () => {},
+  orphans: () => {},
+  orphansDeleted: () => {},
 };
 
 /**
@@ -80,8 +85,25 @@ export function createMetrics(options: {
     help: '1 while this replica holds the leader lease',
     registers: [registry],
   });
+  const orphaned = new Gauge({
+    name: 'lbctl_orphaned_resources',
+    help: 'Cloud resources tagged for this cluster that no live Service wants, as of the last ownership sweep, by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+  const orphansDeleted = new Counter({
+    name: 'lbctl_orphaned_resources_deleted_total',
+    help: 'Orphaned cloud resources the ownership sweep deleted (--orphan-sweep=delete)',
+    registers: [registry],
+  });
   return {
     registry,
+    orphans(byKind) {
+      for (const [kind, n] of Object.entries(byKind)) orphaned.set({ kind }, n);
+    },
+    orphansDeleted(n) {
+      orphansDeleted.inc(n);
+    },
     reconciled(result, seconds) {
       reconciles.inc({ result });
       reconcileSeconds.observe({ result }, seconds);

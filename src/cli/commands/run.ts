@@ -42,6 +42,18 @@ export function registerRun(program: Command, setExitCode: SetExitCode): void {
       '--verify-interval-seconds <s>',
       'drift verification period per Service (default 600, 0 = off)',
     )
+    .option(
+      '--orphan-sweep <mode>',
+      'report (default: log and count orphaned cloud resources) or delete them',
+    )
+    .option(
+      '--orphan-sweep-interval <duration>',
+      'time between ownership sweeps of the whole account, e.g. 6h (default), 30m; 0 = off',
+    )
+    .option(
+      '--verify-budget <share>',
+      "share of each cloud API class's client rate drift verification may use (default 0.2)",
+    )
     .option('--no-leader-elect', 'run without leader election (a single replica only)')
     .option(
       '--leader-election-namespace <ns>',
@@ -66,6 +78,9 @@ interface RunFlags {
   set: string[];
   metricsBindAddress?: string;
   verifyIntervalSeconds?: string;
+  orphanSweep?: string;
+  orphanSweepInterval?: string;
+  verifyBudget?: string;
   leaderElect: boolean;
   leaderElectionNamespace?: string;
   leaseDurationSeconds?: string;
