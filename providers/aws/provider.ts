@@ -86,6 +86,7 @@ export function connectAws(
   return {
     ...model,
     calls: options.calls,
+    clientRates: Object.fromEntries(Object.entries(classes).map(([k, l]) => [k, l.rate])),
     clients,
     // Replaced by the real listing in this wave (issue 9); until then it says so.
     sweep: () =>

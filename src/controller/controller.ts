@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import { isLbctlError } from '../core/errors.js';
 import type { Node, Service } from '../core/k8s.js';
-import type { Provider } from '../core/provider.js';
+import type { CallRecord, Provider } from '../core/provider.js';
 import { isEligibleNode, wantsLoadBalancer } from '../intent/index.js';
 import { noMetrics, type ControllerMetrics } from '../observability/metrics.js';
-import { specFingerprint, type AppliedState } from './applied.js';
+import { looksConverged, specFingerprint, type AppliedState } from './applied.js';
 import { createBackoff, type Backoff } from './backoff.js';
 import type { Clock } from './clock.js';
 import { REASON, type EventRecorder } from './events.js';
@@ -13,6 +13,8 @@ import { serviceKey, type ClusterCache, type WatchEvent } from './informers.js';
 import type { KubeApi } from './kube.js';
 import { WorkQueue, type Priority } from './queue.js';
 import { reconcile, type Reason } from './reconcile.js';
+import { VerifyBudget } from './verify-budget.js';
+import { VerifyScheduler } from './verify-schedule.js';
 
 export interface ControllerOptions {
   cache: ClusterCache;
@@ -27,8 +29,13 @@ export interface ControllerOptions {
   random?: () => number;
   logger: Logger;
   metrics?: ControllerMetrics;
-  /** Periodic drift verification of each load balancer; default 10 minutes, ±10 % jitter. 0 disables it. */
+  /**
+   * Periodic drift verification of each load balancer; default 10 minutes, ±10 % jitter. 0
+   * disables it. The effective interval stretches when the Services outnumber the budget.
+   */
   verifyIntervalMs?: number;
+  /** The share of each API class's client rate (Provider.clientRates) verification may use; default 0.2. */
+  verifyBudget?: number;
   /** Requeue while the cloud has not given an address yet; default 15 s. */
   provisioningRequeueMs?: number;
   backoff?: Backoff;
@@ -51,6 +58,8 @@ export class Controller {
   private readonly backoff: Backoff;
   private readonly metrics: ControllerMetrics;
   private readonly random: () => number;
+  private readonly budget: VerifyBudget | undefined;
+  private readonly verifier: VerifyScheduler;
   private workers: Promise<void>[] = [];
   private readonly abort = new AbortController();
   private nodesSynced = false;
@@ -61,6 +70,42 @@ export class Controller {
     this.backoff = o.backoff ?? createBackoff();
     this.metrics = o.metrics ?? noMetrics;
     this.random = o.random ?? Math.random;
+    const rates = o.provider.clientRates;
+    this.budget =
+      rates === undefined || Object.keys(rates).length === 0
+        ? undefined
+        : new VerifyBudget({ rates, share: o.verifyBudget ?? 0.2, clock: o.clock });
+    this.verifier = new VerifyScheduler({
+      clock: o.clock,
+      ...(this.budget === undefined ? {} : { budget: this.budget }),
+      maxInFlight: Math.max(1, Math.floor((o.workers ?? 4) / 2)),
+      admit: (key) => this.enqueue(key, 'verify', 'low'),
+    });
+  }
+
+  /** The CallLog listener (createCallLog's onRecord): charges verification calls to the budget. */
+  recordCloudCall(call: CallRecord): void {
+    this.budget?.record(call);
+  }
+
+  /**
+   * The verification interval in effect: the configured one, or longer when one round of every
+   * managed Service does not fit the budget in it.
+   */
+  verifyIntervalMs(): number {
+    const configured = this.o.verifyIntervalMs ?? 600_000;
+    if (configured <= 0) return 0;
+    const managed = this.verifier.scheduled() + this.inFlight;
+    return Math.max(configured, this.budget?.roundMs(managed) ?? 0);
+  }
+
+  /** For the metrics: the effective interval, keys waiting for the budget, the budget per class. */
+  verifyStatus(): { intervalSeconds: number; waiting: number; budget: Record<string, number> } {
+    return {
+      intervalSeconds: this.verifyIntervalMs() / 1000,
+      waiting: this.verifier.waiting(),
+      budget: this.budget?.rates() ?? {},
+    };
   }
 
   /** Informer callback for Services. Status-only and finalizer-only updates are ignored. */
@@ -68,6 +113,7 @@ export class Controller {
     const key = serviceKey(service);
     if (event === 'delete') {
       this.fingerprints.delete(key);
+      this.verifier.cancel(key);
       this.enqueue(key, 'service', 'high');
       return;
     }
@@ -75,13 +121,15 @@ export class Controller {
     if (this.fingerprints.get(key) === fp) return;
     const known = this.fingerprints.has(key);
     this.fingerprints.set(key, fp);
-    // On a (re)start, Services that look converged are verified after the new and changed ones.
-    const converged =
-      !known &&
-      hasFinalizer(service) &&
-      (service.status?.loadBalancer?.ingress?.length ?? 0) > 0 &&
-      service.metadata.deletionTimestamp === undefined;
-    this.enqueue(key, converged ? 'verify' : 'service', converged ? 'low' : 'high');
+    // On a (re)start, a Service converged to exactly its current spec is verified at a random
+    // time within the interval (through the budget); new and changed ones are reconciled first.
+    if (!known && looksConverged(service, hasFinalizer(service))) {
+      const interval = this.verifyIntervalMs();
+      if (interval > 0) this.verifier.schedule(key, this.random() * interval);
+      else this.enqueue(key, 'verify', 'low');
+      return;
+    }
+    this.enqueue(key, 'service', 'high');
   }
 
   /**
@@ -141,6 +189,7 @@ export class Controller {
   /** Stops taking keys and waits for reconciles in flight to finish. */
   async stop(): Promise<void> {
     this.abort.abort();
+    this.verifier.stop();
     this.queue.shutDown();
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
@@ -179,6 +228,7 @@ export class Controller {
       } finally {
         this.inFlight--;
         this.queue.done(key);
+        this.verifier.done(key);
       }
     }
   }
@@ -187,21 +237,25 @@ export class Controller {
     const logger = this.o.logger.child({ service: key });
     const started = this.o.clock.now();
     const { cache, kube, events, provider, clusterName, loadBalancerClass } = this.o;
+    const run = <T>(fn: () => Promise<T>): Promise<T> =>
+      this.budget !== undefined && this.verifier.isAdmitted(key) ? this.budget.run(fn) : fn();
     try {
-      const outcome = await reconcile(
-        {
-          cache,
-          kube,
-          events,
-          provider,
-          clusterName,
-          applied: this.applied,
-          logger,
-          signal: this.abort.signal,
-          ...(loadBalancerClass === undefined ? {} : { loadBalancerClass }),
-        },
-        key,
-        reasons,
+      const outcome = await run(() =>
+        reconcile(
+          {
+            cache,
+            kube,
+            events,
+            provider,
+            clusterName,
+            applied: this.applied,
+            logger,
+            signal: this.abort.signal,
+            ...(loadBalancerClass === undefined ? {} : { loadBalancerClass }),
+          },
+          key,
+          reasons,
+        ),
       );
       this.backoff.forget(key);
       this.metrics.reconciled(outcome.result, (this.o.clock.now() - started) / 1000);
@@ -214,6 +268,7 @@ export class Controller {
         this.timers.get(key)?.();
         this.timers.delete(key);
         this.retrying.delete(key);
+        this.verifier.cancel(key);
       }
     } catch (e) {
       if (this.abort.signal.aborted) return;
@@ -235,9 +290,9 @@ export class Controller {
   }
 
   private scheduleVerify(key: string): void {
-    const interval = this.o.verifyIntervalMs ?? 600_000;
+    const interval = this.verifyIntervalMs();
     if (interval <= 0) return;
-    this.enqueueAfter(key, 'verify', 'low', interval * (0.9 + 0.2 * this.random()));
+    this.verifier.schedule(key, interval * (0.9 + 0.2 * this.random()));
   }
 }
 

@@ -9,7 +9,7 @@ import type { Resource } from '../core/resource.js';
 import { wantsLoadBalancer } from '../intent/index.js';
 import { planService, type ServicePlan } from '../pipeline/index.js';
 import { hasChanges } from '../plan/index.js';
-import { specFingerprint, type AppliedState } from './applied.js';
+import { recordApplied, specFingerprint, specHash, type AppliedState } from './applied.js';
 import { describeDrift } from './drift.js';
 import { REASON, type EventRecorder } from './events.js';
 import { FINALIZER, hasFinalizer, setFinalizer } from './finalizer.js';
@@ -140,9 +140,10 @@ async function ensure(
   const patch = statusPatch(current as Service, ingress);
   if (patch !== undefined) {
     const { namespace, name } = parseKey(key);
-    await deps.kube.patchServiceStatus(namespace, name, patch);
+    current = await deps.kube.patchServiceStatus(namespace, name, patch);
   }
   if (ingress.length === 0) return { result: 'provisioning', managed: true };
+  await recordApplied(deps.kube, current, specHash(service));
   return { result: changed || patch !== undefined ? 'synced' : 'unchanged', managed: true };
 }
 

@@ -60,8 +60,14 @@ export async function startController(o: StartOptions): Promise<RunningControlle
   });
   // The informers need the controller's callbacks and the controller needs their cache.
   const ref: { controller?: Controller } = {};
-  const metrics = createMetrics({ queueDepth: () => ref.controller?.queue.depth() ?? {} });
-  o.onCloudCall?.((call) => metrics.cloudCall(call));
+  const metrics = createMetrics({
+    queueDepth: () => ref.controller?.queue.depth() ?? {},
+    verify: () => ref.controller?.verifyStatus() ?? { intervalSeconds: 0, waiting: 0, budget: {} },
+  });
+  o.onCloudCall?.((call) => {
+    metrics.cloudCall(call);
+    ref.controller?.recordCloudCall(call);
+  });
   const informers = startInformers({
     kc: o.kc,
     clock,
@@ -80,6 +86,7 @@ export async function startController(o: StartOptions): Promise<RunningControlle
     logger,
     metrics,
     verifyIntervalMs: config.verifyIntervalSeconds * 1000,
+    verifyBudget: config.verifyBudget,
     provisioningRequeueMs: config.provisioningRequeueSeconds * 1000,
     ...(config.loadBalancerClass === undefined
       ? {}

@@ -27,6 +27,8 @@ export const noMetrics: ControllerMetrics = {
  */
 export function createMetrics(options: {
   queueDepth: () => Record<string, number>;
+  /** The verification schedule (Controller.verifyStatus), read at scrape time. */
+  verify?: () => { intervalSeconds: number; waiting: number; budget: Record<string, number> };
   defaultMetrics?: boolean;
 }): ControllerMetrics & { registry: Registry } {
   const registry = new Registry();
@@ -85,6 +87,35 @@ export function createMetrics(options: {
     help: '1 while this replica holds the leader lease',
     registers: [registry],
   });
+  const verify = options.verify;
+  if (verify !== undefined) {
+    new Gauge({
+      name: 'lbctl_verify_interval_seconds',
+      help: 'Effective drift verification interval: the configured one, stretched when the Services outnumber the verification budget',
+      registers: [registry],
+      collect() {
+        this.set(verify().intervalSeconds);
+      },
+    });
+    new Gauge({
+      name: 'lbctl_verify_waiting',
+      help: 'Services whose verification is due but waits for the verification budget',
+      registers: [registry],
+      collect() {
+        this.set(verify().waiting);
+      },
+    });
+    new Gauge({
+      name: 'lbctl_verify_budget_calls_per_second',
+      help: 'Cloud calls per second drift verification may make, by API class (--verify-budget of the client rate)',
+      labelNames: ['api_class'],
+      registers: [registry],
+      collect() {
+        for (const [api_class, rate] of Object.entries(verify().budget))
+          this.set({ api_class }, rate);
+      },
+    });
+  }
   const orphaned = new Gauge({
     name: 'lbctl_orphaned_resources',
     help: 'Cloud resources tagged for this cluster that no live Service wants, as of the last ownership sweep, by kind',

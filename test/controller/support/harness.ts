@@ -7,6 +7,7 @@ import {
   connectLocal,
   type LocalCloudOptions,
 } from '../../../providers/local/index.js';
+import type { ClassLimit } from '../../../providers/shared/index.js';
 import { ManualClock, flush } from './clock.js';
 import { MemoryCluster } from './memory-cluster.js';
 
@@ -20,6 +21,10 @@ export function harness(
     loadBalancerClass?: string;
     verifyIntervalMs?: number;
     workers?: number;
+    random?: () => number;
+    /** The local provider's client rates (default 1,000/s): the verification budget is a share. */
+    clientLimits?: Readonly<Record<'read' | 'write', ClassLimit>>;
+    verifyBudget?: number;
   } = {},
 ) {
   const clock = options.clock ?? new ManualClock();
@@ -29,6 +34,9 @@ export function harness(
   // Cloud-call retries off: the controller's own backoff is what these tests exercise.
   const provider = connectLocal(cloud, calls, {
     retry: { retries: 0, minTimeoutMs: 0, maxTimeoutMs: 0, factor: 1 },
+    now: () => clock.now(),
+    sleep: (ms) => new Promise<void>((r) => clock.setTimer(r, ms)),
+    ...(options.clientLimits === undefined ? {} : { clientLimits: options.clientLimits }),
   });
   const controller = new Controller({
     cache: cluster,
@@ -37,7 +45,8 @@ export function harness(
     provider,
     clusterName: 'test',
     clock,
-    random: () => 0.5,
+    random: options.random ?? (() => 0.5),
+    ...(options.verifyBudget === undefined ? {} : { verifyBudget: options.verifyBudget }),
     logger: pino({ level: 'silent' }),
     workers: options.workers ?? 4,
     verifyIntervalMs: options.verifyIntervalMs ?? 600_000,
@@ -45,6 +54,7 @@ export function harness(
       ? {}
       : { loadBalancerClass: options.loadBalancerClass }),
   });
+  calls.onRecord((call) => controller.recordCloudCall(call));
   cluster.onService((e, s) => controller.onService(e, s));
   cluster.onNode((e, n) => controller.onNode(e, n));
   return {
