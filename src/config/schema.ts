@@ -73,7 +73,10 @@ export const configSchema = z
     /** How often the sweep lists the account; it is the one call that does, hence hours. 0 = off. */
     orphanSweepInterval: duration('6h'),
     provisioningRequeueSeconds: seconds(15),
-    metricsBindAddress: bindAddress.default(':8080'),
+    /** `/metrics` (and the probes, unless healthProbeBindAddress is set); `0` disables it. */
+    metricsBindAddress: z.union([z.literal('0'), bindAddress]).default(':8080'),
+    /** `/healthz` and `/readyz` on their own address (controller-runtime's :8081); `0` disables them. */
+    healthProbeBindAddress: z.union([z.literal('0'), bindAddress]).optional(),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
     leaderElect: bool.default(true),
     leaderElectionNamespace: z.string().min(1).default('lbctl-system'),

@@ -34,6 +34,8 @@ export interface ControllerOptions {
    * disables it. The effective interval stretches when the Services outnumber the budget.
    */
   verifyIntervalMs?: number;
+  /** Consecutive failures of a key after which its reconcile failures log at `error`; default 5. */
+  errorAfterFailures?: number;
   /** The share of each API class's client rate (Provider.clientRates) verification may use; default 0.2. */
   verifyBudget?: number;
   /** Requeue while the cloud has not given an address yet; default 15 s. */
@@ -64,11 +66,13 @@ export class Controller {
   private readonly abort = new AbortController();
   private nodesSynced = false;
   private inFlight = 0;
+  /** When each reconcile in flight started, for the unfinished-work metrics. */
+  private readonly startedAt = new Map<string, number>();
 
   constructor(private readonly o: ControllerOptions) {
-    this.queue = new WorkQueue(o.clock);
-    this.backoff = o.backoff ?? createBackoff();
     this.metrics = o.metrics ?? noMetrics;
+    this.queue = new WorkQueue(o.clock, () => this.metrics.queueAdded());
+    this.backoff = o.backoff ?? createBackoff();
     this.random = o.random ?? Math.random;
     const rates = o.provider.clientRates;
     this.budget =
@@ -97,6 +101,12 @@ export class Controller {
     if (configured <= 0) return 0;
     const managed = this.verifier.scheduled() + this.inFlight;
     return Math.max(configured, this.budget?.roundMs(managed) ?? 0);
+  }
+
+  /** Seconds each reconcile in flight has been running (workqueue_unfinished_work_seconds). */
+  processingSeconds(): number[] {
+    const now = this.o.clock.now();
+    return [...this.startedAt.values()].map((t) => (now - t) / 1000);
   }
 
   /** For the metrics: the effective interval, keys waiting for the budget, the budget per class. */
@@ -223,9 +233,13 @@ export class Controller {
       this.reasons.delete(key);
       this.metrics.dequeued(item.priority, item.waitedMs / 1000);
       this.inFlight++;
+      const started = this.o.clock.now();
+      this.startedAt.set(key, started);
       try {
         await this.process(key, reasons);
       } finally {
+        this.startedAt.delete(key);
+        this.metrics.workDone((this.o.clock.now() - started) / 1000);
         this.inFlight--;
         this.queue.done(key);
         this.verifier.done(key);
@@ -260,6 +274,13 @@ export class Controller {
       this.backoff.forget(key);
       this.metrics.reconciled(outcome.result, (this.o.clock.now() - started) / 1000);
       logger.debug({ result: outcome.result, reasons: [...reasons] }, 'reconciled');
+      if (outcome.result === 'synced' && outcome.ingress !== undefined) {
+        // One line per Service whose address was (re)ensured: what an operator greps for.
+        logger.info(
+          { address: outcome.ingress.map((i) => i.hostname ?? i.ip).join(',') },
+          'ensured load balancer',
+        );
+      }
       if (outcome.result === 'provisioning') {
         this.enqueueAfter(key, 'retry', 'high', this.o.provisioningRequeueMs ?? 15_000);
       } else if (outcome.managed) {
@@ -275,7 +296,12 @@ export class Controller {
       const delay = Math.max(this.backoff.next(key), isLbctlError(e) ? (e.retryAfterMs ?? 0) : 0);
       const message = e instanceof Error ? e.message : String(e);
       this.metrics.reconciled('error', (this.o.clock.now() - started) / 1000);
-      logger.warn({ err: message, retryInMs: delay }, 'reconcile failed');
+      this.metrics.queueRetried();
+      // A first failure is often transient (a throttle, a conflict): warn; once retries pass the
+      // threshold it needs a human, so it is an error.
+      const failures = this.backoff.failures(key);
+      const level = failures >= (this.o.errorAfterFailures ?? 5) ? 'error' : 'warn';
+      logger[level]({ err: message, failures, retryInMs: delay }, 'reconcile failed');
       const service = cache.service(key);
       if (service !== undefined) {
         await events.record(

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { apply } from '../apply/index.js';
 import { LbctlError } from '../core/errors.js';
-import type { Service } from '../core/k8s.js';
+import type { LoadBalancerIngress, Service } from '../core/k8s.js';
 import { parseKey } from '../core/k8s.js';
 import type { Plan } from '../core/plan.js';
 import type { Provider, ProviderContext } from '../core/provider.js';
@@ -38,6 +38,8 @@ export interface Outcome {
   result: Result;
   /** Whether the Service still wants a load balancer (then it is verified periodically). */
   managed: boolean;
+  /** The status.loadBalancer.ingress the Service now shows, when ensured. */
+  ingress?: LoadBalancerIngress[];
 }
 
 /**
@@ -144,7 +146,11 @@ async function ensure(
   }
   if (ingress.length === 0) return { result: 'provisioning', managed: true };
   await recordApplied(deps.kube, current, specHash(service));
-  return { result: changed || patch !== undefined ? 'synced' : 'unchanged', managed: true };
+  return {
+    result: changed || patch !== undefined ? 'synced' : 'unchanged',
+    managed: true,
+    ingress,
+  };
 }
 
 async function cleanup(

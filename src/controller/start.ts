@@ -5,13 +5,15 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { CallRecord, Provider } from '../core/provider.js';
 import { createMetrics } from '../observability/metrics.js';
-import { startOpsServer } from '../observability/server.js';
+import { startOpsServers } from '../observability/server.js';
 import { systemClock, type Clock } from './clock.js';
 import { Controller } from './controller.js';
 import { createEventRecorder } from './events.js';
 import { startInformers } from './informers.js';
 import { createKubeApi } from './kube.js';
 import { LeaderElector } from './leader.js';
+import { LeaderHealth } from './leader-health.js';
+import { codeOf, instrumentKubeApi } from './kube-metrics.js';
 import { OrphanSweeper } from './sweep.js';
 
 export interface StartOptions {
@@ -28,8 +30,12 @@ export interface StartOptions {
 
 export interface RunningController {
   controller: Controller;
-  /** Where /healthz, /readyz and /metrics are served. */
+  /** Where /metrics is served, or else the probes ('' when both are disabled). */
   opsUrl: string;
+  /** Where /metrics is served, unless --metrics-bind-address=0. */
+  metricsUrl?: string;
+  /** Where /healthz and /readyz are served, unless --health-probe-bind-address=0. */
+  healthUrl?: string;
   identity: string;
   isLeader(): boolean;
   /** Resolves when leadership is lost (the process should exit and restart, like client-go's). */
@@ -51,18 +57,20 @@ export async function startController(o: StartOptions): Promise<RunningControlle
   const { config, logger } = o;
   const clock = o.clock ?? systemClock;
   const identity = o.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
-  const kube = createKubeApi(o.kc);
+  // The informers need the controller's callbacks and the controller needs their cache.
+  const ref: { controller?: Controller } = {};
+  const metrics = createMetrics({
+    queueDepth: () => ref.controller?.queue.depth() ?? {},
+    inFlight: () => ref.controller?.processingSeconds() ?? [],
+    leaseName: config.leaderElectionName,
+    verify: () => ref.controller?.verifyStatus() ?? { intervalSeconds: 0, waiting: 0, budget: {} },
+  });
+  const kube = instrumentKubeApi(createKubeApi(o.kc), (m, c) => metrics.restRequest(m, c));
   const events = createEventRecorder({
     api: kube,
     clock,
     instance: identity,
     onError: (e) => logger.warn({ err: String(e) }, 'could not write event'),
-  });
-  // The informers need the controller's callbacks and the controller needs their cache.
-  const ref: { controller?: Controller } = {};
-  const metrics = createMetrics({
-    queueDepth: () => ref.controller?.queue.depth() ?? {},
-    verify: () => ref.controller?.verifyStatus() ?? { intervalSeconds: 0, waiting: 0, budget: {} },
   });
   o.onCloudCall?.((call) => {
     metrics.cloudCall(call);
@@ -73,7 +81,15 @@ export async function startController(o: StartOptions): Promise<RunningControlle
     clock,
     onService: (e, s) => ref.controller?.onService(e, s),
     onNode: (e, n) => ref.controller?.onNode(e, n),
-    onError: (what, e) => logger.warn({ err: errorText(e) }, `${what} failed; retrying`),
+    // Before the first sync nothing can be reconciled: that is an error, with the reason.
+    onError: (what, e) =>
+      informers.isSynced()
+        ? logger.warn({ err: errorText(e), code: codeOf(e) }, `${what} failed; retrying`)
+        : logger.error(
+            { err: errorText(e), code: codeOf(e) },
+            `${what} failed: caches not synced, nothing is reconciled; retrying`,
+          ),
+    onRequest: (m, c) => metrics.restRequest(m, c),
   });
   const c = new Controller({
     cache: informers.cache,
@@ -115,12 +131,19 @@ export async function startController(o: StartOptions): Promise<RunningControlle
     );
   });
 
-  const [host, port] = splitAddress(config.metricsBindAddress);
-  const ops = await startOpsServer({
-    host,
-    port,
+  const leaderHealth = new LeaderHealth({
+    logger,
+    clock,
+    namespace: config.leaderElectionNamespace,
+    name: config.leaderElectionName,
+  });
+  const ops = await startOpsServers({
+    metricsBindAddress: config.metricsBindAddress,
+    ...(config.healthProbeBindAddress === undefined
+      ? {}
+      : { healthProbeBindAddress: config.healthProbeBindAddress }),
     registry: metrics.registry,
-    ready: informers.isSynced,
+    ready: () => (informers.isSynced() ? leaderHealth.cannotLead() : 'caches not synced'),
   });
 
   let leading = false;
@@ -155,7 +178,8 @@ export async function startController(o: StartOptions): Promise<RunningControlle
         logger.warn({ identity }, 'leadership lost: stopping workers');
         void Promise.all([c.stop(), sweeper.stop()]).then(resolveLost);
       },
-      onError: (e) => logger.debug({ err: errorText(e) }, 'leader election attempt failed'),
+      onError: (e) => leaderHealth.failed(e),
+      onAttempt: () => leaderHealth.succeeded(),
     });
     void elector.run();
   } else {
@@ -164,7 +188,9 @@ export async function startController(o: StartOptions): Promise<RunningControlle
 
   return {
     controller: c,
-    opsUrl: ops.url,
+    opsUrl: ops.metricsUrl ?? ops.healthUrl ?? '',
+    ...(ops.metricsUrl === undefined ? {} : { metricsUrl: ops.metricsUrl }),
+    ...(ops.healthUrl === undefined ? {} : { healthUrl: ops.healthUrl }),
     identity,
     isLeader: () => leading,
     lost,
@@ -184,12 +210,6 @@ export async function startController(o: StartOptions): Promise<RunningControlle
       await ops.close();
     },
   };
-}
-
-function splitAddress(address: string): [string, number] {
-  const i = address.lastIndexOf(':');
-  const host = address.slice(0, i).replace(/^\[|\]$/g, '');
-  return [host === '' ? '0.0.0.0' : host, Number(address.slice(i + 1))];
 }
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));

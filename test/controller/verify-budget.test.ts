@@ -1,4 +1,5 @@
 // Drift verification within a budget: a share of each API class's client rate, time injected.
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { APPLIED_ANNOTATION, specFingerprint } from '../../src/controller/applied.js';
 import { VerifyBudget } from '../../src/controller/verify-budget.js';
@@ -185,5 +186,34 @@ describe('spec fingerprint', () => {
     expect(h.calls.count({ operation: 'DescribeResources' })).toBe(1);
     expect(h.cluster.writes.updateService).toBe(2); // the finalizer, then the applied spec
     expect(h.controller.isIdle()).toBe(true);
+  });
+});
+
+describe('reconcile failures in the log', () => {
+  it('warn while retries are few, error once they pass the threshold (5), with the reason', async () => {
+    const lines: { level: number; msg: string; failures?: number; err?: string }[] = [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (l: string) => void lines.push(JSON.parse(l) as (typeof lines)[number]) },
+    );
+    const cloud = new LocalCloud();
+    cloud.beforeCall = (op) => {
+      if (op.startsWith('Create')) throw new Error('quota exceeded for load balancers');
+    };
+    const h = harness({ cloud, logger });
+    running.push(h);
+    h.cluster.setNode(node('n1'));
+    h.cluster.applyService(lbService('web'));
+    await h.start();
+    for (let i = 0; i < 6; i++) {
+      await h.clock.advance(300_000);
+      await h.settle();
+    }
+    const failed = lines.filter((l) => l.msg === 'reconcile failed');
+    expect(failed.length).toBeGreaterThanOrEqual(6);
+    expect(failed.slice(0, 4).every((l) => l.level === 40)).toBe(true);
+    expect(failed.slice(4).every((l) => l.level === 50)).toBe(true);
+    expect(failed[4]).toMatchObject({ failures: 5 });
+    expect(failed[4]!.err).toMatch(/quota exceeded for load balancers/);
   });
 });

@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createCallLog } from '../../../src/core/calls.js';
 import { Controller } from '../../../src/controller/controller.js';
 import { createEventRecorder } from '../../../src/controller/events.js';
@@ -25,6 +25,7 @@ export function harness(
     /** The local provider's client rates (default 1,000/s): the verification budget is a share. */
     clientLimits?: Readonly<Record<'read' | 'write', ClassLimit>>;
     verifyBudget?: number;
+    logger?: Logger;
   } = {},
 ) {
   const clock = options.clock ?? new ManualClock();
@@ -47,7 +48,7 @@ export function harness(
     clock,
     random: options.random ?? (() => 0.5),
     ...(options.verifyBudget === undefined ? {} : { verifyBudget: options.verifyBudget }),
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     workers: options.workers ?? 4,
     verifyIntervalMs: options.verifyIntervalMs ?? 600_000,
     ...(options.loadBalancerClass === undefined
