@@ -100,6 +100,7 @@ export function connectAws(
   return {
     ...model,
     calls: options.calls,
+    clientRates: Object.fromEntries(Object.entries(classes).map(([k, l]) => [k, l.rate])),
     clients,
     /** Issue 12 #2: the in-tree provider's NLB of a Service as an in-place takeover (providers/aws/adopt.ts). */
     observeInTreeAdoption: (request: ObserveRequest, ctx: ProviderContext) =>

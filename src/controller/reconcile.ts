@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
 import { apply } from '../apply/index.js';
 import { LbctlError } from '../core/errors.js';
-import type { Service } from '../core/k8s.js';
+import type { LoadBalancerIngress, Service } from '../core/k8s.js';
 import type { Plan } from '../core/plan.js';
 import type { Provider, ProviderContext } from '../core/provider.js';
 import type { Resource } from '../core/resource.js';
 import { wantsLoadBalancer } from '../intent/index.js';
 import { planService, type ServicePlan } from '../pipeline/index.js';
 import { addressChanges, describeBlocked, hasChanges } from '../plan/index.js';
-import { specFingerprint, type AppliedState } from './applied.js';
+import { recordApplied, specFingerprint, specHash, type AppliedState } from './applied.js';
 import { portsCondition, provisioned, withPorts } from './conditions.js';
 import { describeDrift } from './drift.js';
 import { reportPending } from './dry-run.js';
@@ -62,6 +62,8 @@ export interface Outcome {
   result: Result;
   /** Whether the Service still wants a load balancer (then it is verified periodically). */
   managed: boolean;
+  /** The status.loadBalancer.ingress the Service now shows, when ensured. */
+  ingress?: LoadBalancerIngress[];
 }
 
 /**
@@ -228,7 +230,12 @@ async function ensure(
     ],
   });
   if (ingress.length === 0) return { result: 'provisioning', managed: true };
-  return { result: changed || written ? 'synced' : 'unchanged', managed: true };
+  await recordApplied(deps.kube, written ?? current, specHash(service));
+  return {
+    result: changed || written !== undefined ? 'synced' : 'unchanged',
+    managed: true,
+    ingress,
+  };
 }
 
 /** With no class configured we own class-less Services; with one, only Services of that class. */

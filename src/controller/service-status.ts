@@ -14,23 +14,23 @@ export interface StatusWriter {
 /**
  * One patch of the status subresource with the load balancer ingress (when given) and lbctl's
  * conditions, or none at all when the Service already says all of it (status is written only
- * when it changed). Returns whether it wrote.
+ * when it changed). Returns the Service as the patch left it, or undefined when nothing was
+ * written.
  */
 export async function writeServiceStatus(
   w: StatusWriter,
   key: string,
   service: Service,
   o: { ingress?: readonly LoadBalancerIngress[]; conditions: readonly ConditionInput[] },
-): Promise<boolean> {
+): Promise<Service | undefined> {
   const lb = o.ingress === undefined ? undefined : statusPatch(service, o.ingress);
   const conditions = conditionsPatch(service, o.conditions, w.now());
-  if (lb === undefined && conditions === undefined) return false;
+  if (lb === undefined && conditions === undefined) return undefined;
   const { namespace, name } = parseKey(key);
-  await w.kube.patchServiceStatus(namespace, name, {
+  return w.kube.patchServiceStatus(namespace, name, {
     ...(lb ?? {}),
     ...(conditions === undefined ? {} : { conditions }),
   });
-  return true;
 }
 
 /**

@@ -101,6 +101,11 @@ export interface Provider extends ProviderModel {
   sweep(ctx: ProviderContext): Promise<OwnedResource[]>;
   /** Every cloud call this provider made, for call accounting, metrics and tests. */
   readonly calls: CallLog;
+  /**
+   * The client-side rate per API class (calls per second) the provider holds itself to, as its
+   * CallRecords name the classes. The controller's verification budget is a share of these.
+   */
+  readonly clientRates?: Readonly<Record<string, number>>;
 }
 
 export type CallOutcome = 'ok' | 'throttled' | 'transient' | 'not-found' | 'conflict' | 'error';
@@ -111,6 +116,8 @@ export interface CallRecord {
   operation: string;
   /** Whether the operation changes anything in the cloud (counted separately: a no-op must make zero writes). */
   write: boolean;
+  /** The client-side rate-limit class the call was charged to (`describe`, `ec2-describe`, `read`), when known. */
+  apiClass?: string;
   outcome: CallOutcome;
   durationMs: number;
 }

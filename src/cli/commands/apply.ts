@@ -12,6 +12,7 @@ import { processDeps, type CommandDeps } from '../planning/io.js';
 import { desiredOf, readSavedPlan, serviceLabel, stateDrift } from '../planning/saved-plan.js';
 import { settingsFrom } from '../providers.js';
 import { createCallLog } from '../../core/calls.js';
+import { checkSavedOrphans } from '../planning/orphans.js';
 import { withPlanInputs } from './plan.js';
 import type { SetExitCode } from './index.js';
 
@@ -95,7 +96,9 @@ async function applySaved(path: string, flags: ApplyFlags, deps: CommandDeps): P
   const provider = module.connect(settings, { calls });
   const ctx = { clusterName: saved.clusterName };
   const drift: string[] = [];
-  for (const { plan, observed } of saved.services) {
+  if (saved.orphans === true)
+    drift.push(...(await checkSavedOrphans(saved.services, provider, saved.clusterName)));
+  for (const { plan, observed } of saved.orphans === true ? [] : saved.services) {
     const current = await provider.observe(
       { service: plan.service, desired: desiredOf(plan) },
       ctx,

@@ -9,6 +9,7 @@ import { DEFAULT_PARALLELISM, planFromFiles } from '../planning/from-files.js';
 import { processDeps, type CommandDeps } from '../planning/io.js';
 import { SAVED_PLAN_FORMAT, writeSavedPlan } from '../planning/saved-plan.js';
 import { parseProviderName } from '../providers.js';
+import { runOrphansPlan } from '../planning/orphans.js';
 import type { SetExitCode } from './index.js';
 
 export interface PlanFlags {
@@ -32,6 +33,8 @@ export interface PlanFlags {
   namespace?: string;
   selector?: string;
   loadBalancerClass?: string;
+  /** Plan the deletion of orphans (src/cli/planning/orphans.ts) instead of the Services. */
+  orphans?: boolean;
 }
 
 export const collect = (value: string, previous: string[] | undefined): string[] => [
@@ -102,6 +105,10 @@ export function registerPlan(
       '--load-balancer-class <class>',
       "with a cluster: the controller's --load-balancer-class, to plan what it would do",
     )
+    .option(
+      '--orphans',
+      'plan deleting every resource tagged for this cluster that no live Service wants (files = every Service)',
+    )
     .option('--json', 'print the plan as JSON (shaped after `terraform show -json`)')
     .option(
       '--offline',
@@ -148,6 +155,7 @@ export async function runPlan(
       },
     ]);
   }
+  if (flags.orphans === true) return runOrphansPlan(flags, deps, { names, fromCluster, files });
   const planned = fromCluster
     ? await planFromCluster({
         kc: loadKubeConfig({

@@ -37,12 +37,35 @@ export function registerRun(program: Command, setExitCode: SetExitCode): void {
       collect,
       [],
     )
-    .option('--metrics-bind-address <host:port>', '/healthz, /readyz and /metrics (default :8080)')
+    .option(
+      '--metrics-bind-address <host:port>',
+      '/metrics, and the probes unless --health-probe-bind-address is set (default :8080; 0 disables)',
+    )
+    .option(
+      '--health-probe-bind-address <host:port>',
+      '/healthz and /readyz on their own address, e.g. :8081 (0 disables)',
+    )
     .option(
       '--verify-interval-seconds <s>',
       'drift verification period per Service (default 600, 0 = off)',
     )
-    .option('--no-leader-elect', 'run without leader election (a single replica only)')
+    .option(
+      '--orphan-sweep <mode>',
+      'report (default: log and count orphaned cloud resources) or delete them',
+    )
+    .option(
+      '--orphan-sweep-interval <duration>',
+      'time between ownership sweeps of the whole account, e.g. 6h (default), 30m; 0 = off',
+    )
+    .option(
+      '--verify-budget <share>',
+      "share of each cloud API class's client rate drift verification may use (default 0.2)",
+    )
+    .option(
+      '--leader-elect [bool]',
+      'leader election (default true); --leader-elect=false runs a single replica without it',
+    )
+    .option('--no-leader-elect', 'the same as --leader-elect=false')
     .option(
       '--leader-election-namespace <ns>',
       'namespace of the leader Lease (default $POD_NAMESPACE or lbctl-system)',
@@ -71,8 +94,13 @@ interface RunFlags {
   config?: string;
   set: string[];
   metricsBindAddress?: string;
+  healthProbeBindAddress?: string;
   verifyIntervalSeconds?: string;
-  leaderElect: boolean;
+  orphanSweep?: string;
+  orphanSweepInterval?: string;
+  verifyBudget?: string;
+  /** `true` (the flag alone), `false` (--no-leader-elect), a string (--leader-elect=VALUE), or absent. */
+  leaderElect?: boolean | string;
   leaderElectionNamespace?: string;
   leaseDurationSeconds?: string;
   renewDeadlineSeconds?: string;
@@ -90,8 +118,9 @@ async function run(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<number> {
     env,
     flags: {
       ...rest,
-      // commander sets --no-leader-elect's default to true: only an explicit "no" counts as a flag.
-      ...(leaderElect ? {} : { leaderElect: false }),
+      // With both --leader-elect [bool] and --no-leader-elect declared, commander leaves it
+      // undefined unless given; a string value is parsed by the config schema (true/false...).
+      ...(leaderElect === undefined ? {} : { leaderElect }),
       set: Object.fromEntries(settingsPairs(set)),
     },
   });

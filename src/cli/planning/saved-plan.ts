@@ -20,6 +20,8 @@ export interface SavedPlan {
   clusterName: string;
   settings: Record<string, string>;
   services: { plan: Plan; observed: Resource[] }[];
+  /** A `plan --orphans` plan: applied after a new sweep (src/cli/planning/orphans.ts). */
+  orphans?: true;
 }
 
 export async function writeSavedPlan(path: string, saved: SavedPlan): Promise<void> {

@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createCallLog } from '../../../src/core/calls.js';
 import { Controller } from '../../../src/controller/controller.js';
 import { createEventRecorder } from '../../../src/controller/events.js';
@@ -10,6 +10,7 @@ import {
 import type { ControllerPolicy } from '../../../src/controller/policy.js';
 import type { Provider } from '../../../src/core/provider.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
+import type { ClassLimit } from '../../../providers/shared/index.js';
 import { ManualClock, flush } from './clock.js';
 import { MemoryCluster } from './memory-cluster.js';
 
@@ -26,6 +27,11 @@ export function harness(
     policy?: ControllerPolicy;
     /** Adds to the provider (e.g. a refusedPorts), keeping its observe and execute. */
     wrap?: (p: Provider) => Provider;
+    random?: () => number;
+    /** The local provider's client rates (default 1,000/s): the verification budget is a share. */
+    clientLimits?: Readonly<Record<'read' | 'write', ClassLimit>>;
+    verifyBudget?: number;
+    logger?: Logger;
   } = {},
 ) {
   const clock = options.clock ?? new ManualClock();
@@ -35,6 +41,9 @@ export function harness(
   // Cloud-call retries off: the controller's own backoff is what these tests exercise.
   const local = connectLocal(cloud, calls, {
     retry: { retries: 0, minTimeoutMs: 0, maxTimeoutMs: 0, factor: 1 },
+    now: () => clock.now(),
+    sleep: (ms) => new Promise<void>((r) => clock.setTimer(r, ms)),
+    ...(options.clientLimits === undefined ? {} : { clientLimits: options.clientLimits }),
   });
   const provider = options.wrap?.(local) ?? local;
   const metrics = createMetrics({ queueDepth: () => ({}), defaultMetrics: false });
@@ -45,8 +54,9 @@ export function harness(
     provider,
     clusterName: 'test',
     clock,
-    random: () => 0.5,
-    logger: pino({ level: 'silent' }),
+    random: options.random ?? (() => 0.5),
+    ...(options.verifyBudget === undefined ? {} : { verifyBudget: options.verifyBudget }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     workers: options.workers ?? 4,
     verifyIntervalMs: options.verifyIntervalMs ?? 600_000,
     metrics,
@@ -55,6 +65,7 @@ export function harness(
       ? {}
       : { loadBalancerClass: options.loadBalancerClass }),
   });
+  calls.onRecord((call) => controller.recordCloudCall(call));
   cluster.onService((e, s) => controller.onService(e, s));
   cluster.onNode((e, n) => controller.onNode(e, n));
   return {
