@@ -1,5 +1,5 @@
 import type { LoadBalancerIntent } from './intent.js';
-import type { LoadBalancerIngress, ServiceIdentity } from './k8s.js';
+import type { LoadBalancerIngress, Protocol, ServiceIdentity } from './k8s.js';
 import type { Step } from './plan.js';
 import type { Resource, SchemaSet } from './resource.js';
 
@@ -21,6 +21,21 @@ export interface ProviderModel {
   desired(intent: LoadBalancerIntent): Resource[];
   /** What goes into the Service's status.loadBalancer.ingress, from observed or applied resources. */
   ingress(resources: readonly Resource[]): LoadBalancerIngress[];
+  /**
+   * The NodePorts a Service's live load balancer forwards to, read from its observed resources
+   * (pure). Plans from files take a Service port's nodePort from here when the manifest does not
+   * write one, before allocating a new one, so that a Service's plan does not depend on which
+   * other files are planned with it. One entry per Service port (protocol and port); a listener
+   * that serves TCP and UDP gives both. Optional: without it, file plans allocate afresh.
+   */
+  observedNodePorts?(observed: readonly Resource[]): ObservedNodePort[];
+}
+
+/** A Service port and the NodePort its live load balancer forwards it to. */
+export interface ObservedNodePort {
+  protocol: Protocol;
+  port: number;
+  nodePort: number;
 }
 
 export interface ObserveRequest {

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { LbctlError } from '../../core/errors.js';
 import { loadProvider, type ProviderLoader } from '../providers.js';
+import { readProcessStdin } from './inputs.js';
 import { wantsColor } from '../../render/text.js';
 
 /** Everything a command touches outside itself, so commands run in tests without a process. */
@@ -13,6 +14,8 @@ export interface CommandDeps {
   colorCapable: boolean;
   ask: (question: string) => Promise<string>;
   env: Readonly<Record<string, string | undefined>>;
+  /** All of standard input, for `-f -`; absent where there is none (tests). */
+  readStdin?: () => Promise<string>;
   loadProvider: ProviderLoader;
   now: () => number;
   /**
@@ -38,6 +41,7 @@ export function processDeps(): CommandDeps {
       }
     },
     env,
+    readStdin: readProcessStdin,
     loadProvider,
     now: () => performance.now(),
     trapInterrupts: () => {
