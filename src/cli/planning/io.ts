@@ -18,6 +18,8 @@ export interface CommandDeps {
   readStdin?: () => Promise<string>;
   loadProvider: ProviderLoader;
   now: () => number;
+  /** Calls `tick` every `ms` until the returned stop is called (apply's heartbeat); default setInterval. */
+  every?: (ms: number, tick: () => void) => () => void;
   /**
    * Traps interrupts while cloud changes run: the first one asks for a graceful stop (the step
    * in flight finishes), a second one exits at once. `release` removes the trap.
