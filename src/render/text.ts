@@ -36,9 +36,15 @@ export function renderText(plans: readonly Plan[], opts: TextOptions): string {
     const changing = plan.steps.filter((s) => s.action !== 'no-op');
     if (changing.length === 0) out.push('', '  No changes for this Service.');
     for (const step of changing) {
-      const owner = shared.get(`${i}:${step.address}`);
-      if (owner === undefined) out.push('', ...renderStep(step, style));
-      else out.push('', `  # ${step.address} is shared: shown under Service ${owner}`);
+      const note = shared.get(`${i}:${step.address}`);
+      if (note === undefined) out.push('', ...renderStep(step, style));
+      else if (note.kind === 'shown')
+        out.push('', `  # ${step.address} is shared: shown under Service ${note.service}`);
+      else
+        out.push(
+          '',
+          `  # ${step.address} is shared and stays: Service ${note.service} still uses it`,
+        );
     }
     out.push('');
   });
