@@ -31,6 +31,14 @@ export interface ProviderModel {
    * the intent or throws InvalidInputError from `desired`.
    */
   refusedPorts?(intent: LoadBalancerIntent): RefusedPort[];
+  /**
+   * The NodePorts a Service's live load balancer forwards to, read from its observed resources
+   * (pure). Plans from files take a Service port's nodePort from here when the manifest does not
+   * write one, before allocating a new one, so that a Service's plan does not depend on which
+   * other files are planned with it. One entry per Service port (protocol and port); a listener
+   * that serves TCP and UDP gives both. Optional: without it, file plans allocate afresh.
+   */
+  observedNodePorts?(observed: readonly Resource[]): ObservedNodePort[];
 }
 
 /** A Service port a provider refuses (ProviderModel.refusedPorts). */
@@ -43,6 +51,13 @@ export interface RefusedPort {
   reason: string;
   /** For people: what the cloud refuses and what it allows. */
   message: string;
+}
+
+/** A Service port and the NodePort its live load balancer forwards it to. */
+export interface ObservedNodePort {
+  protocol: Protocol;
+  port: number;
+  nodePort: number;
 }
 
 export interface ObserveRequest {

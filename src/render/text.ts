@@ -1,6 +1,6 @@
 import { keyOf } from '../core/k8s.js';
 import type { Plan, Step } from '../core/plan.js';
-import { summarize } from '../plan/index.js';
+import { sharedSteps, summarizeShared } from './shared.js';
 import { changeEntries } from './diff-entries.js';
 import type { Style, Symbol } from './style.js';
 import { paintSymbol, styleFor } from './style.js';
@@ -30,14 +30,25 @@ const HEADLINE: Record<Exclude<Step['action'], 'no-op'>, [Symbol, string]> = {
 export function renderText(plans: readonly Plan[], opts: TextOptions): string {
   const style = styleFor(opts.color);
   const out: string[] = [];
-  for (const plan of plans) {
+  const shared = sharedSteps(plans);
+  plans.forEach((plan, i) => {
     out.push(style.bold(`# Service ${keyOf(plan.service)} (provider ${plan.provider})`));
     const changing = plan.steps.filter((s) => s.action !== 'no-op');
     if (changing.length === 0) out.push('', '  No changes for this Service.');
-    for (const step of changing) out.push('', ...renderStep(step, style));
+    for (const step of changing) {
+      const note = shared.get(`${i}:${step.address}`);
+      if (note === undefined) out.push('', ...renderStep(step, style));
+      else if (note.kind === 'shown')
+        out.push('', `  # ${step.address} is shared: shown under Service ${note.service}`);
+      else
+        out.push(
+          '',
+          `  # ${step.address} is shared and stays: Service ${note.service} still uses it`,
+        );
+    }
     out.push('');
-  }
-  const { add, change, destroy } = summarize(plans);
+  });
+  const { add, change, destroy } = summarizeShared(plans);
   if (add + change + destroy === 0) {
     out.push(
       `${style.green(style.bold('No changes.'))} Your infrastructure matches the configuration.`,

@@ -26,8 +26,9 @@ export function registerRun(program: Command, setExitCode: SetExitCode): void {
     .option('--cluster-name <name>', 'this cluster, in the ownership tags of every cloud resource')
     .option(
       '--kubeconfig <file>',
-      'kubeconfig file (default: in-cluster, then $KUBECONFIG, ~/.kube/config)',
+      'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, then in-cluster, as kubectl)',
     )
+    .option('--context <name>', 'kubeconfig context (default: its current-context)')
     .option('--workers <n>', 'Services reconciled in parallel (default 4)')
     .option('--load-balancer-class <class>', 'handle only Services of this spec.loadBalancerClass')
     .option('--config <file>', 'configuration file (YAML or JSON); flags and LBCTL_* variables win')
@@ -89,6 +90,7 @@ interface RunFlags {
   provider?: string;
   clusterName?: string;
   kubeconfig?: string;
+  context?: string;
   workers?: string;
   loadBalancerClass?: string;
   config?: string;
@@ -112,7 +114,7 @@ interface RunFlags {
 }
 
 async function run(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<number> {
-  const { config: file, set, leaderElect, ...rest } = flags;
+  const { config: file, set, leaderElect, context, ...rest } = flags;
   const config = await loadConfig({
     ...(file === undefined ? {} : { file }),
     env,
@@ -135,6 +137,7 @@ async function run(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<number> {
   const provider = module.connect(settings, { calls });
   const kc = loadKubeConfig({
     ...(config.kubeconfig === undefined ? {} : { kubeconfig: config.kubeconfig }),
+    ...(context === undefined ? {} : { context }),
     env,
   });
   const running = await startController({
