@@ -57,3 +57,22 @@ describe('conditionsPatch', () => {
     expect(c?.message).toHaveLength(2048);
   });
 });
+
+describe('condition fields follow metav1.Condition validation', () => {
+  // k8s.io/apimachinery metav1 validation: reason is CamelCase-like, type a qualified name.
+  const REASON = /^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/;
+  const reasons = [
+    'Provisioned',
+    'ReplacementBlocked',
+    'InvalidInput',
+    'ResourceNotOwned',
+    'CloudError',
+    'WaitingForCloud',
+  ] as const;
+  it.each(reasons)('%s', (reason) => {
+    const [c] = conditionsPatch(svc(), [provisioned(reason, 'm')], T0) ?? [];
+    expect(c?.reason).toMatch(REASON);
+    expect(c?.type).toMatch(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/);
+    expect(c?.lastTransitionTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  });
+});
