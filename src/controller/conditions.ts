@@ -35,8 +35,12 @@ export const provisioned = (reason: ProvisionReason, message: string): Condition
   type: CONDITION.provisioned,
   status: reason === 'Provisioned' ? 'True' : 'False',
   reason,
-  message,
+  message: capped(message),
 });
+
+/** metav1.Condition allows 32768 characters; a condition is read by people, so far fewer. */
+const capped = (message: string, limit = 2048): string =>
+  message.length > limit ? `${message.slice(0, limit - 1)}…` : message;
 
 /**
  * The ports condition for the ports a provider refused, or undefined when none is and it was
@@ -53,7 +57,7 @@ export function portsCondition(
       // Upstream's one reason (core/v1 LoadBalancerPortsErrorReason) is for mixed protocols;
       // the refusals lbctl reports are protocol refusals too, named per port in the message.
       reason: 'LoadBalancerMixedProtocolNotSupported',
-      message: refused.map((r) => `${r.port}/${r.protocol}: ${r.message}`).join('; '),
+      message: capped(refused.map((r) => `${r.port}/${r.protocol}: ${r.message}`).join('; ')),
     };
   }
   const before = service.status?.conditions?.find((c) => c.type === CONDITION.portsError);

@@ -45,6 +45,12 @@ export interface Step {
    * replacement does to the address in the Service's status.
    */
   addressImpact?: AddressImpact;
+  /**
+   * Set when the observed resource is `foreign` (made by another controller, found with
+   * ObserveRequest.adopt): who made it. An update or no-op takes it over in place (its ownership
+   * tags are added); a replace or delete is a migration step.
+   */
+  adopts?: string;
 }
 
 /** What replacing an address-holding resource does to the Service's address. */

@@ -67,6 +67,13 @@ export interface ObserveRequest {
    * name and fail with NotOwnedError when one exists without this cluster's ownership tag.
    */
   desired: readonly Resource[];
+  /**
+   * Adoption (`--adopt`, issue 12): also return the resources another controller made for this
+   * Service (recognised by the in-tree provider's names and tags), with `foreign` set, instead of
+   * failing with NotOwnedError. A provider that cannot recognise them ignores it. No provider
+   * implements it yet; the generic planner and renderer already handle `foreign` resources.
+   */
+  adopt?: boolean;
 }
 
 export interface ExecuteRequest {

@@ -19,6 +19,12 @@ export interface Resource {
   attributes: Attributes;
   /** Addresses this resource needs to exist first (created before it, deleted after it). */
   dependsOn: string[];
+  /**
+   * Set by `observe` only when asked to adopt (ObserveRequest.adopt): the resource lacks this
+   * cluster's ownership tags but was recognised as made for this Service by another controller
+   * (the in-tree cloud provider's names and tags). The plan takes it over (Step.adopts).
+   */
+  foreign?: { madeBy: string };
 }
 
 export const addressOf = (r: Pick<Resource, 'type' | 'name'>): string => `${r.type}.${r.name}`;

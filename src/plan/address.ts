@@ -90,3 +90,20 @@ function keeps(o: {
 
 const isEmpty = (v: Value | undefined): boolean =>
   v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+
+/**
+ * Marks the steps whose observed resource another controller made (Resource.foreign): taken over
+ * in place when updated (the diff adds the ownership tags desired carries), a migration step
+ * when replaced or deleted. Pure.
+ */
+export function markAdoptions(steps: Map<string, Step>): void {
+  for (const [address, step] of steps) {
+    const madeBy = step.before?.foreign?.madeBy;
+    if (madeBy === undefined) continue;
+    const how =
+      step.action === 'replace' || step.action === 'delete'
+        ? `made by ${madeBy}, cannot be taken over as it is`
+        : `adopted from ${madeBy}`;
+    steps.set(address, { ...step, adopts: madeBy, reason: `${how}; ${step.reason}` });
+  }
+}

@@ -69,6 +69,7 @@ function renderStep(step: Step, style: Style): string[] {
     style.bold(`  # ${step.address} ${words}`),
     `  # (${step.reason})`,
     ...addressMarker(step),
+    ...adoptionMarker(step),
     `${sym === '-/+' ? '' : '  '}${paintSymbol(sym, style)} resource ${JSON.stringify(type)} ${JSON.stringify(name)} {`,
   ];
   emit(bodyOf(step), 0, style, lines);
@@ -85,6 +86,13 @@ function addressMarker(step: Step): string[] {
   }
   const caveat = impact.caveat === undefined ? '' : `; ${impact.caveat}`;
   return [`  # keeps the Service's address (${impact.keptBy ?? ''}${caveat})`];
+}
+
+/** Adoption (Step.adopts): a take-over in place, or a migration step. */
+function adoptionMarker(step: Step): string[] {
+  if (step.adopts === undefined) return [];
+  const migration = step.action === 'replace' || step.action === 'delete';
+  return [`  # ${migration ? 'migration step' : 'taken over in place'} (made by ${step.adopts})`];
 }
 
 function bodyOf(step: Step): Entry[] {

@@ -219,3 +219,45 @@ describe('the allow-replacement annotation', () => {
     );
   });
 });
+
+describe('plan: adoption of resources another controller made (generic side)', () => {
+  const madeBy = 'the cloud-controller-manager';
+  const lb = res('local_lb.this', {
+    name: 'a1',
+    scheme: 'external',
+    requested_ip: null,
+    tags: { 'kubernetes.io/cluster/c': 'owned', 'lbctl.io/resource': 'local_lb.this' },
+  });
+  const foreignLb = (attrs: Attributes): Resource => ({
+    ...observedOf(withAttrs(lb, attrs)),
+    foreign: { madeBy },
+  });
+
+  it('a foreign resource of the same shape is taken over in place: an update that adds the tags', () => {
+    const p = run(
+      localSchemas,
+      [lb],
+      [foreignLb({ tags: { 'kubernetes.io/cluster/c': 'owned' } })],
+    );
+    const step = p.steps[0];
+    expect(step).toMatchObject({ action: 'update', adopts: madeBy });
+    expect(step?.reason).toBe(`adopted from ${madeBy}; tags.lbctl.io/resource changed`);
+    expect(renderText([p], { color: false })).toContain(
+      `  # (adopted from ${madeBy}; tags.lbctl.io/resource changed)\n  # taken over in place (made by ${madeBy})\n`,
+    );
+    // Once tagged, observe returns it as lbctl's own: the re-plan is a no-op.
+    expect(run(localSchemas, [lb], [observedOf(lb)]).steps[0]?.action).toBe('no-op');
+  });
+
+  it('a foreign resource of another shape is a migration step, and the address guard still applies', () => {
+    const p = run(localSchemas, [lb], [foreignLb({ scheme: 'internal' })]);
+    expect(p.steps[0]).toMatchObject({ action: 'replace', adopts: madeBy });
+    expect(p.steps[0]?.reason).toMatch(
+      /^made by the cloud-controller-manager, cannot be taken over as it is; /,
+    );
+    expect(addressChanges(p).map((s) => s.address)).toEqual(['local_lb.this']);
+    const text = renderText([p], { color: false });
+    expect(text).toContain("# changes the Service's address (forced by local_lb.this.scheme)");
+    expect(text).toContain(`# migration step (made by ${madeBy})`);
+  });
+});
