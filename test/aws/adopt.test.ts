@@ -142,7 +142,11 @@ describe('adopting the in-tree provider’s NLB (AWS)', () => {
 
     // From now on the ordinary observe finds it as lbctl's, and the adopted shape is kept.
     const desired = provider.desired(web);
+    provider.calls.reset();
     const observed = await provider.observe({ service: web.service, desired }, ctx);
+    // A no-op of lbctl's own shape reads 11 times; an adopted one 4 more, constant per Service:
+    // the security group name check (it has none) and lbctl's 2 target group names (1 + 2).
+    expect(provider.calls.count({ write: false })).toBe(15);
     const next = plan({
       service: web.service,
       provider,
