@@ -174,3 +174,20 @@ describe('adopting the in-tree provider’s NLB (AWS)', () => {
     expect(provider.calls.count({ write: true })).toBe(0);
   });
 });
+
+describe('without adoption, the in-tree NLB is refused with a message that says what it is', () => {
+  it('observe: NotOwnedError naming the in-tree provider and the way out', async () => {
+    const { provider, net, elb } = await setup();
+    const web = intent({ clusterName: CLUSTER, targets: net.nodes });
+    await inTreeNlb(elb, net, web, [
+      { Key: clusterTagKey(CLUSTER), Value: 'owned' },
+      { Key: SERVICE_NAME_TAG, Value: 'default/web' },
+    ]);
+    await expect(
+      provider.observe(
+        { service: web.service, desired: provider.desired(web) },
+        { clusterName: CLUSTER },
+      ),
+    ).rejects.toThrow(/made by the in-tree AWS provider .* for Service default\/web: take it over/);
+  });
+});
