@@ -86,13 +86,20 @@ export async function targetGroupsOfLoadBalancer(
   const out: TargetGroup[] = [];
   let marker: string | undefined;
   do {
-    const page = await api.elb(
-      new DescribeTargetGroupsCommand({
-        LoadBalancerArn: loadBalancerArn,
-        PageSize: 400,
-        ...(marker === undefined ? {} : { Marker: marker }),
-      }),
-    );
+    let page;
+    try {
+      page = await api.elb(
+        new DescribeTargetGroupsCommand({
+          LoadBalancerArn: loadBalancerArn,
+          PageSize: 400,
+          ...(marker === undefined ? {} : { Marker: marker }),
+        }),
+      );
+    } catch (e) {
+      // moto answers a load balancer without target groups with TargetGroupNotFound.
+      if (isCode(e, 'TargetGroupNotFound')) return out;
+      throw e;
+    }
     out.push(...(page.TargetGroups ?? []));
     marker = page.NextMarker;
   } while (marker !== undefined && marker !== '');

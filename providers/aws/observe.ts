@@ -19,6 +19,7 @@ import {
   clusterTagKey,
   isOwnedBy,
   OWNED,
+  RESOURCE_TAG,
   SERVICE_NAME_TAG,
   SERVICE_UID_TAG,
 } from '../../src/core/tags.js';
@@ -40,12 +41,7 @@ import {
 import { INGRESS_RULE, LB, LISTENER, SECURITY_GROUP, TARGET_GROUP } from './schemas.js';
 import { fromSdkTags } from './tags.js';
 import { describeTags, listListeners } from './describe.js';
-import {
-  forwardedArns,
-  loadBalancerByName,
-  targetGroupsByName,
-  targetGroupsOfLoadBalancer,
-} from './lookup.js';
+import { loadBalancerByName, targetGroupsByName, targetGroupsOfLoadBalancer } from './lookup.js';
 import { spellSubnetsAsDesired } from './network.js';
 
 export { describeTags, DESCRIBE_TAGS_BATCH } from './describe.js';
@@ -54,11 +50,11 @@ type Tags = Record<string, string>;
 
 /**
  * Reads (never writes) every resource of one Service, at a cost that depends on that Service
- * only (issue 9): the NLB by its deterministic name, the target groups by the names the
- * desired graph gives them (a group created before a crash but never attached is found this
- * way) and, for groups our listeners forward to that no desired name reaches (a renamed or
- * removed port), by the load balancer's ARN; listeners by the load balancer's ARN; tags only of
- * the ARNs found, 20 per DescribeTags; security groups and rules by tag filters on the server.
+ * only (issue 9): the NLB by its deterministic name; its listeners and the target groups
+ * attached to it by its ARN (a renamed or removed port's group included); desired target group
+ * names no attached group has by name (a new port, a create, a group created before a crash
+ * but never attached); tags only of the ARNs found, 20 per DescribeTags; security groups and
+ * rules by tag filters on the server.
  * What no look-up reaches (a group left unattached under an old name) is the sweep's job.
  * A resource that has the name the Service needs but not our tags is a NotOwnedError: lbctl
  * must not create a twin next to it, nor touch it.
@@ -76,21 +72,24 @@ export async function observeService(
     .filter(([address]) => address.startsWith(`${TARGET_GROUP}.`))
     .map(([, name]) => name);
 
-  const [lb, named] = await Promise.all([
-    loadBalancerByName(api, wantedNames.get(LB_ADDRESS) ?? loadBalancerName(service)),
-    targetGroupsByName(api, tgNames),
-  ]);
-  const listeners =
-    lb?.LoadBalancerArn === undefined ? [] : await listListeners(api, lb.LoadBalancerArn);
-  const known = new Set(named.map((t) => t.TargetGroupArn));
-  const unreached = forwardedArns(listeners).filter((arn) => !known.has(arn));
-  const attached =
-    unreached.length === 0 || lb?.LoadBalancerArn === undefined
-      ? []
-      : (await targetGroupsOfLoadBalancer(api, lb.LoadBalancerArn)).filter(
-          (t) => !known.has(t.TargetGroupArn),
-        );
-  const tgs = [...named, ...attached];
+  const lb = await loadBalancerByName(
+    api,
+    wantedNames.get(LB_ADDRESS) ?? loadBalancerName(service),
+  );
+  const lbArn = lb?.LoadBalancerArn;
+  // Listeners and the groups attached to the NLB in one round; only desired names no attached
+  // group has (a new port, a create, a group created before a crash) are asked by name.
+  const [listeners, attached] =
+    lbArn === undefined
+      ? [[], []]
+      : await Promise.all([listListeners(api, lbArn), targetGroupsOfLoadBalancer(api, lbArn)]);
+  const attachedNames = new Set(attached.map((t) => t.TargetGroupName));
+  const byName = await targetGroupsByName(
+    api,
+    tgNames.filter((n) => !attachedNames.has(n)),
+  );
+  const seen = new Set(attached.map((t) => t.TargetGroupArn));
+  const tgs = [...attached, ...byName.filter((t) => !seen.has(t.TargetGroupArn))];
   const tags = await describeTags(api, [
     lb?.LoadBalancerArn,
     ...tgs.map((t) => t.TargetGroupArn),
@@ -107,7 +106,7 @@ export async function observeService(
   refuseForeign(
     check,
     TARGET_GROUP,
-    named.map((t) => ({ name: t.TargetGroupName, arn: t.TargetGroupArn })),
+    tgs.map((t) => ({ name: t.TargetGroupName, arn: t.TargetGroupArn })),
   );
 
   const groups = await securityGroups(api, clusterName, service, wantedNames);
@@ -225,6 +224,9 @@ function refuseForeign(
 
 export function ownershipDetail(tags: Tags, clusterName: string): string {
   if (!isOwnedBy(tags, clusterName)) return `it has no tag ${clusterTagKey(clusterName)}=${OWNED}`;
+  // The in-tree provider tags the cluster and the Service's name, never a UID or an address.
+  if (tags[SERVICE_UID_TAG] === undefined && tags[RESOURCE_TAG] === undefined)
+    return `it was made by the in-tree AWS provider (cloud-controller-manager) for Service ${tags[SERVICE_NAME_TAG] ?? '?'}: take it over with an adoption plan (docs/aws.md) or delete it first`;
   return `it belongs to Service ${tags[SERVICE_NAME_TAG] ?? '?'} with UID ${tags[SERVICE_UID_TAG] ?? '?'}`;
 }
 

@@ -142,7 +142,11 @@ describe('adopting the in-tree provider’s NLB (AWS)', () => {
 
     // From now on the ordinary observe finds it as lbctl's, and the adopted shape is kept.
     const desired = provider.desired(web);
+    provider.calls.reset();
     const observed = await provider.observe({ service: web.service, desired }, ctx);
+    // A no-op of lbctl's own shape reads 11 times; an adopted one 4 more, constant per Service:
+    // the security group name check (it has none) and lbctl's 2 target group names (1 + 2).
+    expect(provider.calls.count({ write: false })).toBe(15);
     const next = plan({
       service: web.service,
       provider,
@@ -168,5 +172,22 @@ describe('adopting the in-tree provider’s NLB (AWS)', () => {
       ),
     ).toBeUndefined();
     expect(provider.calls.count({ write: true })).toBe(0);
+  });
+});
+
+describe('without adoption, the in-tree NLB is refused with a message that says what it is', () => {
+  it('observe: NotOwnedError naming the in-tree provider and the way out', async () => {
+    const { provider, net, elb } = await setup();
+    const web = intent({ clusterName: CLUSTER, targets: net.nodes });
+    await inTreeNlb(elb, net, web, [
+      { Key: clusterTagKey(CLUSTER), Value: 'owned' },
+      { Key: SERVICE_NAME_TAG, Value: 'default/web' },
+    ]);
+    await expect(
+      provider.observe(
+        { service: web.service, desired: provider.desired(web) },
+        { clusterName: CLUSTER },
+      ),
+    ).rejects.toThrow(/made by the in-tree AWS provider .* for Service default\/web: take it over/);
   });
 });

@@ -140,7 +140,7 @@ describe('AWS observe cost does not grow with the account', () => {
     expect(after.map(addressOf).sort()).toEqual(desired.map(addressOf).sort());
   }, 60_000);
 
-  it('names are asked 20 per call, and a batch with an unknown name is asked again name by name', async () => {
+  it('target groups: attached ones in one call by the NLB, a new port by its name, before the create 20 names per call then name by name', async () => {
     const { provider, calls, net } = await setup();
     const listeners = Array.from({ length: 22 }, (_, i) => ({
       name: `p${i}`,
@@ -149,29 +149,28 @@ describe('AWS observe cost does not grow with the account', () => {
       nodePort: 31000 + i,
     }));
     const wide = intent({ clusterName: CLUSTER, targets: net.nodes, listeners });
+    const desired = provider.desired(wide);
+    const ctx = { clusterName: CLUSTER };
+    // Nothing exists: 2 batches (20 + 2 names) fail, then 22 single names.
+    expect(await provider.observe({ service: wide.service, desired }, ctx)).toEqual([]);
+    expect(calls.count({ operation: 'DescribeTargetGroups' })).toBe(2 + 22);
+
     await converge(provider, CLUSTER, wide.service, wide);
     calls.reset();
-    const desired = provider.desired(wide);
-    const observed = await provider.observe(
-      { service: wide.service, desired },
-      { clusterName: CLUSTER },
-    );
+    const observed = await provider.observe({ service: wide.service, desired }, ctx);
     expect(observed.map(addressOf).sort()).toEqual(desired.map(addressOf).sort());
-    expect(calls.count({ operation: 'DescribeTargetGroups' })).toBe(2);
+    expect(calls.count({ operation: 'DescribeTargetGroups' })).toBe(1);
     // 1 load balancer + 22 target groups + 22 listeners = 45 ARNs: 3 DescribeTags.
     expect(calls.count({ operation: 'DescribeTags' })).toBe(3);
 
-    // One more port: its batch (the last 3 names) fails on the unknown one and is asked name by name.
+    // One more port: the attached groups by the NLB, the new one by its name (not found).
     const more = {
       ...wide,
       listeners: [...listeners, { ...listeners[0]!, name: 'new', port: 2000, nodePort: 32000 }],
     };
     calls.reset();
-    await provider.observe(
-      { service: wide.service, desired: provider.desired(more) },
-      { clusterName: CLUSTER },
-    );
-    expect(calls.count({ operation: 'DescribeTargetGroups' })).toBe(2 + 3);
+    await provider.observe({ service: wide.service, desired: provider.desired(more) }, ctx);
+    expect(calls.count({ operation: 'DescribeTargetGroups' })).toBe(2);
   }, 60_000);
 
   it('target groups of other owners in the account cost nothing: no tag read for them', async () => {
