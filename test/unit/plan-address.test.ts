@@ -94,10 +94,11 @@ describe('plan: replacements that change the Service address', () => {
     );
     expect(text.match(/Service's address/g)).toHaveLength(1);
     const json = renderJson([p]);
-    const rc = json.resource_changes.find((r) => r.address === 'local_lb.this');
+    const rc = json.resource_changes.find((r) => r.address.endsWith('.local_lb.this'));
     expect(rc?.service_address).toEqual({ changes: true, forced_by: ['local_lb.this.scheme'] });
     expect(
-      json.resource_changes.find((r) => r.address === 'local_listener.http')?.service_address,
+      json.resource_changes.find((r) => r.address.endsWith('.local_listener.http'))
+        ?.service_address,
     ).toBeUndefined();
   });
 });
