@@ -19,6 +19,7 @@ export interface ChangeFlags {
   autoApprove?: boolean;
   showCalls?: boolean;
   parallelism?: number;
+  skipInvalid?: boolean;
 }
 
 /** The options apply and destroy add to the plan inputs. */
@@ -63,6 +64,7 @@ export async function planConfirmExecute(
     env: deps.env,
     connect: 'always',
     ...(flags.parallelism === undefined ? {} : { parallelism: flags.parallelism }),
+    ...(flags.skipInvalid === true ? { skipInvalid: true } : {}),
     destroy: kind.destroy,
     loadProvider: deps.loadProvider,
     notice: (line) => deps.stderr(`${line}\n`),

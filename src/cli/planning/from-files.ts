@@ -9,8 +9,10 @@ import type {
   ProviderSettings,
 } from '../../core/provider.js';
 import type { Resource } from '../../core/resource.js';
-import { readManifests, withSource } from '../../k8s/files.js';
-import { DEFAULT_LAYERS, allocateAll } from '../../layers/index.js';
+import { InvalidInputError } from '../../core/errors.js';
+import { InvalidManifestsError, readManifests, withSource } from '../../k8s/files.js';
+import type { Refused } from '../../k8s/files.js';
+import { DEFAULT_LAYERS, allocateEach } from '../../layers/index.js';
 import {
   planPrepared,
   prepareService,
@@ -39,6 +41,8 @@ export interface FilesPlanRequest {
   /** Plan the deletion of everything the Services own (`lbctl destroy`). */
   destroy?: boolean;
   loadProvider: ProviderLoader;
+  /** `--skip-invalid`: plan the valid Services, report the refused ones as notices. */
+  skipInvalid?: boolean;
   /** Notices (skipped kinds, snapshot entries without a Service) go here, never to stdout. */
   notice: (line: string) => void;
 }
@@ -61,33 +65,47 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
   const module = await request.loadProvider(request.provider);
   const settings = settingsFrom(request);
   const model = module.model(settings);
-  const manifests = await readManifests(request.files);
+  const manifests = await readManifests(request.files, { keepInvalid: true });
   for (const n of manifests.notices) request.notice(n);
 
-  let allocated: Service[];
-  try {
-    allocated = allocateAll(
-      manifests.services.map((s) => s.object),
-      DEFAULT_LAYERS,
-    );
-  } catch (e) {
-    throw withSource(e, manifests);
-  }
+  // Every refusal at once (Terraform lists every error), before anything is observed.
+  const refused: Refused[] = [...manifests.invalid];
+  const refuse = (e: unknown): undefined => {
+    const sourced = withSource(e, manifests);
+    if (!(e instanceof InvalidInputError) || !(sourced instanceof InvalidInputError)) throw sourced;
+    refused.push({
+      source: { file: '', document: 0 },
+      object: e.object,
+      lines: sourced.problems.map((p) => new InvalidInputError(sourced.object, [p]).message),
+    });
+    return undefined;
+  };
+  const allocated = allocateEach(
+    manifests.services.map((s) => s.object),
+    DEFAULT_LAYERS,
+  ).flatMap((s): Service[] => (s instanceof InvalidInputError ? (refuse(s), []) : [s]));
   const nodes = manifests.nodes.map((n) => n.object);
-  const prepared = allocated.map((service): PreparedService => {
+  const prepared = allocated.flatMap((service): PreparedService[] => {
     try {
-      return prepareService({
-        service,
-        nodes,
-        model,
-        clusterName: request.clusterName,
-        mode: 'allocated',
-        ...(request.destroy === true ? { destroy: true } : {}),
-      });
+      return [
+        prepareService({
+          service,
+          nodes,
+          model,
+          clusterName: request.clusterName,
+          mode: 'allocated',
+          ...(request.destroy === true ? { destroy: true } : {}),
+        }),
+      ];
     } catch (e) {
-      throw withSource(e, manifests);
+      refuse(e);
+      return [];
     }
   });
+  if (refused.length > 0) {
+    if (request.skipInvalid !== true) throw new InvalidManifestsError(refused);
+    for (const line of refused.flatMap((r) => r.lines)) request.notice(`skipped: ${line}`);
+  }
 
   const calls = createCallLog();
   const snapshot =
