@@ -239,11 +239,8 @@ function walk(shape: Shape, value: unknown, at: Segment[], out: Decoded): unknow
   }
   if ('list' in shape) {
     if (!Array.isArray(value)) return fail(out, at, value, 'must be a list');
-    return value.map((item, i) => {
-      if (item === null || item === undefined)
-        return fail(out, [...at, i], null, 'must not be null');
-      return walk(shape.list, item, [...at, i], out);
-    });
+    // A null item decodes to the item type's zero value, as Go's encoding/json does.
+    return value.map((item, i) => walk(shape.list, item ?? zeroOf(shape.list), [...at, i], out));
   }
   if (!isMap(value)) return fail(out, at, value, 'must be a map');
   const copy: Record<string, unknown> = {};
