@@ -257,5 +257,6 @@ function describe(v: unknown): string {
   if (typeof v === 'string')
     return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
   if (v === null) return 'null';
+  if (typeof v === 'object') return 'a map';
   return `${typeof v} ${String(v)}`;
 }

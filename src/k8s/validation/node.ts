@@ -65,7 +65,7 @@ export function validateNode(node: Node, _opts: { old?: Node } = {}): FieldProbl
     }
   });
   (node.status?.addresses ?? []).forEach((a, i) => {
-    if (IP_ADDRESS_TYPES.includes(a.type) && parseIP(a.address) === undefined) {
+    if (IP_ADDRESS_TYPES.includes(a.type) && parseIP(a.address ?? '') === undefined) {
       problems.push({
         type: 'Invalid',
         field: `status.addresses[${i}].address`,
