@@ -6,8 +6,8 @@
  * are strings, map keys become strings, `<<` merge keys merge. Limits refuse instead of
  * overflowing: nesting depth, values produced through aliases, and document size. Pure.
  */
-import { Alias, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import type { Alias, Document, Node as YamlNode } from 'yaml';
 
 import { setOwn } from './shape.js';
 
