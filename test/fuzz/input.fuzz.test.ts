@@ -1,8 +1,9 @@
 // Fuzz test of the input side (issue 14): seeded malformed and boundary objects through the CLI's
 // `main`, in-process and offline, on aws, gcp and azure. Asserts no crash, no internal error, no
 // `[object Object]`/`NaN`/`undefined` in a message, and that known-invalid objects are refused and
-// known-valid ones planned. The sandbox-over-HTTP half hooks in at `targets` (see TARGETS below)
-// once the sandbox decodes with src/k8s/objects.ts.
+// known-valid ones planned. The sandbox-over-HTTP half is left for when the sandbox decodes with
+// src/k8s/objects.ts: POST the same generated objects (`service`, `oddNode`, RAW_YAML) to the
+// sandbox and assert 201 or a 4xx Status whose message passes `assertClean` — never a 500.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
