@@ -57,7 +57,9 @@ describe('a Service with no eligible Node', () => {
 
   it('only warns when nothing is live yet', async () => {
     const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
-    const f = await writeFiles({ 'web.yaml': serviceYaml('web', '5f1c2a3e-8b9d-4c7a-9e01-0000000000a1', [80]) });
+    const f = await writeFiles({
+      'web.yaml': serviceYaml('web', '5f1c2a3e-8b9d-4c7a-9e01-0000000000a1', [80]),
+    });
     expect(
       await runApply(
         undefined,
