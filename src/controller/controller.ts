@@ -164,7 +164,10 @@ export class Controller {
         s.metadata.deletionTimestamp === undefined &&
         wantsLoadBalancer(s as Service, classOption)
       ) {
-        this.enqueue(serviceKey(s), 'nodes', 'high');
+        // With what was last applied known, a node delta costs no cloud read: at once. Without
+        // it (not verified since a restart) it is a full observe: after new and changed ones.
+        const key = serviceKey(s);
+        this.enqueue(key, 'nodes', this.applied.has(key) ? 'high' : 'low');
       }
     }
   }

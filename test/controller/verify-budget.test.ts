@@ -217,3 +217,25 @@ describe('reconcile failures in the log', () => {
     expect(failed[4]!.err).toMatch(/quota exceeded for load balancers/);
   });
 });
+
+describe('node changes after a restart', () => {
+  it('Services not verified since the restart take a node change after new Services', async () => {
+    const cloud = new LocalCloud();
+    const cluster = await convergedCluster(10, cloud);
+    const h = harness({ cloud, cluster, random: seeded(), verifyIntervalMs: 600_000, workers: 1 });
+    running.push(h);
+    cluster.replay();
+    await h.start();
+    h.calls.reset();
+    cluster.setNode(node('n2')); // every Service must register it: 10 full observes
+    cluster.applyService(lbService('new', { index: 99 }));
+    await h.settle();
+    const creates = h.ops().indexOf('CreateLoadBalancer');
+    const observesBefore = h
+      .ops()
+      .slice(0, creates)
+      .filter((o) => o === 'DescribeResources');
+    expect(observesBefore.length).toBeLessThanOrEqual(2); // the new one's, and at most one in flight
+    expect(h.ops().filter((o) => o === 'RegisterTargets')).toHaveLength(10);
+  });
+});
