@@ -66,6 +66,7 @@ export class Controller {
   private readonly abort = new AbortController();
   private nodesSynced = false;
   private inFlight = 0;
+  private highInFlight = 0;
   /** When each reconcile in flight started, for the unfinished-work metrics. */
   private readonly startedAt = new Map<string, number>();
 
@@ -84,6 +85,8 @@ export class Controller {
       ...(this.budget === undefined ? {} : { budget: this.budget }),
       maxInFlight: Math.max(1, Math.floor((o.workers ?? 4) / 2)),
       admit: (key) => this.enqueue(key, 'verify', 'low'),
+      // New and changed Services first, also at the cloud's rate limiter.
+      idle: () => this.highInFlight === 0 && !this.queue.hasWaiting('high'),
     });
   }
 
@@ -236,6 +239,7 @@ export class Controller {
       this.reasons.delete(key);
       this.metrics.dequeued(item.priority, item.waitedMs / 1000);
       this.inFlight++;
+      if (item.priority === 'high') this.highInFlight++;
       const started = this.o.clock.now();
       this.startedAt.set(key, started);
       try {
@@ -244,8 +248,10 @@ export class Controller {
         this.startedAt.delete(key);
         this.metrics.workDone((this.o.clock.now() - started) / 1000);
         this.inFlight--;
+        if (item.priority === 'high') this.highInFlight--;
         this.queue.done(key);
         this.verifier.done(key);
+        this.verifier.poke();
       }
     }
   }

@@ -239,3 +239,26 @@ describe('node changes after a restart', () => {
     expect(h.ops().filter((o) => o === 'RegisterTargets')).toHaveLength(10);
   });
 });
+
+describe('verification waits for new and changed Services', () => {
+  it('a due verification is not admitted while a new Service is being reconciled', async () => {
+    const cloud = new LocalCloud();
+    const cluster = await convergedCluster(3, cloud);
+    const h = harness({ cloud, cluster, random: () => 0.5, verifyIntervalMs: 100_000 });
+    running.push(h);
+    cluster.replay();
+    await h.start(); // the three are due at 50 s
+    let release: () => void = () => {};
+    cloud.beforeCall = (op) =>
+      op === 'CreateLoadBalancer' ? new Promise<void>((r) => (release = r)) : undefined;
+    h.calls.reset();
+    cluster.applyService(lbService('new', { index: 99 }));
+    await h.clock.advance(60_000); // due now, but the new Service's create hangs
+    expect(h.calls.count({ operation: 'DescribeResources' })).toBe(1);
+    release();
+    await h.settle();
+    await h.clock.advance(1_000);
+    await h.settle();
+    expect(h.calls.count({ operation: 'DescribeResources' })).toBe(4);
+  });
+});
