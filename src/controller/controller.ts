@@ -86,7 +86,9 @@ export class Controller {
       maxInFlight: Math.max(1, Math.floor((o.workers ?? 4) / 2)),
       admit: (key) => this.enqueue(key, 'verify', 'low'),
       // New and changed Services first, also at the cloud's rate limiter.
-      idle: () => this.highInFlight === 0 && !this.queue.hasWaiting('high'),
+      // Not before the workers start: the first keys they take must be the new and changed ones.
+      idle: () =>
+        this.workers.length > 0 && this.highInFlight === 0 && !this.queue.hasWaiting('high'),
     });
   }
 
@@ -200,6 +202,7 @@ export class Controller {
     if (!Number.isInteger(n) || n < 1)
       throw new TypeError(`workers must be an integer >= 1, got ${n}`);
     for (let i = 0; i < n; i++) this.workers.push(this.work());
+    this.verifier.poke();
   }
 
   /** Stops taking keys and waits for reconciles in flight to finish. */
