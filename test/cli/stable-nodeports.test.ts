@@ -155,3 +155,27 @@ describe('stable NodePorts on AWS (moto)', () => {
     ).toBe(true);
   }, 60_000);
 });
+
+describe('observedNodePorts readers', () => {
+  it('azure: each rule forwards its frontend port to its backend port (the NodePort)', async () => {
+    const { observedNodePorts } = await import('../../providers/azure/nodeports.js');
+    const rule = (name: string, protocol: string, frontend: number, backend: number) => ({
+      type: 'azurerm_lb_rule',
+      name,
+      attributes: { protocol, frontend_port: frontend, backend_port: backend },
+      dependsOn: [],
+    });
+    expect(
+      observedNodePorts([rule('tcp-80', 'Tcp', 80, 30080), rule('udp-53', 'Udp', 53, 30053)]),
+    ).toEqual([
+      { protocol: 'TCP', port: 80, nodePort: 30080 },
+      { protocol: 'UDP', port: 53, nodePort: 30053 },
+    ]);
+  });
+
+  it('azure: a plan of files keeps the live rule ports (model wiring)', async () => {
+    const { provider } = await import('../../providers/azure/index.js');
+    const model = provider.model({ clusterName: 'demo', values: {}, env: {} });
+    expect(model.observedNodePorts).toBeTypeOf('function');
+  });
+});
