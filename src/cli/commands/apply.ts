@@ -33,9 +33,14 @@ export function registerApply(
         .description('plan, ask for confirmation, and make the changes in the cloud'),
       { required: false },
     ),
-  ).action(async (planfile: string | undefined, flags: ApplyFlags) => {
-    setExitCode(await runApply(planfile, flags, deps()));
-  });
+  )
+    .option(
+      '--allow-empty-targets',
+      'go ahead when a live load balancer would be left with no targets (no eligible Node)',
+    )
+    .action(async (planfile: string | undefined, flags: ApplyFlags) => {
+      setExitCode(await runApply(planfile, flags, deps()));
+    });
 }
 
 export async function runApply(
