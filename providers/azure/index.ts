@@ -1,7 +1,7 @@
 import type { ProviderModel, ProviderModule } from '../../src/core/provider.js';
 import { desiredResources } from './desired.js';
 import { azureIngress } from './ingress.js';
-import { observedNodePorts } from './nodeports.js';
+import { observedHealthCheckNodePort, observedNodePorts } from './nodeports.js';
 import { AZURE_SCHEMAS } from './schemas.js';
 import { parseAzureSettings } from './settings.js';
 import { connectAzure } from './provider.js';
@@ -17,6 +17,7 @@ export const provider: ProviderModule = {
       desired: (intent) => desiredResources(intent, s),
       ingress: azureIngress,
       observedNodePorts,
+      observedHealthCheckNodePort,
     };
   },
   isConfigured(settings) {

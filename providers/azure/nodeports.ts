@@ -18,3 +18,15 @@ export function observedNodePorts(observed: readonly Resource[]): ObservedNodePo
       return [{ protocol, port, nodePort }];
     });
 }
+
+/** The HTTP `/healthz` probe's port (a Local Service's healthCheckNodePort). Pure. */
+export function observedHealthCheckNodePort(observed: readonly Resource[]): number | undefined {
+  const probe = observed.find(
+    (r) =>
+      r.type === T.probe &&
+      r.attributes['protocol'] === 'Http' &&
+      r.attributes['request_path'] === '/healthz',
+  );
+  const port = probe?.attributes['port'];
+  return typeof port === 'number' ? port : undefined;
+}
