@@ -58,19 +58,27 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
     return addressOf({ type, name });
   };
 
-  const addrAddress = addressOf({ type: T.address, name: N.address });
   const requestedIP = intent.requestedIPs.find((ip) => !ip.includes(':'));
-  add(T.address, N.address, {
-    name: lb,
-    region: settings.region,
-    address_type: scheme,
-    ip_version: 'IPV4',
-    ...(external
-      ? { network_tier: intent.options.gcp?.networkTier ?? 'PREMIUM' }
-      : { subnetwork: subnetworkOf(settings), purpose: 'SHARED_LOADBALANCER_VIP' }),
-    ...(requestedIP === undefined ? {} : { address: requestedIP }),
-    labels: labels(addrAddress),
-  });
+  // A requested external IP is a static address the user reserved (Google lets nobody reserve
+  // an external IP of their choosing): the forwarding rules use it by its IP and lbctl never
+  // owns, relabels or releases it, as the in-tree provider treats a user-owned IP. Internal
+  // IPs can be reserved as given, so lbctl reserves (and owns) those.
+  const userAddress = external && requestedIP !== undefined ? requestedIP : undefined;
+  const addrAddress = userAddress ?? addressOf({ type: T.address, name: N.address });
+  if (userAddress === undefined) {
+    add(T.address, N.address, {
+      name: lb,
+      region: settings.region,
+      address_type: scheme,
+      ip_version: 'IPV4',
+      ...(external
+        ? { network_tier: intent.options.gcp?.networkTier ?? 'PREMIUM' }
+        : { subnetwork: subnetworkOf(settings), purpose: 'SHARED_LOADBALANCER_VIP' }),
+      ...(requestedIP === undefined ? {} : { address: requestedIP }),
+      labels: labels(addrAddress),
+    });
+  }
+  const onAddress = userAddress === undefined ? [addrAddress] : [];
 
   const hc = intent.healthCheck;
   const hcAddress = add(T.healthCheck, N.healthCheck, {
@@ -147,7 +155,7 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
           : { network: settings.network, subnetwork: subnetworkOf(settings) }),
         labels: labels(frAddress),
       },
-      [addrAddress, bsAddress],
+      [...onAddress, bsAddress],
     );
   }
 
@@ -166,7 +174,7 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
       priority: 1000,
       source_ranges: sourceRangesOf(intent),
       // Only to the load balancer's address: a passthrough load balancer keeps the destination IP.
-      destination_ranges: [addrAddress],
+      destination_ranges: [userAddress === undefined ? addrAddress : `${userAddress}/32`],
       allowed: protocolsOf(intent.listeners).map((p) => ({
         protocol: p.toLowerCase(),
         ports: [...new Set(intent.listeners.filter((l) => l.protocol === p).map((l) => l.port))]
@@ -176,7 +184,7 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
       ...targetTags,
       description: description(addressOf({ type: T.firewall, name: N.trafficFirewall })),
     },
-    [addrAddress, ...igAddresses],
+    [...onAddress, ...igAddresses],
   );
   add(
     T.firewall,

@@ -125,7 +125,14 @@ export async function observe(
       if (name !== undefined && owned(x.description)) out.push(build(name, x));
     }
   };
-  addLabelled(T.address, addresses as CloudAddress[], observedAddress);
+  // While the Service requests, by IP, the address lbctl reserved for it earlier, that address
+  // stays out of the observed state: its IP is then the user's pin, not something to release.
+  const pinned = pinnedIPs(request.desired);
+  addLabelled(
+    T.address,
+    (addresses as CloudAddress[]).filter((a) => !pinned.has(a.address ?? '')),
+    observedAddress,
+  );
   addDescribed(T.healthCheck, checks as CloudHealthCheck[], observedHealthCheck);
   // Firewalls name the address's IP as their destination: mapped back through the address.
   const addressRefs = refsOf(out);
@@ -256,5 +263,16 @@ async function refuseForeignAddress(
   throw new NotOwnedError(
     `${T.address}.${N.address} (${name})`,
     `it has no labels ${CLUSTER_LABEL}=${labelValue(clusterName)} and ${SERVICE_UID_LABEL}=${labelValue(request.service.uid)}`,
+  );
+}
+
+/** IPs the desired forwarding rules name directly (a requested external IP), when lbctl reserves no address. */
+function pinnedIPs(desired: readonly Resource[]): Set<string> {
+  if (desired.some((d) => d.type === T.address)) return new Set();
+  return new Set(
+    desired
+      .filter((d) => d.type === T.forwardingRule)
+      .map((d) => String(d.attributes['ip_address']))
+      .filter((ip) => !ip.startsWith('google_')),
   );
 }

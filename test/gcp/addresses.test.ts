@@ -18,9 +18,8 @@ afterAll(async () => {
   await env.stop();
 });
 beforeEach(() => {
-  env.fake.faults = {};
   env.calls.reset();
-  env.fake.reset();
+  env.fake.clear();
 });
 
 const project = 'lbctl-test';
@@ -92,7 +91,9 @@ describe('gcp: a static address the user reserved', () => {
     const pinned = gcpIntent({ targets, requestedIPs: [ip] });
     env.fake.reset();
     const p = await reconcile(env.provider, pinned.service, pinned);
-    expect(p.plan.steps.filter((s) => s.action !== 'noop')).toEqual([]);
+    expect(
+      p.plan.steps.filter((s) => s.action !== 'no-op').map((s) => [s.address, s.changes]),
+    ).toEqual([]);
     expect(env.fake.count({ write: true })).toBe(0);
     expect(env.provider.ingress(p.resources)).toEqual([{ ip, ipMode: 'VIP' }]);
     await reconcile(env.provider, pinned.service, null);
