@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../../src/core/errors.js';
 import type { LoadBalancerIntent, Listener, Target } from '../../src/core/intent.js';
 import type { Protocol } from '../../src/core/k8s.js';
+import type { RefusedPort } from '../../src/core/provider.js';
 import type { Attributes, Resource, Value } from '../../src/core/resource.js';
 import { addressOf } from '../../src/core/resource.js';
 import { ownershipDescription, ownershipLabels } from './labels.js';
@@ -204,6 +205,23 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
     igAddresses,
   );
   return resources;
+}
+
+/**
+ * Ports of a protocol Google's passthrough load balancers do not serve (SCTP: a backend-service
+ * forwarding rule takes TCP, UDP or L3_DEFAULT, and L3_DEFAULT's extra protocols are ESP, GRE,
+ * ICMP — never SCTP), so the pipeline serves the others and reports these in the port status.
+ */
+export function refusedPortsOf(intent: LoadBalancerIntent): RefusedPort[] {
+  return intent.listeners
+    .filter((l) => !SUPPORTED.includes(l.protocol))
+    .map((l) => ({
+      listener: l.name,
+      port: l.port,
+      protocol: l.protocol,
+      reason: 'ProtocolNotSupported',
+      message: `port ${l.port}/${l.protocol}: Google Cloud passthrough load balancers with a backend service support "TCP", "UDP"`,
+    }));
 }
 
 function protocolsOf(listeners: readonly Listener[]): Protocol[] {
