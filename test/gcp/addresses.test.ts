@@ -2,6 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClients } from '../../providers/gcp/clients.js';
 import type { ComputeClients } from '../../providers/gcp/clients.js';
 import { hasChanges } from '../../src/plan/index.js';
+import { renderText } from '../../src/render/text.js';
+import { loadBalancerName } from '../../providers/gcp/names.js';
 import { gcpIntent } from './intents.js';
 import { reconcile, startGcp } from './support.js';
 
@@ -98,5 +100,43 @@ describe('gcp: a static address the user reserved', () => {
     expect(env.provider.ingress(p.resources)).toEqual([{ ip, ipMode: 'VIP' }]);
     await reconcile(env.provider, pinned.service, null);
     expect(env.fake.resources('addresses')).toEqual([]);
+  });
+});
+
+/** A forwarding rule as an older lbctl made it (listed ports, not all ports): it must be replaced. */
+const ageForwardingRule = (name: string) => {
+  const r = env.fake.store.get(`projects/${project}/regions/${region}/forwardingRules/${name}`);
+  if (r === undefined) throw new Error(`no forwarding rule ${name}`);
+  delete r.body['allPorts'];
+  r.body['ports'] = ['80'];
+};
+
+describe('gcp: a forwarding rule replaced keeps the Service’s IP', () => {
+  it.each([
+    ['lbctl’s reserved address', false],
+    ['the user’s reserved address', true],
+  ])('on %s: the plan says so, the IP is the same after, re-plan a no-op', async (_on, user) => {
+    const requestedIPs = user ? [await reserve('user-ip')] : [];
+    const intent = gcpIntent({ targets, requestedIPs });
+    const first = await reconcile(env.provider, intent.service, intent);
+    const ip = env.provider.ingress(first.resources)[0]?.ip;
+    expect(ip).toMatch(/^34\./);
+    ageForwardingRule(loadBalancerName(intent.service));
+
+    const { plan: p, resources } = await reconcile(env.provider, intent.service, intent);
+    const step = p.steps.find((s) => s.address === 'google_compute_forwarding_rule.tcp');
+    expect(step?.action).toBe('replace');
+    expect(step?.addressImpact).toMatchObject({ changes: false, keptBy: 'ip_address' });
+    expect(p.steps.filter((s) => s.action === 'replace').map((s) => s.address)).toEqual([
+      'google_compute_forwarding_rule.tcp',
+    ]);
+    expect(renderText([p], { color: false })).toContain("# keeps the Service's address");
+    expect(env.provider.ingress(resources)).toEqual([{ ip, ipMode: 'VIP' }]);
+    expect(env.fake.resources('forwardingRules').map((r) => r['IPAddress'])).toEqual([ip]);
+
+    env.fake.reset();
+    const again = await reconcile(env.provider, intent.service, intent);
+    expect(hasChanges(again.plan)).toBe(false);
+    expect(env.fake.count({ write: true })).toBe(0);
   });
 });
