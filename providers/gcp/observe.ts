@@ -24,6 +24,7 @@ import {
   refsOf,
 } from './convert.js';
 import { getByName, listEndpoints } from './lookup.js';
+import { checkUserAddresses, pinnedIPs } from './user-address.js';
 import { CLUSTER_LABEL, labelValue, parseDescription, SERVICE_UID_LABEL } from './labels.js';
 import { loadBalancerName, N, T } from './names.js';
 
@@ -171,6 +172,7 @@ export async function observe(
   }
 
   await lookUpMissing(gcp, clusterName, request, out);
+  await checkUserAddresses(gcp, request, rules as CloudForwardingRule[]);
   if (request.desired.length === 0) {
     await refuseForeignAddress(gcp, clusterName, request, out);
   }
@@ -263,16 +265,5 @@ async function refuseForeignAddress(
   throw new NotOwnedError(
     `${T.address}.${N.address} (${name})`,
     `it has no labels ${CLUSTER_LABEL}=${labelValue(clusterName)} and ${SERVICE_UID_LABEL}=${labelValue(request.service.uid)}`,
-  );
-}
-
-/** IPs the desired forwarding rules name directly (a requested external IP), when lbctl reserves no address. */
-function pinnedIPs(desired: readonly Resource[]): Set<string> {
-  if (desired.some((d) => d.type === T.address)) return new Set();
-  return new Set(
-    desired
-      .filter((d) => d.type === T.forwardingRule)
-      .map((d) => String(d.attributes['ip_address']))
-      .filter((ip) => !ip.startsWith('google_')),
   );
 }

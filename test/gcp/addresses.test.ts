@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClients } from '../../providers/gcp/clients.js';
 import type { ComputeClients } from '../../providers/gcp/clients.js';
+import { InvalidInputError } from '../../src/core/errors.js';
 import { hasChanges } from '../../src/plan/index.js';
 import { renderText } from '../../src/render/text.js';
 import { loadBalancerName } from '../../providers/gcp/names.js';
@@ -77,13 +78,15 @@ describe('gcp: a static address the user reserved', () => {
     expect(after.labelFingerprint).toBe(before.labelFingerprint);
   });
 
-  it('an external IP that is not reserved in the project is refused by Google, naming the field and the IP', async () => {
+  it('an external IP that is not reserved in the project is refused before any write, naming the field and the IP', async () => {
     const intent = gcpIntent({ targets, requestedIPs: ['203.0.113.99'] });
     const error = await reconcile(env.provider, intent.service, intent).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toContain('resource.IPAddress');
-    expect((error as Error).message).toContain('203.0.113.99');
-    expect(env.fake.resources('forwardingRules')).toEqual([]);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as Error).message).toContain(
+      'Service default/web: spec.loadBalancerIP: Invalid value: "203.0.113.99": is not a static external address reserved in project lbctl-test, region us-central1',
+    );
+    expect(env.fake.count({ write: true })).toBe(0);
+    expect(env.calls.count({ operation: 'addresses.list' })).toBe(2);
   });
 
   it('pinning the IP lbctl reserved itself changes nothing, and the address is still deleted with the Service', async () => {
