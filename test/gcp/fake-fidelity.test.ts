@@ -254,6 +254,44 @@ describe('fake Compute API: external IPs are Google’s to give (issue 12)', () 
     ).toMatchObject({ code: 400 });
   });
 
+  it('keeps an ephemeral IP across a forwarding-rule switch when it is promoted first (the migration order)', async () => {
+    const ip = await ruleWithEphemeralIP('old-rule');
+    await c.addresses.insert({
+      project,
+      region,
+      addressResource: { name: 'old-rule-ip', addressType: 'EXTERNAL', address: ip },
+    });
+    await c.forwardingRules.delete({ project, region, forwardingRule: 'old-rule' });
+    await c.forwardingRules.insert({
+      project,
+      region,
+      forwardingRuleResource: {
+        name: 'new-rule',
+        IPProtocol: 'TCP',
+        allPorts: true,
+        IPAddress: ip,
+        loadBalancingScheme: 'EXTERNAL',
+        backendService: `projects/${project}/regions/${region}/backendServices/old-rule`,
+      },
+    });
+    const [rule] = await c.forwardingRules.get({ project, region, forwardingRule: 'new-rule' });
+    expect(rule.IPAddress).toBe(ip);
+  });
+
+  it('loses an ephemeral IP whose rule is deleted before it is promoted', async () => {
+    const ip = await ruleWithEphemeralIP('lost-rule');
+    await c.forwardingRules.delete({ project, region, forwardingRule: 'lost-rule' });
+    expect(
+      await errorOf(
+        c.addresses.insert({
+          project,
+          region,
+          addressResource: { name: 'too-late', addressType: 'EXTERNAL', address: ip },
+        }),
+      ),
+    ).toMatchObject({ code: 400, message: expect.stringContaining('resource.address') });
+  });
+
   it('refuses a forwarding rule on an external IP that is not a reserved address', async () => {
     expect(
       await errorOf(
