@@ -101,12 +101,22 @@ export function desiredResources(intent: LoadBalancerIntent, model: Model): Reso
       port: hc.port,
       ...(hc.protocol === 'HTTP' ? { request_path: hc.path ?? '/healthz' } : {}),
       interval_in_seconds: Math.max(5, hc.intervalSeconds),
-      number_of_probes: hc.unhealthyThreshold,
+      // Azure honours probeThreshold (consecutive failures), not numberOfProbes.
+      probe_threshold: hc.unhealthyThreshold,
     },
     [shared.lb],
   );
 
-  const sources = intent.sourceRanges.length === 0 ? ['Internet'] : intent.sourceRanges;
+  // No loadBalancerSourceRanges: an external Service admits the Internet, an internal one only
+  // its virtual network (never the Internet, whatever the scheme).
+  const sources =
+    intent.sourceRanges.length > 0
+      ? intent.sourceRanges
+      : [internal ? 'VirtualNetwork' : 'Internet'];
+  // Floating IP is off, so a packet reaches the node addressed to the node's IP and nodePort (the
+  // load balancer rewrites the destination); the tightest destination is the Service's own
+  // target nodes, not '*' (the frontend IP would match no packet at all).
+  const destinations = [...new Set(intent.targets.map((t) => t.internalIP as string))].sort();
   for (const l of intent.listeners) {
     const protocol = l.protocol === 'UDP' ? 'Udp' : 'Tcp';
     add(
@@ -137,7 +147,7 @@ export function desiredResources(intent: LoadBalancerIntent, model: Model): Reso
       protocol,
       source_port_range: '*',
       source_address_prefixes: [...sources],
-      destination_address_prefix: '*',
+      destination_address_prefixes: destinations,
       destination_port_range: String(l.nodePort),
     });
   }

@@ -136,7 +136,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
       return pollOperation(op[3] as string, op[4] as string, url, send);
     }
     const m =
-      /^\/subscriptions\/([^/]+)(?:\/resourceGroups\/([^/]+))?\/providers\/Microsoft\.Network\/([^/]+)(?:\/([^/]+))?$/i.exec(
+      /^\/subscriptions\/([^/]+)(?:\/resourceGroups\/([^/]+))?\/providers\/Microsoft\.Network\/([^/]+)(?:\/([^/]+))?(?:\/(backendAddressPools)\/([^/]+))?$/i.exec(
         url.pathname,
       );
     const kind = KINDS.find((k) => k.toLowerCase() === m?.[3]?.toLowerCase());
@@ -216,6 +216,10 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
         'ResourceNotFound',
         `The Resource 'Microsoft.Network/${kind}/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
       );
+    if (m[5] !== undefined) {
+      if (kind !== 'loadBalancers') throw notFound();
+      return handlePool({ req, text, rg, lb: name, pool: m[6] as string, send, fault });
+    }
     if (method === 'GET') {
       const body = store.get(kind, rg, name);
       if (body === undefined) throw notFound();
@@ -278,6 +282,55 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     });
     const pending = store.get(kind, rg, name) as Obj;
     return send(created ? 201 : 200, pending, { 'Azure-AsyncOperation': opLink(id, 'operations') });
+  }
+
+  /**
+   * `loadBalancers/{lb}/backendAddressPools/{pool}` GET and PUT: the API through which IP-based
+   * members are set (Microsoft, "Backend pool management"). If-Match compares the pool's etag,
+   * which is its load balancer's. DELETE is not served (lbctl removes pools with the load
+   * balancer's PUT): stricter than ARM, never more lenient.
+   */
+  function handlePool(o: {
+    req: IncomingMessage;
+    text: string;
+    rg: string;
+    lb: string;
+    pool: string;
+    send: (s: number, b: unknown, h?: Record<string, string>) => void;
+    fault: ReturnType<typeof pickFault>;
+  }): void {
+    const method = o.req.method ?? 'GET';
+    const notFound = () =>
+      new ArmError(
+        404,
+        'NotFound',
+        `Resource ${o.lb}/backendAddressPools/${o.pool} under resource group '${o.rg}' was not found.`,
+      );
+    if (method === 'GET') {
+      const body = store.getPool(o.rg, o.lb, o.pool);
+      if (body === undefined) throw notFound();
+      return o.send(200, body);
+    }
+    if (method !== 'PUT')
+      throw new ArmError(405, 'MethodNotAllowed', `The requested method ${method} is not allowed.`);
+    const pool = store.getPool(o.rg, o.lb, o.pool);
+    checkPreconditions(o.req, pool === undefined ? undefined : String(pool.etag));
+    let body: unknown;
+    try {
+      body = JSON.parse(o.text);
+    } catch {
+      throw new ArmError(400, 'InvalidRequestContent', 'The request content was invalid.');
+    }
+    if (!isObj(body))
+      throw new ArmError(
+        400,
+        'InvalidRequestContent',
+        'The request content must be a JSON object.',
+      );
+    const { body: stored, created } = store.putPool(o.rg, o.lb, o.pool, body);
+    if (o.fault === 'after-write')
+      throw new ArmError(500, 'InternalServerError', 'Injected fault after the write was applied.');
+    return o.send(created ? 201 : 200, stored);
   }
 
   function pollOperation(
