@@ -24,12 +24,12 @@ describe('Azure adapter: what ARM keeps, and no rule wider than the Service aske
 
   const rules = (): StoredRule[] =>
     (
-      fake.store.get('networkSecurityGroups', RG, 'prod-nsg')?.properties as {
+      fake.store.get('networkSecurityGroups', RG, 'prod-nsg')?.properties as unknown as {
         securityRules: StoredRule[];
       }
     ).securityRules;
   const lb = (name: string) =>
-    fake.store.get('loadBalancers', RG, name)?.properties as {
+    fake.store.get('loadBalancers', RG, name)?.properties as unknown as {
       probes: StoredProbe[];
       backendAddressPools: { properties: { loadBalancerBackendAddresses: unknown[] } }[];
     };
