@@ -2,7 +2,13 @@ import { InvalidInputError } from '../../src/core/errors.js';
 import type { LoadBalancerIntent } from '../../src/core/intent.js';
 import { keyOf } from '../../src/core/k8s.js';
 import type { Resource } from '../../src/core/resource.js';
-import { loadBalancerName, publicIPName, ruleName, serviceNamePrefix } from './names.js';
+import {
+  loadBalancerName,
+  publicIPName,
+  ruleName,
+  securityRuleDescription,
+  serviceNamePrefix,
+} from './names.js';
 import { T } from './schemas.js';
 import type { AzureSettings } from './settings.js';
 import { FORBIDDEN_TAG_NAME, serviceTags, sharedTags } from './tags.js';
@@ -141,6 +147,7 @@ export function desiredResources(intent: LoadBalancerIntent, model: Model): Reso
     );
     add(T.securityRule, l.name, {
       name: ruleName(svc, l.protocol, l.port),
+      description: securityRuleDescription(svc, l.name),
       network_security_group: model.securityGroup,
       direction: 'Inbound',
       access: 'Allow',

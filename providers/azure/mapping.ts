@@ -188,6 +188,7 @@ export function observedSecurityRule(r: SecurityRule, address: string, nsgName: 
     { type: T.securityRule, address, id: r.id },
     {
       name: str(r.name),
+      ...(r.description === undefined ? {} : { description: r.description }),
       network_security_group: nsgName,
       direction: str(r.direction),
       access: str(r.access),
@@ -270,6 +271,7 @@ export function sdkSecurityRule(
     : [];
   return {
     name: s(a, 'name'),
+    ...(a.description === undefined ? {} : { description: s(a, 'description') }),
     direction: s(a, 'direction'),
     access: s(a, 'access'),
     protocol: s(a, 'protocol'),

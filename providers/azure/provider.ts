@@ -10,6 +10,7 @@ import { azureIngress } from './ingress.js';
 import { armIds } from './mapping.js';
 import { observeAzure } from './observe.js';
 import { AZURE_SCHEMAS } from './schemas.js';
+import { sweepAzure } from './sweep.js';
 import type { AzureSettings } from './settings.js';
 
 /** What tests and benchmarks may inject; production uses the defaults. */
@@ -79,9 +80,7 @@ export function createAzureProvider(
     ingress: azureIngress,
     observe: (request, pctx) => observeAzure(api.withSignal(pctx.signal), settings, request, cache),
     execute: (request, pctx) => executeAzure({ ...ctx, api: api.withSignal(pctx.signal) }, request),
-    // Replaced by the real listing in this wave (issue 9); until then it says so.
-    sweep: () =>
-      Promise.reject(new Error('azure: the cluster-wide ownership sweep is not implemented yet')),
+    sweep: (pctx) => sweepAzure(api.withSignal(pctx.signal), settings),
     calls: options.calls,
   };
 }

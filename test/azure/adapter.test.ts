@@ -47,7 +47,9 @@ describe('Azure adapter through @azure/arm-network against the fake', () => {
     expect(new Set(observed.map(addressOf))).toEqual(new Set(desired.map(addressOf)));
     expect(p.calls.count({ write: true })).toBe(0);
     expect(fake.count({ write: true })).toBe(writesBefore);
-    expect(p.calls.count()).toBe(3);
+    // By name: both shared load balancers, the public IP and the security group.
+    expect(p.calls.count()).toBe(4);
+    expect(p.calls.count({ operation: 'PublicIPAddresses.List' })).toBe(0);
   });
 
   it('adds and removes one node with one pool write each (backend-pool API), touching only the pool delta', async () => {

@@ -183,6 +183,14 @@ export function normalizeSecurityGroup(
       priority,
       direction,
     };
+    const description = strOf(rp.description);
+    // ARM: a security rule's description is "restricted to 140 chars".
+    if (description !== undefined && description.length > 140)
+      throw badRequest(
+        'SecurityRuleDescriptionTooLong',
+        `Security rule ${rn}: the description is limited to 140 characters, got ${description.length}.`,
+      );
+    if (description !== undefined) props.description = description;
     for (const side of ['source', 'destination'] as const) {
       const one = strOf(rp[`${side}AddressPrefix`]);
       const many = Array.isArray(rp[`${side}AddressPrefixes`])
