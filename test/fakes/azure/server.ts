@@ -218,7 +218,17 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
       );
     if (m[5] !== undefined) {
       if (kind !== 'loadBalancers') throw notFound();
-      return handlePool({ req, text, rg, lb: name, pool: m[6] as string, send, fault });
+      return handlePool({
+        req,
+        text,
+        rg,
+        lb: name,
+        pool: m[6] as string,
+        send,
+        fault,
+        version,
+        active,
+      });
     }
     if (method === 'GET') {
       const body = store.get(kind, rg, name);
@@ -287,8 +297,9 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
   /**
    * `loadBalancers/{lb}/backendAddressPools/{pool}` GET and PUT: the API through which IP-based
    * members are set (Microsoft, "Backend pool management"). If-Match compares the pool's etag,
-   * which is its load balancer's. DELETE is not served (lbctl removes pools with the load
-   * balancer's PUT): stricter than ARM, never more lenient.
+   * which is its load balancer's; a PUT answers at once or as a long-running operation like any
+   * other. DELETE is not served (lbctl removes pools with the load balancer's PUT): stricter
+   * than ARM, never more lenient.
    */
   function handlePool(o: {
     req: IncomingMessage;
@@ -298,6 +309,8 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     pool: string;
     send: (s: number, b: unknown, h?: Record<string, string>) => void;
     fault: ReturnType<typeof pickFault>;
+    version: string;
+    active: { faults: FaultState | undefined };
   }): void {
     const method = o.req.method ?? 'GET';
     const notFound = () =>
@@ -327,10 +340,24 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
         'InvalidRequestContent',
         'The request content must be a JSON object.',
       );
+    const before = store.raw('loadBalancers', o.rg, o.lb);
+    const snapshot = before === undefined ? undefined : structuredClone(before);
     const { body: stored, created } = store.putPool(o.rg, o.lb, o.pool, body);
     if (o.fault === 'after-write')
       throw new ArmError(500, 'InternalServerError', 'Injected fault after the write was applied.');
-    return o.send(created ? 201 : 200, stored);
+    // The same long-running-operation forms as any PUT: the pool's load balancer is busy until done.
+    const asyncOp = options.lro === 'async' || (options.lro === 'mixed' && lroRng() < 0.5);
+    if (!asyncOp) return o.send(created ? 201 : 200, stored);
+    const fail = (o.active.faults?.lroRng() ?? 1) < (o.active.faults?.opts.lroFailRate ?? 0);
+    const id = store.startOperation('loadBalancers', o.rg, o.lb, {
+      kind: 'put',
+      pollsLeft: options.pollsToComplete ?? 1,
+      fail,
+      before: snapshot,
+    });
+    return o.send(created ? 201 : 200, stored, {
+      'Azure-AsyncOperation': `${origin}/subscriptions/${subscription}/providers/Microsoft.Network/locations/eastus/operations/${id}?api-version=${o.version}`,
+    });
   }
 
   function pollOperation(
