@@ -7,6 +7,8 @@ import { type FaultOptions, type FaultState, faultState, mulberry32, pickFault }
 
 export { mulberry32, type FaultOptions } from './faults.js';
 import { type FakeVnet, FakeStore } from './store.js';
+import { checkPreconditions, header } from './conditions.js';
+import { handlePool } from './pools.js';
 
 export interface AzureFakeOptions {
   subscription?: string;
@@ -218,17 +220,16 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
       );
     if (m[5] !== undefined) {
       if (kind !== 'loadBalancers') throw notFound();
-      return handlePool({
-        req,
-        text,
-        rg,
-        lb: name,
-        pool: m[6] as string,
-        send,
-        fault,
-        version,
-        active,
-      });
+      return handlePool(
+        {
+          store,
+          asyncOp: () => options.lro === 'async' || (options.lro === 'mixed' && lroRng() < 0.5),
+          pollsToComplete: options.pollsToComplete ?? 1,
+          opLink: (id) =>
+            `${origin}/subscriptions/${subscription}/providers/Microsoft.Network/locations/eastus/operations/${id}?api-version=${version}`,
+        },
+        { req, text, rg, lb: name, pool: m[6] as string, send, fault, active },
+      );
     }
     if (method === 'GET') {
       const body = store.get(kind, rg, name);
@@ -294,72 +295,6 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
     return send(created ? 201 : 200, pending, { 'Azure-AsyncOperation': opLink(id, 'operations') });
   }
 
-  /**
-   * `loadBalancers/{lb}/backendAddressPools/{pool}` GET and PUT: the API through which IP-based
-   * members are set (Microsoft, "Backend pool management"). If-Match compares the pool's etag,
-   * which is its load balancer's; a PUT answers at once or as a long-running operation like any
-   * other. DELETE is not served (lbctl removes pools with the load balancer's PUT): stricter
-   * than ARM, never more lenient.
-   */
-  function handlePool(o: {
-    req: IncomingMessage;
-    text: string;
-    rg: string;
-    lb: string;
-    pool: string;
-    send: (s: number, b: unknown, h?: Record<string, string>) => void;
-    fault: ReturnType<typeof pickFault>;
-    version: string;
-    active: { faults: FaultState | undefined };
-  }): void {
-    const method = o.req.method ?? 'GET';
-    const notFound = () =>
-      new ArmError(
-        404,
-        'NotFound',
-        `Resource ${o.lb}/backendAddressPools/${o.pool} under resource group '${o.rg}' was not found.`,
-      );
-    if (method === 'GET') {
-      const body = store.getPool(o.rg, o.lb, o.pool);
-      if (body === undefined) throw notFound();
-      return o.send(200, body);
-    }
-    if (method !== 'PUT')
-      throw new ArmError(405, 'MethodNotAllowed', `The requested method ${method} is not allowed.`);
-    const pool = store.getPool(o.rg, o.lb, o.pool);
-    checkPreconditions(o.req, pool === undefined ? undefined : String(pool.etag));
-    let body: unknown;
-    try {
-      body = JSON.parse(o.text);
-    } catch {
-      throw new ArmError(400, 'InvalidRequestContent', 'The request content was invalid.');
-    }
-    if (!isObj(body))
-      throw new ArmError(
-        400,
-        'InvalidRequestContent',
-        'The request content must be a JSON object.',
-      );
-    const before = store.raw('loadBalancers', o.rg, o.lb);
-    const snapshot = before === undefined ? undefined : structuredClone(before);
-    const { body: stored, created } = store.putPool(o.rg, o.lb, o.pool, body);
-    if (o.fault === 'after-write')
-      throw new ArmError(500, 'InternalServerError', 'Injected fault after the write was applied.');
-    // The same long-running-operation forms as any PUT: the pool's load balancer is busy until done.
-    const asyncOp = options.lro === 'async' || (options.lro === 'mixed' && lroRng() < 0.5);
-    if (!asyncOp) return o.send(created ? 201 : 200, stored);
-    const fail = (o.active.faults?.lroRng() ?? 1) < (o.active.faults?.opts.lroFailRate ?? 0);
-    const id = store.startOperation('loadBalancers', o.rg, o.lb, {
-      kind: 'put',
-      pollsLeft: options.pollsToComplete ?? 1,
-      fail,
-      before: snapshot,
-    });
-    return o.send(created ? 201 : 200, stored, {
-      'Azure-AsyncOperation': `${origin}/subscriptions/${subscription}/providers/Microsoft.Network/locations/eastus/operations/${id}?api-version=${o.version}`,
-    });
-  }
-
   function pollOperation(
     path: string,
     id: string,
@@ -417,22 +352,3 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
       }),
   };
 }
-
-function checkPreconditions(req: IncomingMessage, etag: string | undefined): void {
-  const ifMatch = header(req, 'if-match');
-  const ifNoneMatch = header(req, 'if-none-match');
-  const failed = () =>
-    new ArmError(
-      412,
-      'PreconditionFailed',
-      `The condition specified using HTTP conditional header(s) is not met (current etag ${etag ?? 'none'}).`,
-    );
-  if (ifMatch !== undefined && (etag === undefined || (ifMatch !== '*' && ifMatch !== etag)))
-    throw failed();
-  if (ifNoneMatch === '*' && etag !== undefined) throw failed();
-}
-
-const header = (req: IncomingMessage, name: string): string | undefined => {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-};
