@@ -57,7 +57,8 @@ export async function observeAzure(
   // security group; never a list of the resource group, so the cost is flat in its size.
   const lbs: LoadBalancer[] = [];
   for (const internal of [false, true]) {
-    const lb = await api.get('loadBalancers', loadBalancerName(s.clusterName, internal));
+    const name = loadBalancerName(s.clusterName, internal);
+    const lb = cache.freshLoadBalancer(name) ?? (await api.get('loadBalancers', name));
     if (lb !== undefined) lbs.push(lb);
   }
   // The Service's public IPs: the names it wants (or would have by default, also when deleting),
@@ -158,7 +159,9 @@ export async function observeAzure(
     if (desired.has(shared.lb) || !othersOnIt) out.push(observedLoadBalancer(lb, shared.lb));
   }
 
-  const nsg = await api.get('networkSecurityGroups', s.securityGroup);
+  const nsg =
+    cache.freshSecurityGroup(s.securityGroup) ??
+    (await api.get('networkSecurityGroups', s.securityGroup));
   const wantsRules = request.desired.some((r) => r.type === T.securityRule);
   if (nsg === undefined) {
     if (wantsRules) {

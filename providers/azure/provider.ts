@@ -22,6 +22,11 @@ export interface AzureProviderOptions extends ClientOptions {
   now?: () => number;
   /** Poll interval of long-running operations when ARM gives no Retry-After (SDK default 2 s). */
   lroIntervalMs?: number;
+  /**
+   * How long observe may reuse the shared load balancers and security group as last read or
+   * written (ETag cache), instead of reading them for every Service; 0 (default): always read.
+   */
+  sharedReadMaxAgeMs?: number;
 }
 
 /** Retries of one call: ARM asks for patience on 429 (Retry-After) and 409 (operation in progress). */
@@ -66,7 +71,7 @@ export function createAzureProvider(
     resourceGroup: settings.resourceGroup,
     ...(options.lroIntervalMs === undefined ? {} : { lroIntervalMs: options.lroIntervalMs }),
   });
-  const cache = new ArmCache();
+  const cache = new ArmCache(options.sharedReadMaxAgeMs ?? 0, options.now ?? Date.now);
   const sleep =
     options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = options.random ?? Math.random;
