@@ -51,17 +51,16 @@ export function createAzureProvider(
     ...(options.ca === undefined ? {} : { ca: options.ca }),
   });
   const { rates } = settings;
+  const classes = {
+    read: { rate: rates.readPerSecond, burst: rates.readBurst },
+    write: { rate: rates.writePerSecond, burst: rates.writeBurst },
+    delete: { rate: rates.writePerSecond, burst: rates.writeBurst },
+  };
   const call = createCloudCaller({
     provider: 'azure',
     calls: options.calls,
     classify: classifyAzureError,
-    limiter: {
-      classes: {
-        read: { rate: rates.readPerSecond, burst: rates.readBurst },
-        write: { rate: rates.writePerSecond, burst: rates.writeBurst },
-        delete: { rate: rates.writePerSecond, burst: rates.writeBurst },
-      },
-    },
+    limiter: { classes },
     retry: options.retry ?? AZURE_RETRY,
     ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
     ...(options.random === undefined ? {} : { random: options.random }),
@@ -87,5 +86,7 @@ export function createAzureProvider(
     execute: (request, pctx) => executeAzure({ ...ctx, api: api.withSignal(pctx.signal) }, request),
     sweep: (pctx) => sweepAzure(api.withSignal(pctx.signal), settings),
     calls: options.calls,
+    // The controller's verification budget is a share of these (calls per second).
+    clientRates: Object.fromEntries(Object.entries(classes).map(([k, l]) => [k, l.rate])),
   };
 }
