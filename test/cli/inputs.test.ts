@@ -9,9 +9,15 @@ import { serviceYaml } from './support.js';
 async function tree() {
   const dir = await mkdtemp(join(tmpdir(), 'lbctl-inputs-'));
   await mkdir(join(dir, 'sub'));
-  await writeFile(join(dir, 'a.yaml'), serviceYaml('a', 'u-a', [80]));
+  await writeFile(
+    join(dir, 'a.yaml'),
+    serviceYaml('a', '00000000-0000-4000-8000-00000000000a', [80]),
+  );
   await writeFile(join(dir, 'notes.txt'), 'not a manifest');
-  await writeFile(join(dir, 'sub', 'b.yml'), serviceYaml('b', 'u-b', [80]));
+  await writeFile(
+    join(dir, 'sub', 'b.yml'),
+    serviceYaml('b', '00000000-0000-4000-8000-00000000000b', [80]),
+  );
   return dir;
 }
 
@@ -39,12 +45,16 @@ describe('expandFileArgs', () => {
 describe('readInputs', () => {
   it('reads standard input as STDIN and refuses a Service a file also defines', async () => {
     const dir = await tree();
-    const piped = await readInputs(['-'], () => Promise.resolve(serviceYaml('c', 'u-c', [80])));
+    const piped = await readInputs(['-'], () =>
+      Promise.resolve(serviceYaml('c', '00000000-0000-4000-8000-00000000000c', [80])),
+    );
     expect(piped.services.map((s) => [s.object.metadata.name, s.source.file])).toEqual([
       ['c', 'STDIN'],
     ]);
     await expect(
-      readInputs(['-', join(dir, 'a.yaml')], () => Promise.resolve(serviceYaml('a', 'u-x', [80]))),
+      readInputs(['-', join(dir, 'a.yaml')], () =>
+        Promise.resolve(serviceYaml('a', '00000000-0000-4000-8000-0000000000ff', [80])),
+      ),
     ).rejects.toThrow('STDIN, document 1 (Service default/a): metadata.name: Duplicate value');
   });
 });
