@@ -4,7 +4,7 @@ import { badRequest, methodNotAllowed, statusObject, unknownPath } from './error
 import { mediaType, parseBody, readBody, sendJson, wantsTable } from './http.js';
 import type { JsonObject, KObject } from './json.js';
 import { isObject, obj, str } from './json.js';
-import { includeObjectOf, writeOptions } from './params.js';
+import { includeObjectOf, queryBool, writeOptions } from './params.js';
 import { patch } from './patch-handler.js';
 import type { Registry } from './registry.js';
 import type { ResourceDef } from './resources.js';
@@ -62,7 +62,7 @@ export async function handleResource(call: {
   const ctx: Ctx = { deps, def, namespace: r.namespace, req, res, q: url.searchParams };
   const method = req.method ?? 'GET';
   const q = ctx.q;
-  const isWatch = r.legacyWatch || q.get('watch') === 'true' || q.get('watch') === '1';
+  const isWatch = r.legacyWatch || queryBool(q, 'watch');
   if (method === 'GET' && isWatch) return watch(ctx, r.name);
   if (r.name === undefined) {
     if (method === 'GET') return list(ctx);
@@ -81,8 +81,8 @@ export async function handleResource(call: {
     case 'PUT': {
       const body = parseBody(await readBody(req), req.headers['content-type'] ?? '');
       const opts = { ...writeOptions(q), status };
-      const { object, warnings } = deps.registry.update(def, ref, body, opts);
-      return sendJson(res, 200, object, warnings);
+      const { object, warnings, created } = deps.registry.update(def, ref, body, opts);
+      return sendJson(res, created === true ? 201 : 200, object, warnings);
     }
     case 'PATCH':
       return patch(ctx, { ...ref, status });
@@ -196,8 +196,8 @@ function watch(ctx: Ctx, name: string | undefined): void {
     namespace: ctx.namespace,
     selected: selection(ctx, fieldSelector === '' ? null : fieldSelector),
     resourceVersion: rv,
-    bookmarks: q.get('allowWatchBookmarks') === 'true',
-    sendInitialEvents: q.get('sendInitialEvents') === 'true',
+    bookmarks: queryBool(q, 'allowWatchBookmarks'),
+    sendInitialEvents: queryBool(q, 'sendInitialEvents'),
     timeoutMs: timeout === null ? undefined : Number(timeout) * 1000,
     table: wantsTable(req.headers.accept) ? { includeObject: includeObjectOf(q) } : undefined,
   });

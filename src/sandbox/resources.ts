@@ -25,6 +25,8 @@ export interface ResourceDef {
   nameRule: NameRule;
   /** Field selectors this resource accepts, read from the wire form. */
   fields: Record<string, (o: KObject) => string>;
+  /** AllowCreateOnUpdate of the API server's strategy: PUT to a missing object creates it. */
+  createOnUpdate?: boolean;
   /** Converts between the storage form and this version's wire form (Events only). */
   toWire?: (o: KObject) => KObject;
   fromWire?: (o: KObject) => KObject;
@@ -110,6 +112,7 @@ export const RESOURCES: readonly ResourceDef[] = [
     hasStatus: true,
     schema: K.service,
     nameRule: 'dns1035-label',
+    createOnUpdate: true,
     fields: {
       ...metaFields(true),
       'spec.type': text('spec.type'),
@@ -144,6 +147,7 @@ export const RESOURCES: readonly ResourceDef[] = [
     namespaced: true,
     shortNames: ['ev'],
     schema: K.coreEvent,
+    createOnUpdate: true,
     fields: {
       ...metaFields(true),
       ...refFields('involvedObject'),
@@ -165,6 +169,7 @@ export const RESOURCES: readonly ResourceDef[] = [
     categories: [],
     hasStatus: false,
     schema: K.eventsV1Event,
+    createOnUpdate: true,
     storage: 'events',
     nameRule: 'dns1123-subdomain',
     fields: {
@@ -208,6 +213,7 @@ export const RESOURCES: readonly ResourceDef[] = [
     categories: [],
     hasStatus: false,
     schema: K.lease,
+    createOnUpdate: true,
     storage: 'leases.coordination.k8s.io',
     nameRule: 'dns1123-subdomain',
     fields: metaFields(true),
