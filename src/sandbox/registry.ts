@@ -17,7 +17,7 @@ import type { FieldValidation } from './schema.js';
 import type { Predicate } from './selectors.js';
 import type { Store } from './store.js';
 import { nextVersion, randomSuffix, rfc3339, withStatusOf } from './system-fields.js';
-import { kindProblems } from './validation/index.js';
+import { kindDefaults, kindProblems } from './validation/index.js';
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -107,13 +107,17 @@ export class Registry {
     meta['creationTimestamp'] = rfc3339(this.opts.now());
     // Services carry no metadata.generation (their strategy never sets one).
     if (def.storage === 'services') delete o['status'];
+    if (def.generation === true) {
+      meta['generation'] = 1;
+      delete o['status'];
+    }
     if (def === NAMESPACES) {
       o['spec'] = { finalizers: ['kubernetes'] };
       meta['labels'] = { ...(obj(meta['labels']) ?? {}), 'kubernetes.io/metadata.name': name };
       o['status'] = { phase: 'Active' };
     }
     const admitted =
-      def.storage === 'services' ? this.admit(o, undefined, opts) : this.check(def, o);
+      def.storage === 'services' ? this.admit(o, undefined, opts) : this.check(def, o, undefined);
     return { object: toWire(def, this.commit(def, admitted, undefined, opts)), warnings };
   }
 
@@ -156,9 +160,13 @@ export class Registry {
       throw staleUpdate(nameOf(def), name);
     const next = opts.status === true ? withStatusOf(current, o) : nextVersion(def, current, o);
     let admitted: KObject;
-    if (def.storage !== 'services') admitted = this.check(def, next);
+    if (def.storage !== 'services')
+      admitted = opts.status === true ? next : this.check(def, next, current);
     else if (opts.status === true) admitted = admitServiceStatus(next);
     else admitted = this.admit(next, current, opts);
+    // After defaulting: a body that leaves defaults out does not change the spec.
+    if (def.generation === true && !jsonEqual(current['spec'], admitted['spec']))
+      admitted.metadata['generation'] = Number(current.metadata['generation'] ?? 1) + 1;
     return { object: toWire(def, this.commit(def, admitted, current, opts)), warnings };
   }
 
@@ -212,8 +220,9 @@ export class Registry {
   }
 
   /** The kind's own validation (Leases, Events): 422 with every problem. */
-  private check(def: ResourceDef, o: KObject): KObject {
-    const problems = kindProblems(def, o);
+  private check(def: ResourceDef, o: KObject, previous: KObject | undefined): KObject {
+    kindDefaults(def, o);
+    const problems = kindProblems(def, o, previous);
     if (problems.length > 0)
       throw invalid(def.kind, nameOf(def), String(o.metadata['name']), problems);
     return o;

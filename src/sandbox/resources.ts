@@ -1,10 +1,12 @@
 import type { Json, KObject } from './json.js';
 import { at, isObject } from './json.js';
+import { metaFields, text } from './fields.js';
 import * as K from './kinds.js';
+import { INSTALL_RESOURCES } from './resources-install.js';
 import type { Schema } from './schema.js';
 
 /** The naming rule the API server applies to `metadata.name` of a kind. */
-export type NameRule = 'dns1035-label' | 'dns1123-label' | 'dns1123-subdomain';
+export type NameRule = 'dns1035-label' | 'dns1123-label' | 'dns1123-subdomain' | 'path-segment';
 
 /** One REST resource the sandbox serves (group, version, plural) and how it behaves. */
 export interface ResourceDef {
@@ -25,6 +27,8 @@ export interface ResourceDef {
   nameRule: NameRule;
   /** Field selectors this resource accepts, read from the wire form. */
   fields: Record<string, (o: KObject) => string>;
+  /** The object has metadata.generation, bumped on every spec change (Deployments, PDBs). */
+  generation?: boolean;
   /** AllowCreateOnUpdate of the API server's strategy: PUT to a missing object creates it. */
   createOnUpdate?: boolean;
   /** Converts between the storage form and this version's wire form (Events only). */
@@ -45,18 +49,6 @@ export const VERBS = [
 
 export const apiVersionOf = (d: ResourceDef): string =>
   d.group ? `${d.group}/${d.version}` : d.version;
-
-const text =
-  (path: string) =>
-  (o: KObject): string => {
-    const v = at(o, path);
-    return typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v);
-  };
-
-const metaFields = (namespaced: boolean): Record<string, (o: KObject) => string> => ({
-  'metadata.name': text('metadata.name'),
-  ...(namespaced ? { 'metadata.namespace': text('metadata.namespace') } : {}),
-});
 
 const refFields = (prefix: string): Record<string, (o: KObject) => string> =>
   Object.fromEntries(
@@ -218,6 +210,7 @@ export const RESOURCES: readonly ResourceDef[] = [
     nameRule: 'dns1123-subdomain',
     fields: metaFields(true),
   },
+  ...INSTALL_RESOURCES,
 ];
 
 export function findResource(

@@ -6,6 +6,7 @@ import { handleResource } from './handlers.js';
 import { checkAcceptable, sendError, sendJson } from './http.js';
 import type { JsonObject } from './json.js';
 import { openapiDocument, openapiIndex } from './openapi.js';
+import { openapiV2 } from './openapi-v2.js';
 import { route } from './routing.js';
 
 export interface ServerDeps extends HandlerDeps {
@@ -60,7 +61,15 @@ async function dispatch(
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('ok');
       return;
-    case 'openapi-v2':
+    case 'openapi-v2': {
+      const doc = openapiV2();
+      res.writeHead(200, {
+        'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+        'Content-Length': String(doc.length),
+      });
+      res.end(doc);
+      return;
+    }
     case 'unknown':
       throw unknownPath();
   }

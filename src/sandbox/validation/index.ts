@@ -4,6 +4,8 @@ import { str } from '../json.js';
 import type { ResourceDef } from '../resources.js';
 import { toWire } from '../resources.js';
 import { coreEventProblems, eventsV1Problems, leaseProblems } from './lease-event.js';
+import { bindingProblems, defaultBinding, rulesProblems } from './rbac.js';
+import { defaultDeployment, deploymentProblems, pdbProblems } from './workloads.js';
 
 export { defaultServiceStatus, serviceStatusProblems } from './service-status.js';
 export {
@@ -17,8 +19,18 @@ export {
  * Kind-specific validation of an object about to be stored (storage form), for the kinds
  * without an admission of their own: what the API server's strategy Validate would say.
  */
-export function kindProblems(def: ResourceDef, o: KObject): FieldProblem[] {
+export function kindProblems(def: ResourceDef, o: KObject, previous?: KObject): FieldProblem[] {
   switch (def.storage) {
+    case 'roles.rbac.authorization.k8s.io':
+    case 'clusterroles.rbac.authorization.k8s.io':
+      return rulesProblems(o, def.namespaced);
+    case 'rolebindings.rbac.authorization.k8s.io':
+    case 'clusterrolebindings.rbac.authorization.k8s.io':
+      return bindingProblems(o, def.namespaced, previous);
+    case 'deployments.apps':
+      return deploymentProblems(o, previous);
+    case 'poddisruptionbudgets.policy':
+      return pdbProblems(o);
     case 'leases.coordination.k8s.io':
       return leaseProblems(o);
     case 'events':
@@ -28,4 +40,10 @@ export function kindProblems(def: ResourceDef, o: KObject): FieldProblem[] {
     default:
       return [];
   }
+}
+
+/** The kind's defaults (SetDefaults_*), applied before validation. */
+export function kindDefaults(def: ResourceDef, o: KObject): void {
+  if (def.storage === 'deployments.apps') defaultDeployment(o);
+  if (def.resource === 'rolebindings' || def.resource === 'clusterrolebindings') defaultBinding(o);
 }
