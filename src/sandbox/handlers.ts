@@ -10,6 +10,9 @@ import type { Registry } from './registry.js';
 import type { ResourceDef } from './resources.js';
 import { apiVersionOf, findResource } from './resources.js';
 import { answerReview, findReview } from './reviews.js';
+import type { AuthConfig } from './auth/gate.js';
+import type { UserInfo } from './auth/users.js';
+import { tokenRequest } from './auth/token-request.js';
 import type { ResourceRequest } from './routing.js';
 import type { Predicate } from './selectors.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
@@ -17,6 +20,7 @@ import { toTable } from './tables.js';
 import type { WatchHub } from './watch.js';
 
 export interface HandlerDeps {
+  auth: AuthConfig;
   registry: Registry;
   hub: WatchHub;
   applyConfigs: ApplyConfigs;
@@ -40,6 +44,7 @@ export async function handleResource(call: {
   req: IncomingMessage;
   res: ServerResponse;
   url: URL;
+  user: UserInfo;
 }): Promise<void> {
   const { deps, route: r, req, res, url } = call;
   const review = findReview(r.group, r.version, r.resource);
@@ -48,15 +53,24 @@ export async function handleResource(call: {
     if (req.method !== 'POST') throw methodNotAllowed();
     const type = req.headers['content-type'] ?? '';
     const raw = await readBody(req);
-    // The answer does not depend on the question: protobuf reviews are not decoded.
-    const body =
-      mediaType(type) === 'application/vnd.kubernetes.protobuf' ? {} : parseBody(raw, type);
-    return sendJson(res, 201, answerReview(review, isObject(body) ? body : {}));
+    // SelfSubjectAccessReviews are decoded (RBAC answers them); other reviews need no question.
+    const proto = mediaType(type) === 'application/vnd.kubernetes.protobuf';
+    const body = proto && r.resource !== 'selfsubjectaccessreviews' ? {} : parseBody(raw, type);
+    const question = isObject(body) ? body : {};
+    return sendJson(res, 201, answerReview(review, question, { user: call.user, auth: deps.auth }));
   }
   const def = findResource(r.group, r.version, r.resource);
   if (def === undefined) throw unknownPath();
   if (def.namespaced && r.name !== undefined && r.namespace === undefined) throw unknownPath();
   if (!def.namespaced && r.namespace !== undefined) throw unknownPath();
+  if (def.resource === 'serviceaccounts' && r.subresource === 'token') {
+    if (req.method !== 'POST' || r.namespace === undefined || r.name === undefined)
+      throw methodNotAllowed();
+    const raw = await readBody(req);
+    const body = raw.length === 0 ? {} : parseBody(raw, req.headers['content-type'] ?? '');
+    const ref = { namespace: r.namespace, name: r.name };
+    return sendJson(res, 201, tokenRequest(deps, ref, isObject(body) ? body : {}));
+  }
   if (r.subresource !== undefined && !(r.subresource === 'status' && def.hasStatus))
     throw unknownPath();
   const ctx: Ctx = { deps, def, namespace: r.namespace, req, res, q: url.searchParams };
