@@ -5,6 +5,7 @@ import { mediaType, parseBody, readBody, sendJson, wantsTable } from './http.js'
 import type { JsonObject, KObject } from './json.js';
 import { isObject, obj, str } from './json.js';
 import { includeObjectOf, queryBool, writeOptions } from './params.js';
+import { ownUpdate, updateManager } from './field-manager.js';
 import { patch } from './patch-handler.js';
 import type { Registry } from './registry.js';
 import type { ResourceDef } from './resources.js';
@@ -95,7 +96,20 @@ export async function handleResource(call: {
     case 'PUT': {
       const body = parseBody(await readBody(req), req.headers['content-type'] ?? '');
       const opts = { ...writeOptions(q), status };
+      const live = status ? undefined : existing(deps, def, ref);
+      const owners = status
+        ? undefined
+        : ownUpdate({
+            configs: deps.applyConfigs,
+            def,
+            live,
+            body,
+            manager: updateManager(q, req),
+            now: deps.now(),
+          });
       const { object, warnings, created } = deps.registry.update(def, ref, body, opts);
+      if (owners !== undefined && opts.dryRun !== true)
+        deps.applyConfigs.keepOwners(object, owners);
       return sendJson(res, created === true ? 201 : 200, object, warnings);
     }
     case 'PATCH':
@@ -111,7 +125,18 @@ async function create(ctx: Ctx): Promise<void> {
   const { deps, def, req, res, q } = ctx;
   if (def.namespaced && ctx.namespace === undefined) throw methodNotAllowed();
   const body = parseBody(await readBody(req), req.headers['content-type'] ?? '');
-  const { object, warnings } = deps.registry.create(def, ctx.namespace, body, writeOptions(q));
+  const opts = writeOptions(q);
+  const manager = updateManager(q, req);
+  const owners = ownUpdate({
+    configs: deps.applyConfigs,
+    def,
+    live: undefined,
+    body,
+    manager,
+    now: deps.now(),
+  });
+  const { object, warnings } = deps.registry.create(def, ctx.namespace, body, opts);
+  if (owners !== undefined && opts.dryRun !== true) deps.applyConfigs.keepOwners(object, owners);
   sendJson(res, 201, object, warnings);
 }
 
@@ -229,6 +254,19 @@ function deleteCollection(ctx: Ctx): void {
     metadata: { resourceVersion: String(deps.registry.store.resourceVersion) },
     items,
   });
+}
+
+/** The stored object, or undefined when there is none (a PUT that creates). */
+function existing(
+  deps: HandlerDeps,
+  def: ResourceDef,
+  ref: { namespace: string | undefined; name: string },
+): KObject | undefined {
+  try {
+    return deps.registry.get(def, ref);
+  } catch {
+    return undefined;
+  }
 }
 
 const refOf = (o: KObject): { namespace: string | undefined; name: string } => ({
