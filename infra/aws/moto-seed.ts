@@ -76,18 +76,26 @@ export async function seedMotoNetwork(
     }),
   );
   const nodes: SeededNode[] = [];
-  if (options.nodes > 0) {
+  // Nodes alternate between the two zones and carry the cluster tag, as EKS node groups do:
+  // lbctl finds the VPC and the zones from them.
+  for (let i = 0; i < options.nodes; i++) {
     const run = await ec2.send(
       new RunInstancesCommand({
         ImageId: MOTO_AMI,
-        MinCount: options.nodes,
-        MaxCount: options.nodes,
+        MinCount: 1,
+        MaxCount: 1,
         InstanceType: 't3.micro',
-        SubnetId: subnets[0],
+        SubnetId: subnets[i % subnets.length],
         SecurityGroupIds: [sg.GroupId ?? ''],
+        TagSpecifications: [
+          {
+            ResourceType: 'instance',
+            Tags: [{ Key: `kubernetes.io/cluster/${options.clusterName}`, Value: 'owned' }],
+          },
+        ],
       }),
     );
-    for (const [i, inst] of (run.Instances ?? []).entries()) {
+    for (const inst of run.Instances ?? []) {
       const zone = inst.Placement?.AvailabilityZone ?? 'us-east-1a';
       nodes.push({
         nodeName: `node-${i + 1}`,
@@ -152,9 +160,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       `# ${net.nodes.length} nodes written to ${values.out}`,
+      `# VPC ${net.vpcId} and subnets ${net.subnets.join(', ')}: lbctl finds them from the nodes' instances`,
       `export LBCTL_AWS_ENDPOINT=${values.endpoint}`,
-      `export LBCTL_AWS_VPC_ID=${net.vpcId}`,
-      `export LBCTL_AWS_SUBNETS=${net.subnets.join(',')}`,
       `export LBCTL_AWS_SECURITY_GROUP=${net.nodeSecurityGroup}`,
       '',
     ].join('\n'),

@@ -1,15 +1,21 @@
-import { InvalidInputError, type FieldProblem } from '../../src/core/errors.js';
+import { InvalidInputError } from '../../src/core/errors.js';
 import type { Listener, LoadBalancerIntent } from '../../src/core/intent.js';
 import { addressOf, type Attributes, type Resource } from '../../src/core/resource.js';
 import { loadBalancerName, securityGroupName, targetGroupName } from './names.js';
 import { ingressMember, sgProtocols } from './rules.js';
 import { INGRESS_RULE, LB, LISTENER, SECURITY_GROUP, TARGET_GROUP } from './schemas.js';
 import type { AwsSettings } from './settings.js';
+import {
+  NLB_QUOTAS,
+  validateDerivedNames,
+  validateHealthCheck,
+  validateTargetQuotas,
+} from './limits.js';
 import { resourceTags, validateExtraTags } from './tags.js';
 import { instanceIdOf, sortedInstanceIds, targetMembers } from './targets.js';
 
-/** NLB quotas (Elastic Load Balancing quotas page): listeners per load balancer. */
-export const MAX_LISTENERS = 50;
+/** NLB quotas (Elastic Load Balancing quotas page, see limits.ts): listeners per load balancer. */
+export const MAX_LISTENERS = NLB_QUOTAS.listeners;
 
 const ANNOTATION = 'service.beta.kubernetes.io/aws-load-balancer-';
 const annotation = (suffix: string) => `metadata.annotations[${ANNOTATION}${suffix}]`;
@@ -36,6 +42,7 @@ export function desiredResources(
   settings: Pick<AwsSettings, 'vpcId' | 'subnets' | 'securityGroup'>,
 ): Resource[] {
   const object = `Service ${intent.service.namespace}/${intent.service.name}`;
+  validateDerivedNames(object, intent);
   validateExtraTags(intent);
   validateHealthCheck(object, intent);
   if (intent.requestedIPs.length > 0) {
@@ -49,6 +56,7 @@ export function desiredResources(
     ]);
   }
   const listeners = nlbListeners(object, intent.listeners);
+  validateTargetQuotas(object, intent, listeners.length);
   const instanceIds = sortedInstanceIds(intent.targets.map(instanceIdOf));
   const aws = intent.options.aws ?? {};
   const subnets = aws.subnets !== undefined ? [...aws.subnets].sort() : settings.subnets;
@@ -103,6 +111,7 @@ export function desiredResources(
   ];
   const hc = intent.healthCheck;
   for (const l of listeners) {
+    const probePort = probePortOf(hc, l);
     const tg = addressOf({ type: TARGET_GROUP, name: l.name });
     out.push(
       tagged(TARGET_GROUP, l.name, {
@@ -113,7 +122,7 @@ export function desiredResources(
         ...vpc,
         health_check: {
           protocol: hc.protocol,
-          port: hc.port,
+          port: probePort,
           ...(hc.protocol === 'HTTP' ? { path: hc.path ?? '/' } : {}),
           interval_seconds: hc.intervalSeconds,
           timeout_seconds: hc.timeoutSeconds,
@@ -141,7 +150,17 @@ export function desiredResources(
   return out;
 }
 
-/** Rules on the nodes' security group letting the NLB's group reach every NodePort and the health check port. */
+/**
+ * The port a listener's target group probes. In `node-port` mode each TCP (or TCP_UDP) group
+ * probes its own nodePort, so a node whose kube-proxy lost one port's rules leaves only that
+ * port's group; a UDP group cannot be probed over UDP and keeps the shared TCP port (the first
+ * TCP nodePort). Every other mode (`service`, `kube-proxy`, `custom`) probes one port for all.
+ */
+function probePortOf(hc: LoadBalancerIntent['healthCheck'], l: NlbListener): number {
+  return hc.mode === 'node-port' && l.protocol !== 'UDP' ? l.nodePort : hc.port;
+}
+
+/** Rules on the nodes' security group letting the NLB's group reach every NodePort and every port a target group probes. */
 function nodeRules(
   intent: LoadBalancerIntent,
   listeners: readonly NlbListener[],
@@ -151,7 +170,7 @@ function nodeRules(
   const ports = new Set<string>();
   for (const l of listeners)
     for (const p of sgProtocols(l.protocol)) ports.add(`${p}-${l.nodePort}`);
-  ports.add(`tcp-${intent.healthCheck.port}`);
+  for (const l of listeners) ports.add(`tcp-${probePortOf(intent.healthCheck, l)}`);
   return [...ports].sort().map((key) => {
     const [protocol, port] = key.split('-') as [string, string];
     return tagged(
@@ -225,48 +244,6 @@ function nlbListeners(object: string, listeners: readonly Listener[]): NlbListen
     ]);
   }
   return out.sort((a, b) => a.port - b.port);
-}
-
-/** The ranges AWS enforces for network load balancer health checks (CreateTargetGroup). */
-function validateHealthCheck(object: string, intent: LoadBalancerIntent): void {
-  const hc = intent.healthCheck;
-  const problems: FieldProblem[] = [];
-  const range = (suffix: string, value: number, min: number, max: number) => {
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push({
-        type: 'Invalid',
-        field: annotation(suffix),
-        value,
-        detail: `must be an integer from ${min} to ${max} for a network load balancer`,
-      });
-    }
-  };
-  range('healthcheck-interval', hc.intervalSeconds, 5, 300);
-  range('healthcheck-timeout', hc.timeoutSeconds, 2, 120);
-  range('healthcheck-healthy-threshold', hc.healthyThreshold, 2, 10);
-  range('healthcheck-unhealthy-threshold', hc.unhealthyThreshold, 2, 10);
-  if (
-    hc.protocol === 'HTTP' &&
-    hc.path !== undefined &&
-    (!hc.path.startsWith('/') || hc.path.length > 1024)
-  ) {
-    problems.push({
-      type: 'Invalid',
-      field: annotation('healthcheck-path'),
-      value: hc.path,
-      detail: 'must start with "/" and be at most 1024 characters',
-    });
-  }
-  const delay = intent.options.aws?.deregistrationDelaySeconds;
-  if (delay !== undefined && (!Number.isInteger(delay) || delay < 0 || delay > 3600)) {
-    problems.push({
-      type: 'Invalid',
-      field: annotation('target-group-attributes'),
-      value: delay,
-      detail: 'deregistration_delay.timeout_seconds must be an integer from 0 to 3600',
-    });
-  }
-  if (problems.length > 0) throw new InvalidInputError(object, problems);
 }
 
 function validateEips(

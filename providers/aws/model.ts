@@ -1,6 +1,7 @@
 import type { ProviderModel, ProviderSettings } from '../../src/core/provider.js';
 import { desiredResources } from './desired.js';
 import { ingressOf } from './ingress.js';
+import { observedNodePorts } from './nodeports.js';
 import { awsSchemas } from './schemas.js';
 import { parseSettings } from './settings.js';
 
@@ -12,5 +13,6 @@ export function awsModel(settings: ProviderSettings): ProviderModel {
     schemas: awsSchemas,
     desired: (intent) => desiredResources(intent, parsed),
     ingress: ingressOf,
+    observedNodePorts,
   };
 }

@@ -1,4 +1,9 @@
-import { DescribeSubnetsCommand, type Filter, type Subnet } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstancesCommand,
+  DescribeSubnetsCommand,
+  type Filter,
+  type Subnet,
+} from '@aws-sdk/client-ec2';
 import { LbctlError } from '../../src/core/errors.js';
 import { addressOf, type Resource } from '../../src/core/resource.js';
 import { clusterTagKey } from '../../src/core/tags.js';
@@ -6,11 +11,15 @@ import type { AwsApi } from './api.js';
 import type { AwsSettings } from './settings.js';
 
 /**
- * The VPC and subnets a load balancer goes into, when the operator configured none: subnets
- * tagged `kubernetes.io/role/elb` (internet-facing) or `kubernetes.io/role/internal-elb`
- * (internal), one per availability zone, preferring those tagged for this cluster — the
- * in-tree provider's and the AWS Load Balancer Controller's convention. Looked up once per
- * provider instance.
+ * The VPC and subnets a load balancer goes into, when the operator configured none. The VPC is
+ * the nodes': that of the running instances tagged `kubernetes.io/cluster/<name>` (the tag the
+ * in-tree provider requires on a cluster's instances and EKS node groups set), read once per
+ * provider instance with one DescribeInstances filter — not a subnet filter with two tag keys,
+ * which moto answers with nothing. Subnets: tagged `kubernetes.io/role/elb` (internet-facing)
+ * or `kubernetes.io/role/internal-elb` (internal), in that VPC and in the zones the nodes run
+ * in (an NLB zone without nodes only drops traffic while cross-zone is off), one per zone,
+ * preferring those tagged for this cluster — the in-tree provider's and the AWS Load Balancer
+ * Controller's convention.
  */
 export interface Network {
   vpcId(): Promise<string>;
@@ -37,19 +46,35 @@ export function createNetwork(api: AwsApi, settings: AwsSettings, clusterName: s
     } while (token !== undefined && token !== '');
     return out;
   };
-  const vpcFilter = (): Filter[] =>
-    settings.vpcId === undefined ? [] : [{ Name: 'vpc-id', Values: [settings.vpcId] }];
+  let nodes: Promise<NodePlacement> | undefined;
+  let nodeZones: Promise<Set<string> | undefined> | undefined;
+  const placement = (): Promise<NodePlacement> => {
+    nodes ??= nodePlacement(api, clusterName);
+    // A failed look-up is not cached.
+    nodes.catch(() => (nodes = undefined));
+    return nodes;
+  };
+  const vpcFilter = async (): Promise<Filter[]> => [{ Name: 'vpc-id', Values: [await vpcId()] }];
 
   const discover = async (scheme: string): Promise<string[]> => {
     const role =
       scheme === 'internal' ? 'kubernetes.io/role/internal-elb' : 'kubernetes.io/role/elb';
-    const found = await describe([{ Name: 'tag-key', Values: [role] }, ...vpcFilter()]);
+    const found = await describe([{ Name: 'tag-key', Values: [role] }, ...(await vpcFilter())]);
     const ours = (s: Subnet) => (s.Tags ?? []).some((t) => t.Key === clusterTagKey(clusterName));
+    // With vpc-id configured the nodes may carry no cluster tag: then every zone is a candidate.
+    nodeZones ??= placement().then(
+      (p) => p.zones,
+      () => undefined,
+    );
+    const zones = await nodeZones;
+    const inNodeZones = (s: Subnet) => zones === undefined || zones.has(s.AvailabilityZone ?? '');
     const byZone = new Map<string, Subnet>();
-    for (const s of [...found].sort(
-      (a, b) =>
-        Number(ours(b)) - Number(ours(a)) || (a.SubnetId ?? '').localeCompare(b.SubnetId ?? ''),
-    )) {
+    for (const s of [...found]
+      .filter(inNodeZones)
+      .sort(
+        (a, b) =>
+          Number(ours(b)) - Number(ours(a)) || (a.SubnetId ?? '').localeCompare(b.SubnetId ?? ''),
+      )) {
       const zone = s.AvailabilityZone ?? '';
       if (!byZone.has(zone)) byZone.set(zone, s);
     }
@@ -57,42 +82,36 @@ export function createNetwork(api: AwsApi, settings: AwsSettings, clusterName: s
     if (ids.length === 0) {
       throw new LbctlError(
         'terminal',
-        `no subnets for an ${scheme} load balancer: set --set subnets=subnet-…,subnet-… (or LBCTL_AWS_SUBNETS), or tag subnets with ${role}`,
+        `no subnets for an ${scheme} load balancer${zones === undefined ? '' : ` in the nodes' zones (${[...zones].sort().join(', ')})`}: set --set subnets=subnet-…,subnet-… (or LBCTL_AWS_SUBNETS), or tag subnets with ${role}`,
       );
     }
     return ids;
   };
 
+  const vpcId = (): Promise<string> => {
+    vpc ??= (async () => {
+      if (settings.vpcId !== undefined) return settings.vpcId;
+      if (settings.subnets !== undefined) {
+        const id = (await describe([], settings.subnets))[0]?.VpcId;
+        if (id !== undefined) return id;
+      }
+      return (await placement()).vpcId;
+    })();
+    // A failed look-up is not cached.
+    vpc.catch(() => (vpc = undefined));
+    return vpc;
+  };
+
   return {
-    vpcId() {
-      vpc ??= (async () => {
-        if (settings.vpcId !== undefined) return settings.vpcId;
-        const subnets =
-          settings.subnets !== undefined
-            ? await describe([], settings.subnets)
-            : await describe([
-                {
-                  Name: 'tag-key',
-                  Values: ['kubernetes.io/role/elb', 'kubernetes.io/role/internal-elb'],
-                },
-              ]);
-        const id = subnets[0]?.VpcId;
-        if (id === undefined)
-          throw new LbctlError(
-            'terminal',
-            'cannot tell which VPC to use: set --set vpc-id=vpc-… (or LBCTL_AWS_VPC_ID)',
-          );
-        return id;
-      })();
-      // A failed look-up is not cached.
-      vpc.catch(() => (vpc = undefined));
-      return vpc;
-    },
+    vpcId,
     async subnets(scheme, wanted) {
       if (wanted === undefined || wanted.length === 0) return discover(scheme);
       const names = wanted.filter((w) => !isSubnetId(w));
       if (names.length === 0) return [...wanted];
-      const found = await describe([{ Name: 'tag:Name', Values: names }, ...vpcFilter()]);
+      const found = await describe([
+        { Name: 'tag:Name', Values: names },
+        ...(settings.vpcId === undefined ? [] : [{ Name: 'vpc-id', Values: [settings.vpcId] }]),
+      ]);
       return wanted.map((w) => {
         if (isSubnetId(w)) return w;
         const id = found.find((s) =>
@@ -107,6 +126,49 @@ export function createNetwork(api: AwsApi, settings: AwsSettings, clusterName: s
       });
     },
   };
+}
+
+/** Where the cluster's nodes run: their one VPC and their zones. */
+interface NodePlacement {
+  vpcId: string;
+  zones: Set<string>;
+}
+
+async function nodePlacement(api: AwsApi, clusterName: string): Promise<NodePlacement> {
+  const vpcs = new Set<string>();
+  const zones = new Set<string>();
+  let token: string | undefined;
+  do {
+    const page = await api.ec2(
+      new DescribeInstancesCommand({
+        Filters: [
+          { Name: 'tag-key', Values: [clusterTagKey(clusterName)] },
+          { Name: 'instance-state-name', Values: ['pending', 'running'] },
+        ],
+        MaxResults: 1000,
+        ...(token === undefined ? {} : { NextToken: token }),
+      }),
+    );
+    for (const i of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+      if (i.VpcId !== undefined) vpcs.add(i.VpcId);
+      if (i.Placement?.AvailabilityZone !== undefined) zones.add(i.Placement.AvailabilityZone);
+    }
+    token = page.NextToken;
+  } while (token !== undefined && token !== '');
+  const [only, ...more] = [...vpcs].sort();
+  if (only === undefined) {
+    throw new LbctlError(
+      'terminal',
+      `cannot tell which VPC to use: no running EC2 instance carries the tag ${clusterTagKey(clusterName)} (tag the nodes' instances, as the in-tree provider requires), or set --set vpc-id=vpc-… (or LBCTL_AWS_VPC_ID)`,
+    );
+  }
+  if (more.length > 0) {
+    throw new LbctlError(
+      'terminal',
+      `the instances tagged ${clusterTagKey(clusterName)} are in several VPCs (${[only, ...more].join(', ')}): set --set vpc-id=vpc-… (or LBCTL_AWS_VPC_ID)`,
+    );
+  }
+  return { vpcId: only, zones };
 }
 
 /**

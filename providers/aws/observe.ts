@@ -19,6 +19,7 @@ import {
   clusterTagKey,
   isOwnedBy,
   OWNED,
+  RESOURCE_TAG,
   SERVICE_NAME_TAG,
   SERVICE_UID_TAG,
 } from '../../src/core/tags.js';
@@ -39,7 +40,8 @@ import {
 } from './observed.js';
 import { INGRESS_RULE, LB, LISTENER, SECURITY_GROUP, TARGET_GROUP } from './schemas.js';
 import { fromSdkTags } from './tags.js';
-import { describeTags, listListeners, listLoadBalancers, listTargetGroups } from './describe.js';
+import { describeTags, listListeners } from './describe.js';
+import { loadBalancerByName, targetGroupsByName, targetGroupsOfLoadBalancer } from './lookup.js';
 import { spellSubnetsAsDesired } from './network.js';
 
 export { describeTags, DESCRIBE_TAGS_BATCH } from './describe.js';
@@ -47,12 +49,15 @@ export { describeTags, DESCRIBE_TAGS_BATCH } from './describe.js';
 type Tags = Record<string, string>;
 
 /**
- * Reads (never writes) every resource of one Service, found by ownership tags: this cluster's
- * `kubernetes.io/cluster/<name>: owned` and the Service's UID. Load balancers and target groups
- * are listed page by page and their tags read 20 ARNs per call, because ELBv2 cannot filter by
- * tag; security groups and rules are filtered by tag on the server. A resource that has the
- * name the Service needs but not our tags is a NotOwnedError: lbctl must not create a twin
- * next to it, nor touch it.
+ * Reads (never writes) every resource of one Service, at a cost that depends on that Service
+ * only (issue 9): the NLB by its deterministic name; its listeners and the target groups
+ * attached to it by its ARN (a renamed or removed port's group included); desired target group
+ * names no attached group has by name (a new port, a create, a group created before a crash
+ * but never attached); tags only of the ARNs found, 20 per DescribeTags; security groups and
+ * rules by tag filters on the server.
+ * What no look-up reaches (a group left unattached under an old name) is the sweep's job.
+ * A resource that has the name the Service needs but not our tags is a NotOwnedError: lbctl
+ * must not create a twin next to it, nor touch it.
  */
 export async function observeService(
   api: AwsApi,
@@ -63,20 +68,32 @@ export async function observeService(
   const mine = (tags: Tags) =>
     isOwnedBy(tags, clusterName) && tags[SERVICE_UID_TAG] === service.uid;
   const wantedNames = desiredNames(request);
+  const tgNames = [...wantedNames]
+    .filter(([address]) => address.startsWith(`${TARGET_GROUP}.`))
+    .map(([, name]) => name);
 
-  const [lbs, tgs] = await Promise.all([listLoadBalancers(api), listTargetGroups(api)]);
-  // The load balancer with the name this Service needs is almost always ours: listing its
-  // listeners before the tag read lets one DescribeTags batch cover them too (ELBv2 takes any
-  // 20 ARNs per call), one read fewer per reconcile. Ownership is still decided by the tags.
-  const candidate = lbs.find((l) => l.LoadBalancerName === wantedNames.get(LB_ADDRESS));
-  const candidateListeners =
-    candidate?.LoadBalancerArn === undefined
-      ? undefined
-      : await listListeners(api, candidate.LoadBalancerArn);
+  const lb = await loadBalancerByName(
+    api,
+    wantedNames.get(LB_ADDRESS) ?? loadBalancerName(service),
+  );
+  const lbArn = lb?.LoadBalancerArn;
+  // Listeners and the groups attached to the NLB in one round; only desired names no attached
+  // group has (a new port, a create, a group created before a crash) are asked by name.
+  const [listeners, attached] =
+    lbArn === undefined
+      ? [[], []]
+      : await Promise.all([listListeners(api, lbArn), targetGroupsOfLoadBalancer(api, lbArn)]);
+  const attachedNames = new Set(attached.map((t) => t.TargetGroupName));
+  const byName = await targetGroupsByName(
+    api,
+    tgNames.filter((n) => !attachedNames.has(n)),
+  );
+  const seen = new Set(attached.map((t) => t.TargetGroupArn));
+  const tgs = [...attached, ...byName.filter((t) => !seen.has(t.TargetGroupArn))];
   const tags = await describeTags(api, [
-    ...lbs.map((l) => l.LoadBalancerArn),
+    lb?.LoadBalancerArn,
     ...tgs.map((t) => t.TargetGroupArn),
-    ...(candidateListeners ?? []).map((l) => l.ListenerArn),
+    ...listeners.map((l) => l.ListenerArn),
   ]);
   const tagsOf = (arn: string | undefined) => tags.get(arn ?? '') ?? {};
 
@@ -84,7 +101,7 @@ export async function observeService(
   refuseForeign(
     check,
     LB,
-    lbs.map((l) => ({ name: l.LoadBalancerName, arn: l.LoadBalancerArn })),
+    lb === undefined ? [] : [{ name: lb.LoadBalancerName, arn: lb.LoadBalancerArn }],
   );
   refuseForeign(
     check,
@@ -104,10 +121,6 @@ export async function observeService(
     out.push(r);
   }
 
-  const ownLbs = lbs.filter(
-    (l) =>
-      mine(tagsOf(l.LoadBalancerArn)) && nameFromTags(tagsOf(l.LoadBalancerArn), LB) !== undefined,
-  );
   const ownTgs = tgs.filter(
     (t) =>
       mine(tagsOf(t.TargetGroupArn)) &&
@@ -120,29 +133,21 @@ export async function observeService(
   for (const r of tgResources) tgArnToAddress.set(r.id ?? '', addressOf(r));
   out.push(...tgResources);
 
-  for (const lb of ownLbs) {
-    const lbTags = tagsOf(lb.LoadBalancerArn);
-    const known = lb === candidate ? candidateListeners : undefined;
-    const [attrs, listeners] = await Promise.all([
-      api.elb(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: lb.LoadBalancerArn })),
-      known ?? listListeners(api, lb.LoadBalancerArn ?? ''),
-    ]);
+  const lbTags = tagsOf(lb?.LoadBalancerArn);
+  const lbName = nameFromTags(lbTags, LB);
+  if (lb !== undefined && lb.Type === 'network' && mine(lbTags) && lbName !== undefined) {
+    const attrs = await api.elb(
+      new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: lb.LoadBalancerArn }),
+    );
     const lbResource = observedLoadBalancer(lb, {
-      name: nameFromTags(lbTags, LB) ?? 'this',
+      name: lbName,
       tags: lbTags,
       attributes: managedAttributes(attrs.Attributes, LOAD_BALANCER_ATTRIBUTE_DEFAULTS),
       sgIdToAddress,
     });
     out.push(await spellSubnetsAsDesired(api, lbResource, request.desired));
-    const listenerTags =
-      known === undefined
-        ? await describeTags(
-            api,
-            listeners.map((l) => l.ListenerArn),
-          )
-        : tags;
     for (const l of listeners) {
-      const t = listenerTags.get(l.ListenerArn ?? '') ?? {};
+      const t = tagsOf(l.ListenerArn);
       const name = nameFromTags(t, LISTENER);
       // A listener on our load balancer without our tags was added by hand: left alone, and the
       // planner's create of the same port will fail with AWS's DuplicateListener, which says so.
@@ -219,6 +224,9 @@ function refuseForeign(
 
 export function ownershipDetail(tags: Tags, clusterName: string): string {
   if (!isOwnedBy(tags, clusterName)) return `it has no tag ${clusterTagKey(clusterName)}=${OWNED}`;
+  // The in-tree provider tags the cluster and the Service's name, never a UID or an address.
+  if (tags[SERVICE_UID_TAG] === undefined && tags[RESOURCE_TAG] === undefined)
+    return `it was made by the in-tree AWS provider (cloud-controller-manager) for Service ${tags[SERVICE_NAME_TAG] ?? '?'}: take it over with an adoption plan (docs/aws.md) or delete it first`;
   return `it belongs to Service ${tags[SERVICE_NAME_TAG] ?? '?'} with UID ${tags[SERVICE_UID_TAG] ?? '?'}`;
 }
 

@@ -108,7 +108,9 @@ export function observedLoadBalancer(
   const attributes: Attributes = {
     name: lb.LoadBalancerName ?? '',
     load_balancer_type: lb.Type ?? '',
-    scheme: lb.Scheme ?? '',
+    // CreateLoadBalancer's documented default; AWS always reports it, moto omits it when the
+    // create did not send one (the in-tree provider sends none for external NLBs).
+    scheme: lb.Scheme ?? 'internet-facing',
     ip_address_type: lb.IpAddressType ?? '',
     // One group is what lbctl attaches; anything else shows as it is and forces replacement.
     security_group:

@@ -1,4 +1,11 @@
-import type { CallLog, Provider, ProviderSettings } from '../../src/core/provider.js';
+import type {
+  CallLog,
+  ObserveRequest,
+  Provider,
+  ProviderContext,
+  ProviderSettings,
+} from '../../src/core/provider.js';
+import { observeInTreeAdoption } from './adopt.js';
 import {
   createCloudCaller,
   createRateLimiter,
@@ -13,6 +20,7 @@ import { awsModel } from './model.js';
 import { createNetwork } from './network.js';
 import { observeService } from './observe.js';
 import { parseSettings } from './settings.js';
+import { sweepCluster } from './sweep.js';
 
 /**
  * Default client-side rates per API class (calls per second, burst). ELBv2 documents a
@@ -50,7 +58,13 @@ export interface ConnectOptions {
 export function connectAws(
   settings: ProviderSettings,
   options: ConnectOptions,
-): Provider & { clients: AwsClients } {
+): Provider & {
+  clients: AwsClients;
+  observeInTreeAdoption: (
+    request: ObserveRequest,
+    ctx: ProviderContext,
+  ) => ReturnType<typeof observeInTreeAdoption>;
+} {
   const parsed = parseSettings(settings);
   const clients = createClients(parsed, {
     env: settings.env,
@@ -86,10 +100,20 @@ export function connectAws(
   return {
     ...model,
     calls: options.calls,
+    clientRates: Object.fromEntries(Object.entries(classes).map(([k, l]) => [k, l.rate])),
     clients,
-    // Replaced by the real listing in this wave (issue 9); until then it says so.
-    sweep: () =>
-      Promise.reject(new Error('aws: the cluster-wide ownership sweep is not implemented yet')),
+    /** Issue 12 #2: the in-tree provider's NLB of a Service as an in-place takeover (providers/aws/adopt.ts). */
+    observeInTreeAdoption: (request: ObserveRequest, ctx: ProviderContext) =>
+      observeInTreeAdoption(
+        ctx.signal === undefined ? api : createAwsApi(clients, callers, ctx.signal),
+        ctx.clusterName,
+        request,
+      ),
+    sweep: (ctx) =>
+      sweepCluster(
+        ctx.signal === undefined ? api : createAwsApi(clients, callers, ctx.signal),
+        ctx.clusterName,
+      ),
     observe: (request, ctx) =>
       observeService(
         ctx.signal === undefined ? api : createAwsApi(clients, callers, ctx.signal),

@@ -40,6 +40,11 @@ export const awsSchemas: SchemaSet = {
     sets: [],
     computed: ['dns_name', 'zone_id'],
     references: ['security_group'],
+    // Clients reach an NLB by its DNS name or its IPs; configured Elastic IPs move to the new one.
+    holdsAddress: {
+      keptBy: ['eip_allocations'],
+      caveat: "the Elastic IPs stay; the NLB's DNS name (the Service's hostname) changes",
+    },
   }),
   [TARGET_GROUP]: schema({
     type: TARGET_GROUP,

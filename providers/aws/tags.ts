@@ -12,10 +12,12 @@ export const ADDITIONAL_TAGS_ANNOTATION =
   'service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags';
 
 /** The characters ELBv2 accepts in tag keys and values (EC2 accepts more; the stricter rule wins). */
-const ELB_TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+export const ELB_TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
-/** AWS allows 50 tags per resource; ours take 4. */
+/** AWS allows 50 tags per resource (ELBv2 and EC2), keys of 1–128 and values of 0–256 characters; ours take 4. */
 const MAX_TAGS = 50;
+export const MAX_TAG_KEY = 128;
+export const MAX_TAG_VALUE = 256;
 
 export type SdkTag = { Key?: string | undefined; Value?: string | undefined };
 
@@ -35,8 +37,10 @@ export function validateExtraTags(intent: LoadBalancerIntent): void {
     let detail: string | undefined;
     if (key.toLowerCase().startsWith('aws:'))
       detail = 'tag keys starting with "aws:" are reserved by AWS';
-    else if (key.length === 0 || key.length > 128) detail = 'tag keys must be 1 to 128 characters';
-    else if (value.length > 256) detail = 'tag values must be at most 256 characters';
+    else if (key.length === 0 || key.length > MAX_TAG_KEY)
+      detail = `tag keys must be 1 to ${MAX_TAG_KEY} characters`;
+    else if (value.length > MAX_TAG_VALUE)
+      detail = `tag values must be at most ${MAX_TAG_VALUE} characters`;
     else if (!ELB_TAG_TEXT.test(key) || !ELB_TAG_TEXT.test(value)) {
       detail =
         'Elastic Load Balancing tags may hold only letters, digits, spaces and _ . : / = + - @';
@@ -47,7 +51,8 @@ export function validateExtraTags(intent: LoadBalancerIntent): void {
       ]);
     }
   }
-  const count = Object.keys(intent.extraTags).length + 4;
+  // Counted as AWS counts them: distinct keys, lbctl's own included.
+  const count = Object.keys(resourceTags(intent, 'aws_lb.this')).length;
   if (count > MAX_TAGS) {
     throw new InvalidInputError(object, [
       {

@@ -39,6 +39,7 @@ export const AZURE_SCHEMAS: SchemaSet = {
     forceNew: ['name', 'location', 'sku', 'allocation_method', 'ip_version'],
     sets: [],
     computed: ['ip_address'],
+    holdsAddress: {},
   },
   [T.frontend]: {
     type: T.frontend,
@@ -54,6 +55,8 @@ export const AZURE_SCHEMAS: SchemaSet = {
     // compared (and changed in place), which is why it is not listed as computed.
     computed: [],
     references: ['loadbalancer', 'public_ip'],
+    // A new frontend on the same public IP resource, or on the same requested private IP, keeps it.
+    holdsAddress: { keptBy: ['public_ip', 'private_ip_address'] },
   },
   [T.probe]: {
     type: T.probe,

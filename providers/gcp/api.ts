@@ -15,6 +15,18 @@ export interface CloudOp {
 }
 export type Call = <T>(op: CloudOp, fn: () => Promise<T>) => Promise<T>;
 
+/** A generated client's own paged call, as `aggregatedPages` uses it. */
+export interface AggregatingClient {
+  initialize(): Promise<unknown>;
+  innerApiCalls: Record<
+    string,
+    (
+      request: Record<string, unknown>,
+      options: { autoPaginate: false },
+    ) => Promise<[Record<string, unknown> | null, Record<string, unknown> | null, unknown]>
+  >;
+}
+
 /** Where operations live: `region`, `zone/<zone>` or `global`. */
 export type OpScope = { region: string } | { zone: string } | 'global';
 
@@ -31,7 +43,12 @@ export class Gcp {
     readonly call: Call,
     readonly project: string,
     readonly region: string,
+    /** Milliseconds since the epoch (injectable for tests); only short-lived caches read it. */
+    readonly now: () => number = Date.now,
   ) {}
+
+  /** The nodes' instances read in the last INSTANCE_CACHE_MS, by `zone/name` (see nodes.ts). */
+  readonly instanceCache = new Map<string, { at: number; instance: unknown }>();
 
   read<T>(operation: string, fn: () => Promise<T>): Promise<T> {
     return this.call({ operation, write: false, apiClass: 'read' }, fn);
@@ -123,6 +140,38 @@ export class Gcp {
       if (token === undefined || token === '') return out;
     }
     throw new LbctlError('terminal', `${operation}: more than 1000 pages`);
+  }
+
+  /**
+   * Every page of an `aggregatedList`, one counted call per page, as `{ scope, items }` per
+   * scope. The generated clients offer only an iterator for these, which hides where one page
+   * ends; this goes through the same client's own call (`innerApiCalls`, what the iterator
+   * calls) so that each page is one call in the CallLog.
+   */
+  async aggregatedPages<X>(
+    operation: string,
+    client: AggregatingClient,
+    { request, field }: { request: Record<string, unknown>; field: string },
+  ): Promise<{ scope: string; items: X[] }[]> {
+    await client.initialize();
+    const call = client.innerApiCalls['aggregatedList'];
+    if (call === undefined)
+      throw new LbctlError('terminal', `${operation}: the client has no aggregatedList`);
+    const out: { scope: string; items: X[] }[] = [];
+    let next: Record<string, unknown> | null = { ...request };
+    for (let i = 0; i < 1000 && next !== null; i++) {
+      const req: Record<string, unknown> = next;
+      const [scopes, following] = await this.read(operation, () =>
+        call(req, { autoPaginate: false }),
+      );
+      for (const [scope, list] of Object.entries(scopes ?? {})) {
+        const items = (list as Record<string, unknown> | null)?.[field];
+        if (Array.isArray(items)) out.push({ scope, items: items as X[] });
+      }
+      next = following ?? null;
+    }
+    if (next !== null) throw new LbctlError('terminal', `${operation}: more than 1000 pages`);
+    return out;
   }
 
   regionPath(collection: string, name: string): string {

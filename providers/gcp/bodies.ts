@@ -61,11 +61,13 @@ export function healthCheckBody(a: Attributes): CloudHealthCheck {
   };
 }
 
-export function endpointGroupBody(gcp: Gcp, a: Attributes): CloudEndpointGroup {
+/** `subnetwork`: the group's (from the setting or the nodes' nic0), in the group's region. */
+export function endpointGroupBody(gcp: Gcp, a: Attributes, subnetwork: string): CloudEndpointGroup {
   return {
     name: str(a, 'name'),
     networkEndpointType: str(a, 'network_endpoint_type'),
     network: gcp.globalPath('networks', str(a, 'network')),
+    subnetwork: `projects/${gcp.project}/regions/${str(a, 'zone').replace(/-[a-z]$/, '')}/subnetworks/${subnetwork}`,
     description: str(a, 'description'),
   };
 }
@@ -134,7 +136,26 @@ export function forwardingRuleBody(
   };
 }
 
-export function firewallBody(gcp: Gcp, a: Attributes): CloudFirewall {
+/** What a firewall body needs besides its attributes: the plan's state (the address's IP) and the target tags to write. */
+export interface FirewallContext {
+  state: ReadonlyMap<string, Resource>;
+  from: string;
+  targetTags: readonly string[];
+}
+
+/** A destination that is a graph address is that address's IP as a /32; anything else is a CIDR already. */
+function destinationOf(d: string, { state, from }: FirewallContext): string {
+  if (!d.startsWith('google_')) return d;
+  const ip = referenced(state, d, from).attributes['address'];
+  if (typeof ip !== 'string' || ip === '')
+    throw new LbctlError(
+      'terminal',
+      `${from}: the IP of ${d} is not known yet (apply out of order?)`,
+    );
+  return `${ip}/32`;
+}
+
+export function firewallBody(gcp: Gcp, a: Attributes, ctx: FirewallContext): CloudFirewall {
   const allowed = (Array.isArray(a['allowed']) ? a['allowed'] : []) as {
     protocol: string;
     ports: string[];
@@ -145,8 +166,9 @@ export function firewallBody(gcp: Gcp, a: Attributes): CloudFirewall {
     direction: str(a, 'direction'),
     priority: Number(a['priority']),
     sourceRanges: strs(a, 'source_ranges'),
+    destinationRanges: strs(a, 'destination_ranges').map((d) => destinationOf(d, ctx)),
     allowed: allowed.map((x) => ({ IPProtocol: x.protocol, ports: [...x.ports] })),
-    targetTags: strs(a, 'target_tags'),
+    targetTags: [...ctx.targetTags],
     description: str(a, 'description'),
   };
 }

@@ -3,6 +3,7 @@ import {
   FirewallsClient,
   ForwardingRulesClient,
   GlobalOperationsClient,
+  InstancesClient,
   NetworkEndpointGroupsClient,
   RegionBackendServicesClient,
   RegionHealthChecksClient,
@@ -20,6 +21,8 @@ export interface ComputeClients {
   forwardingRules: ForwardingRulesClient;
   endpointGroups: NetworkEndpointGroupsClient;
   firewalls: FirewallsClient;
+  /** Read only: the nodes' network tags and subnetworks. */
+  instances: InstancesClient;
   regionOperations: RegionOperationsClient;
   zoneOperations: ZoneOperationsClient;
   globalOperations: GlobalOperationsClient;
@@ -64,6 +67,7 @@ export function createClients(
     forwardingRules: new ForwardingRulesClient(o),
     endpointGroups: new NetworkEndpointGroupsClient(o),
     firewalls: new FirewallsClient(o),
+    instances: new InstancesClient(o),
     regionOperations: new RegionOperationsClient(o),
     zoneOperations: new ZoneOperationsClient(o),
     globalOperations: new GlobalOperationsClient(o),

@@ -98,6 +98,8 @@ export function observedEndpointGroup(
     {
       zone: zoneOf(g.zone ?? g.selfLink),
       network: lastSegment(g.network),
+      subnetwork:
+        g.subnetwork === undefined || g.subnetwork === null ? null : lastSegment(g.subnetwork),
       network_endpoint_type: g.networkEndpointType ?? '',
       endpoints: [...new Set(instances.map(lastSegment))].sort(),
       description: g.description ?? '',
@@ -174,8 +176,15 @@ export function observedForwardingRule(name: string, f: CloudForwardingRule, ref
   );
 }
 
-export function observedFirewall(name: string, f: CloudFirewall): Resource {
+/** `34.120.0.11/32` of an observed address → that address; other ranges stay as they are. */
+const destinationRef = (refs: Refs, range: string): string =>
+  (range.endsWith('/32') ? refs.byIP.get(range.slice(0, -3)) : undefined) ?? range;
+
+export function observedFirewall(name: string, f: CloudFirewall, refs: Refs): Resource {
   const tags = [...(f.targetTags ?? [])].sort();
+  const destinations = [
+    ...new Set((f.destinationRanges ?? []).map((d) => destinationRef(refs, d))),
+  ].sort();
   const allowed: Value[] = (f.allowed ?? [])
     .map((a) => ({ protocol: a.IPProtocol ?? '', ports: [...(a.ports ?? [])] }))
     .sort((a, b) => a.protocol.localeCompare(b.protocol));
@@ -186,9 +195,11 @@ export function observedFirewall(name: string, f: CloudFirewall): Resource {
       direction: f.direction ?? 'INGRESS',
       priority: f.priority ?? 1000,
       source_ranges: [...(f.sourceRanges ?? [])].sort(),
+      destination_ranges: destinations,
       allowed,
       target_tags: tags,
       description: f.description ?? '',
     },
+    destinations.filter((a) => a.startsWith('google_')),
   );
 }

@@ -4,6 +4,7 @@ import type { Protocol } from '../../src/core/k8s.js';
 import type { Attributes, Resource, Value } from '../../src/core/resource.js';
 import { addressOf } from '../../src/core/resource.js';
 import { ownershipDescription, ownershipLabels } from './labels.js';
+import { checkComputeLimits } from './limits.js';
 import {
   HEALTH_CHECK_RANGES,
   healthCheckFirewallName,
@@ -14,6 +15,7 @@ import {
   trafficFirewallName,
 } from './names.js';
 import type { GcpSettings } from './settings.js';
+import { DEFAULT_SUBNETWORK } from './settings.js';
 
 const SUPPORTED: readonly Protocol[] = ['TCP', 'UDP'];
 
@@ -98,6 +100,8 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
         name: lb,
         zone,
         network: settings.network,
+        // Null: the subnetwork of the nodes' nic0, read from the instances when the group is created.
+        subnetwork: settings.subnetwork ?? null,
         network_endpoint_type: 'GCE_VM_IP',
         endpoints: [...new Set(groups.get(zone))].sort(),
         description: description(address),
@@ -147,33 +151,50 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
     );
   }
 
-  // Always present (empty: every instance of the network), so that removing the setting is a change.
-  const targetTags = { target_tags: [...settings.nodeTags] };
-  add(T.firewall, N.trafficFirewall, {
-    name: trafficFirewallName(lb),
-    network: settings.network,
-    direction: 'INGRESS',
-    priority: 1000,
-    source_ranges: sourceRangesOf(intent),
-    allowed: protocolsOf(intent.listeners).map((p) => ({
-      protocol: p.toLowerCase(),
-      ports: [...new Set(intent.listeners.filter((l) => l.protocol === p).map((l) => l.port))]
-        .sort((a, b) => a - b)
-        .map(String),
-    })),
-    ...targetTags,
-    description: description(addressOf({ type: T.firewall, name: N.trafficFirewall })),
-  });
-  add(T.firewall, N.healthCheckFirewall, {
-    name: healthCheckFirewallName(lb),
-    network: settings.network,
-    direction: 'INGRESS',
-    priority: 1000,
-    source_ranges: [...HEALTH_CHECK_RANGES],
-    allowed: [{ protocol: 'tcp', ports: [String(hc.port)] }],
-    ...targetTags,
-    description: description(addressOf({ type: T.firewall, name: N.healthCheckFirewall })),
-  });
+  // The nodes only: the tags of the setting, or (null) the nodes' own tags, read from their
+  // instances when the firewall is written (never no tags, which would mean every VM).
+  const targetTags = {
+    target_tags: settings.nodeTags.length > 0 ? [...settings.nodeTags] : null,
+  };
+  add(
+    T.firewall,
+    N.trafficFirewall,
+    {
+      name: trafficFirewallName(lb),
+      network: settings.network,
+      direction: 'INGRESS',
+      priority: 1000,
+      source_ranges: sourceRangesOf(intent),
+      // Only to the load balancer's address: a passthrough load balancer keeps the destination IP.
+      destination_ranges: [addrAddress],
+      allowed: protocolsOf(intent.listeners).map((p) => ({
+        protocol: p.toLowerCase(),
+        ports: [...new Set(intent.listeners.filter((l) => l.protocol === p).map((l) => l.port))]
+          .sort((a, b) => a - b)
+          .map(String),
+      })),
+      ...targetTags,
+      description: description(addressOf({ type: T.firewall, name: N.trafficFirewall })),
+    },
+    [addrAddress, ...igAddresses],
+  );
+  add(
+    T.firewall,
+    N.healthCheckFirewall,
+    {
+      name: healthCheckFirewallName(lb),
+      network: settings.network,
+      direction: 'INGRESS',
+      priority: 1000,
+      source_ranges: [...HEALTH_CHECK_RANGES],
+      // Probes go to the nodes' own addresses as well as the load balancer's: no destination filter.
+      destination_ranges: [],
+      allowed: [{ protocol: 'tcp', ports: [String(hc.port)] }],
+      ...targetTags,
+      description: description(addressOf({ type: T.firewall, name: N.healthCheckFirewall })),
+    },
+    igAddresses,
+  );
   return resources;
 }
 
@@ -187,7 +208,7 @@ function sourceRangesOf(intent: LoadBalancerIntent): Value[] {
 }
 
 function subnetworkOf(settings: ModelSettings): string {
-  return settings.subnetwork;
+  return settings.subnetwork ?? DEFAULT_SUBNETWORK;
 }
 
 function instanceOf(intent: LoadBalancerIntent, t: Target): { zone: string; name: string } {
@@ -206,6 +227,7 @@ function instanceOf(intent: LoadBalancerIntent, t: Target): { zone: string; name
 }
 
 function validate(intent: LoadBalancerIntent, settings: ModelSettings): void {
+  checkComputeLimits(intent);
   const object = `Service ${intent.service.namespace}/${intent.service.name}`;
   intent.listeners.forEach((l, i) => {
     if (!SUPPORTED.includes(l.protocol)) {

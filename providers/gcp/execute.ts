@@ -17,6 +17,7 @@ import { members, name, regionScope, withCloudValues, zone } from './exec-common
 import { changeEndpoints } from './exec-endpoints.js';
 import { patchBackendService, setLabels } from './exec-fingerprint.js';
 import { T } from './names.js';
+import { subnetworkFor, targetTagsFor } from './nodes.js';
 
 /**
  * One plan step against the Compute API. Idempotent: a create that meets 409 adopts a
@@ -88,16 +89,18 @@ async function create(
           c.healthChecks.insert({ ...p, healthCheckResource: healthCheckBody(a) }),
         );
         break;
-      case T.endpointGroup:
+      case T.endpointGroup: {
+        const subnetwork = await subnetworkFor(gcp, r);
         await gcp.mutate('networkEndpointGroups.insert', { zone: zone(r) }, () =>
           c.endpointGroups.insert({
             project: gcp.project,
             zone: zone(r),
-            networkEndpointGroupResource: endpointGroupBody(gcp, a),
+            networkEndpointGroupResource: endpointGroupBody(gcp, a, subnetwork),
           }),
         );
         await changeEndpoints(gcp, r, { add: members(r), remove: [] });
         break;
+      }
       case T.backendService:
         await gcp.mutate('regionBackendServices.insert', regionScope(gcp), () =>
           c.backendServices.insert({
@@ -114,11 +117,17 @@ async function create(
           }),
         );
         break;
-      case T.firewall:
+      case T.firewall: {
+        const body = firewallBody(gcp, a, {
+          state,
+          from,
+          targetTags: await targetTagsFor(gcp, r, state),
+        });
         await gcp.mutate('firewalls.insert', 'global', () =>
-          c.firewalls.insert({ project: gcp.project, firewallResource: firewallBody(gcp, a) }),
+          c.firewalls.insert({ project: gcp.project, firewallResource: body }),
         );
         break;
+      }
       default:
         throw new LbctlError('terminal', `gcp cannot create resources of type ${r.type}`);
     }
@@ -142,8 +151,10 @@ async function update(
     case T.forwardingRule:
       return setLabels(gcp, after);
     case T.healthCheck:
-      await gcp.mutate('regionHealthChecks.patch', regionScope(gcp), () =>
-        c.healthChecks.patch({
+      // PUT, not PATCH: a PATCH merges, so a type change (TCP → HTTP) would keep the old
+      // tcpHealthCheck block; lbctl owns the whole health check and replaces every field.
+      await gcp.mutate('regionHealthChecks.update', regionScope(gcp), () =>
+        c.healthChecks.update({
           ...p,
           healthCheck: name(after),
           healthCheckResource: healthCheckBody(after.attributes),
@@ -160,17 +171,19 @@ async function update(
     }
     case T.backendService:
       return patchBackendService(gcp, { before, after, state });
-    case T.firewall:
+    case T.firewall: {
       // PUT, not PATCH: lbctl owns the whole rule, and a PATCH cannot clear a list (an empty
-      // targetTags is left out of the request and the old tags would stay).
+      // list is left out of the request and the old values would stay).
+      const body = firewallBody(gcp, after.attributes, {
+        state,
+        from: addressOf(after),
+        targetTags: await targetTagsFor(gcp, after, state),
+      });
       await gcp.mutate('firewalls.update', 'global', () =>
-        c.firewalls.update({
-          project: gcp.project,
-          firewall: name(after),
-          firewallResource: firewallBody(gcp, after.attributes),
-        }),
+        c.firewalls.update({ project: gcp.project, firewall: name(after), firewallResource: body }),
       );
       return;
+    }
     default:
       throw new LbctlError('terminal', `gcp cannot update resources of type ${after.type}`);
   }

@@ -2,7 +2,7 @@ import { NotOwnedError } from '../../src/core/errors.js';
 import type { ObserveRequest } from '../../src/core/provider.js';
 import type { Resource } from '../../src/core/resource.js';
 import { addressOf } from '../../src/core/resource.js';
-import type { Gcp } from './api.js';
+import type { AggregatingClient, Gcp } from './api.js';
 
 import { classifyGcpError } from './classify.js';
 import type {
@@ -127,27 +127,33 @@ export async function observe(
   };
   addLabelled(T.address, addresses as CloudAddress[], observedAddress);
   addDescribed(T.healthCheck, checks as CloudHealthCheck[], observedHealthCheck);
-  addDescribed(T.firewall, firewalls as CloudFirewall[], observedFirewall);
+  // Firewalls name the address's IP as their destination: mapped back through the address.
+  const addressRefs = refsOf(out);
+  addDescribed(T.firewall, firewalls as CloudFirewall[], (n, f) =>
+    observedFirewall(n, f, addressRefs),
+  );
 
   // Network endpoint groups: found by their name (the load balancer's) in every zone of the
   // region, then kept when their description names this Service. Not through the backend
   // services' backends: a group whose backend service is already gone (a deletion that
   // stopped half-way) must still be found, or it would leak.
   const lb = loadBalancerName(request.service);
-  const groups = await gcp.read('networkEndpointGroups.aggregatedList', async () => {
-    const found: { zone: string; group: CloudEndpointGroup }[] = [];
-    const pages = gcp.clients.endpointGroups.aggregatedListAsync(
-      { project: gcp.project, filter: `name = "${lb}"`, maxResults: 500 },
-      { autoPaginate: false },
-    );
-    for await (const [scope, list] of pages) {
-      if (!scope.startsWith(`zones/${gcp.region}-`)) continue;
-      for (const group of list.networkEndpointGroups ?? []) {
-        found.push({ zone: scope.slice('zones/'.length), group });
-      }
-    }
-    return found;
-  });
+  const groups = (
+    await gcp
+      .aggregatedPages<CloudEndpointGroup>(
+        'networkEndpointGroups.aggregatedList',
+        gcp.clients.endpointGroups as unknown as AggregatingClient,
+        {
+          request: { project: gcp.project, filter: `name = "${lb}"`, maxResults: 500 },
+          field: 'networkEndpointGroups',
+        },
+      )
+      .catch((e: unknown) => {
+        throw classifyGcpError(e, 'observe');
+      })
+  )
+    .filter((s) => s.scope.startsWith(`zones/${gcp.region}-`))
+    .flatMap((s) => s.items.map((group) => ({ zone: s.scope.slice('zones/'.length), group })));
   const ours = groups.filter((g) => owned(g.group.description));
   const members = await Promise.all(
     ours.map((g) => listEndpoints(gcp, g.zone, g.group.name ?? '')),

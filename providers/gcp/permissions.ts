@@ -43,7 +43,7 @@ export const PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
   'regionHealthChecks.list': ['compute.regionHealthChecks.list'],
   'regionHealthChecks.get': ['compute.regionHealthChecks.get'],
   'regionHealthChecks.insert': ['compute.regionHealthChecks.create'],
-  'regionHealthChecks.patch': ['compute.regionHealthChecks.update'],
+  'regionHealthChecks.update': ['compute.regionHealthChecks.update'],
   'regionHealthChecks.delete': ['compute.regionHealthChecks.delete'],
   'networkEndpointGroups.get': ['compute.networkEndpointGroups.get'],
   'networkEndpointGroups.aggregatedList': ['compute.networkEndpointGroups.list'],
@@ -58,6 +58,8 @@ export const PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
     'compute.instances.use',
   ],
   'networkEndpointGroups.delete': ['compute.networkEndpointGroups.delete'],
+  // The nodes' network tags and nic0 subnetwork, when no setting names them.
+  'instances.aggregatedList': ['compute.instances.list'],
   'firewalls.list': ['compute.firewalls.list'],
   'firewalls.get': ['compute.firewalls.get'],
   // Changing a network's firewall rules also needs updatePolicy on the network.

@@ -8,6 +8,7 @@ import type { ComputeClients } from './clients.js';
 import { execute } from './execute.js';
 import { createModel } from './model.js';
 import { observe } from './observe.js';
+import { sweep } from './sweep.js';
 import type { GcpSettings } from './settings.js';
 
 /** What tests and benchmarks may inject; production uses the defaults. */
@@ -64,15 +65,13 @@ export function createGcpProvider(
     ...(options.random === undefined ? {} : { random: options.random }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
-  const gcp = new Gcp(clients, call, settings.project, settings.region);
+  const gcp = new Gcp(clients, call, settings.project, settings.region, options.now ?? Date.now);
   return {
     ...createModel(settings),
     calls: options.calls,
     observe: (request) => observe(gcp, clusterName, request),
     execute: (request) => execute(gcp, clusterName, request),
-    // Replaced by the real listing in this wave (issue 9); until then it says so.
-    sweep: () =>
-      Promise.reject(new Error('gcp: the cluster-wide ownership sweep is not implemented yet')),
+    sweep: (ctx) => sweep(gcp, ctx.clusterName),
     close: () => clients.close(),
   };
 }

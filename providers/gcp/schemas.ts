@@ -3,8 +3,8 @@ import { T } from './names.js';
 
 /**
  * What can change in place follows the Compute API v1: addresses and forwarding rules only
- * take new labels (setLabels) after creation; health checks, backend services (PATCH with the
- * fingerprint) and firewalls (PATCH) are updatable except for their identity;
+ * take new labels (setLabels) after creation; health checks (PUT), backend services (PATCH with the
+ * fingerprint) and firewalls (PUT) are updatable except for their identity;
  * network endpoint groups change only their endpoints (attach/detachNetworkEndpoints), and
  * their description cannot be patched.
  */
@@ -23,6 +23,8 @@ export const schemas: SchemaSet = {
     ],
     sets: [],
     computed: ['address'],
+    // The reserved address holds the IP: replacing it releases the IP.
+    holdsAddress: {},
   },
   [T.healthCheck]: {
     type: T.healthCheck,
@@ -32,9 +34,10 @@ export const schemas: SchemaSet = {
   },
   [T.endpointGroup]: {
     type: T.endpointGroup,
-    forceNew: ['name', 'zone', 'network', 'network_endpoint_type', 'description'],
+    forceNew: ['name', 'zone', 'network', 'subnetwork', 'network_endpoint_type', 'description'],
     sets: ['endpoints'],
-    computed: [],
+    // Null in desired: the nodes' subnetwork, read from their instances at create.
+    computed: ['subnetwork'],
   },
   [T.backendService]: {
     type: T.backendService,
@@ -62,11 +65,15 @@ export const schemas: SchemaSet = {
     sets: [],
     computed: [],
     references: ['ip_address', 'backend_service'],
+    // A new forwarding rule on the same reserved address keeps the IP.
+    holdsAddress: { keptBy: ['ip_address'] },
   },
   [T.firewall]: {
     type: T.firewall,
     forceNew: ['name', 'network', 'direction'],
-    sets: ['source_ranges', 'target_tags'],
-    computed: [],
+    sets: ['source_ranges', 'target_tags', 'destination_ranges'],
+    // Null in desired: the nodes' network tags, read from their instances when the rule is written.
+    computed: ['target_tags'],
+    references: ['destination_ranges'],
   },
 };

@@ -11,9 +11,12 @@ export interface GcpSettings {
   region: string;
   /** VPC network name (firewalls and internal load balancers). */
   network: string;
-  /** Subnetwork name for internal addresses and forwarding rules. */
-  subnetwork: string;
-  /** Network tags of the nodes; firewalls target them. Empty: the firewalls apply to every instance of the network. */
+  /**
+   * Subnetwork of the nodes' endpoint groups and of internal addresses and forwarding rules.
+   * Unset: endpoint groups take the subnetwork of the nodes' nic0, internal load balancers `default`.
+   */
+  subnetwork: string | undefined;
+  /** Network tags of the nodes; firewalls target them. Empty: the tags are read from the nodes' instances. */
   nodeTags: string[];
   /** `http://127.0.0.1:PORT` of a local Compute API (the fake); credentials are then not looked up. */
   endpoint: string | undefined;
@@ -26,7 +29,7 @@ export interface GcpSettings {
 
 export const DEFAULT_REGION = 'us-central1';
 export const DEFAULT_NETWORK = 'default';
-/** Google's default auto-mode VPC has a subnetwork named `default` in every region. */
+/** Internal load balancers without a `subnetwork` setting: Google's default VPC has a subnetwork `default` in every region. */
 export const DEFAULT_SUBNETWORK = 'default';
 /**
  * Compute Engine's published per-project rate quotas (cloud.google.com/compute/docs/api-rate-limits):
@@ -133,7 +136,7 @@ export function readSettings(settings: ProviderSettings): GcpSettings {
       undefined,
     region: name('region', NAME, gceName) ?? DEFAULT_REGION,
     network: name('network', NAME, gceName) ?? DEFAULT_NETWORK,
-    subnetwork: name('subnetwork', NAME, gceName) ?? DEFAULT_SUBNETWORK,
+    subnetwork: name('subnetwork', NAME, gceName),
     nodeTags: [...new Set(tags)].sort(),
     endpoint: endpoint?.replace(/\/$/, ''),
     accessToken: get('access-token'),

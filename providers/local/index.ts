@@ -2,6 +2,7 @@ import { InvalidInputError, type FieldProblem } from '../../src/core/errors.js';
 import type { ProviderModule, ProviderSettings } from '../../src/core/provider.js';
 import { LocalCloud, type LocalCloudOptions } from './cloud.js';
 import { desiredLocal, ingressLocal } from './desired.js';
+import { observedNodePorts } from './nodeports.js';
 import { connectLocal } from './provider.js';
 import { localSchemas } from './schemas.js';
 
@@ -72,6 +73,7 @@ export function localProviderModule(
       schemas: localSchemas,
       desired: desiredLocal,
       ingress: ingressLocal,
+      observedNodePorts,
     }),
     isConfigured: () => true,
     connect: (settings, options) => connectLocal(cloudFor(settings), options.calls),

@@ -51,6 +51,7 @@ export function connectLocal(
   calls: CallLog,
   options: ConnectOptions = {},
 ): Provider {
+  const limits = options.clientLimits ?? { read: DEFAULT_LIMIT, write: DEFAULT_LIMIT };
   const caller = createCloudCaller({
     provider: 'local',
     calls,
@@ -58,7 +59,7 @@ export function connectLocal(
       isLbctlError(e)
         ? e
         : new LbctlError('transient', e instanceof Error ? e.message : String(e), { cause: e }),
-    limiter: { classes: options.clientLimits ?? { read: DEFAULT_LIMIT, write: DEFAULT_LIMIT } },
+    limiter: { classes: limits },
     retry: options.retry ?? DEFAULT_RETRY,
     ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
     ...(options.now === undefined ? {} : { now: options.now }),
@@ -205,6 +206,7 @@ export function connectLocal(
     execute,
     sweep,
     calls,
+    clientRates: { read: limits.read.rate, write: limits.write.rate },
   };
 }
 

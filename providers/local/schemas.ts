@@ -15,6 +15,8 @@ export const localSchemas: SchemaSet = {
     forceNew: ['name', 'scheme', 'requested_ip'],
     sets: ['source_ranges'],
     computed: ['address'],
+    // The address is the cloud's pick unless the Service requested one (loadBalancerIP).
+    holdsAddress: { keptBy: ['requested_ip'] },
   },
   [LISTENER]: {
     type: LISTENER,

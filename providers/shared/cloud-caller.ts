@@ -84,6 +84,7 @@ export function createCloudCaller(options: CloudCallerOptions): CloudCall {
           provider,
           operation: op.operation,
           write: op.write,
+          apiClass: op.apiClass,
           outcome: 'ok',
           durationMs: now() - started,
         });
@@ -95,6 +96,7 @@ export function createCloudCaller(options: CloudCallerOptions): CloudCall {
           provider,
           operation: op.operation,
           write: op.write,
+          apiClass: op.apiClass,
           outcome: outcomeOf(error),
           durationMs: now() - started,
         });

@@ -3,6 +3,40 @@ import { z } from 'zod';
 const seconds = (def: number) => z.coerce.number().positive().max(86_400).default(def);
 const bool = z.union([z.boolean(), z.stringbool()]);
 
+/**
+ * A Go-style duration (`90s`, `30m`, `6h`, `1h30m`), as controller-runtime flags take them, or
+ * a plain number of seconds; parsed to milliseconds. `0` means off.
+ */
+const duration = (def: string) =>
+  z
+    .union([z.number(), z.string()])
+    .default(def)
+    .transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === undefined || ms > 30 * 86_400_000) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a duration such as 30m, 6h or 1h30m (at most 720h), or 0 to disable',
+        });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+export function parseDuration(v: number | string): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v * 1000 : undefined;
+  const text = v.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) return undefined;
+  let total = 0;
+  for (const [, n, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+    total += Number(n) * UNIT_MS[unit!]!;
+  }
+  return total;
+}
+
 /** `host:port`; an empty host means every interface. Port 0 picks a free one. */
 const bindAddress = z
   .string()
@@ -28,8 +62,21 @@ export const configSchema = z
     loadBalancerClass: z.string().min(1).max(316).optional(),
     workers: z.coerce.number().int().min(1).max(256).default(4),
     verifyIntervalSeconds: z.coerce.number().min(0).max(86_400).default(600),
+    /** Share of each API class's client rate that drift verification may use (0 < share <= 1). */
+    verifyBudget: z.coerce.number().gt(0).max(1).default(0.2),
+    /**
+     * The ownership sweep: `report` (default: log and count orphans, delete nothing) or
+     * `delete`. Deleting is irreversible and a mistaken --cluster-name would make another
+     * cluster's resources look orphaned, so deleting is something an operator turns on.
+     */
+    orphanSweep: z.enum(['report', 'delete']).default('report'),
+    /** How often the sweep lists the account; it is the one call that does, hence hours. 0 = off. */
+    orphanSweepInterval: duration('6h'),
     provisioningRequeueSeconds: seconds(15),
-    metricsBindAddress: bindAddress.default(':8080'),
+    /** `/metrics` (and the probes, unless healthProbeBindAddress is set); `0` disables it. */
+    metricsBindAddress: z.union([z.literal('0'), bindAddress]).default(':8080'),
+    /** `/healthz` and `/readyz` on their own address (controller-runtime's :8081); `0` disables them. */
+    healthProbeBindAddress: z.union([z.literal('0'), bindAddress]).optional(),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
     leaderElect: bool.default(true),
     leaderElectionNamespace: z.string().min(1).default('lbctl-system'),
@@ -37,6 +84,12 @@ export const configSchema = z
     leaseDurationSeconds: seconds(15),
     renewDeadlineSeconds: seconds(10),
     retryPeriodSeconds: seconds(2),
+    /** Report-only: plan and publish, write nothing (docs/running.md, "Dry run"). */
+    dryRun: bool.default(false),
+    /** `report`: drift found by verification is reported, not repaired. */
+    drift: z.enum(['repair', 'report']).default('repair'),
+    /** Carry out replacements that change a Service's address (docs/cli.md, "Replacement guardrails"). */
+    allowReplacement: bool.default(false),
     /** Provider settings (`--set key=value`), validated by the provider itself. */
     set: z.record(z.string(), z.string()).default({}),
   })

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import { isLbctlError } from '../core/errors.js';
 import type { Node, Service } from '../core/k8s.js';
-import type { Provider } from '../core/provider.js';
+import type { CallRecord, Provider } from '../core/provider.js';
 import { isEligibleNode, wantsLoadBalancer } from '../intent/index.js';
 import { noMetrics, type ControllerMetrics } from '../observability/metrics.js';
-import { specFingerprint, type AppliedState } from './applied.js';
+import { looksConverged, specFingerprint, type AppliedState } from './applied.js';
 import { createBackoff, type Backoff } from './backoff.js';
 import type { Clock } from './clock.js';
 import { REASON, type EventRecorder } from './events.js';
@@ -12,7 +12,11 @@ import { hasFinalizer } from './finalizer.js';
 import { serviceKey, type ClusterCache, type WatchEvent } from './informers.js';
 import type { KubeApi } from './kube.js';
 import { WorkQueue, type Priority } from './queue.js';
+import type { ControllerPolicy } from './policy.js';
 import { reconcile, type Reason } from './reconcile.js';
+import { writeFailure } from './service-status.js';
+import { VerifyBudget } from './verify-budget.js';
+import { VerifyScheduler } from './verify-schedule.js';
 
 export interface ControllerOptions {
   cache: ClusterCache;
@@ -27,11 +31,20 @@ export interface ControllerOptions {
   random?: () => number;
   logger: Logger;
   metrics?: ControllerMetrics;
-  /** Periodic drift verification of each load balancer; default 10 minutes, ±10 % jitter. 0 disables it. */
+  /**
+   * Periodic drift verification of each load balancer; default 10 minutes, ±10 % jitter. 0
+   * disables it. The effective interval stretches when the Services outnumber the budget.
+   */
   verifyIntervalMs?: number;
+  /** Consecutive failures of a key after which its reconcile failures log at `error`; default 5. */
+  errorAfterFailures?: number;
+  /** The share of each API class's client rate (Provider.clientRates) verification may use; default 0.2. */
+  verifyBudget?: number;
   /** Requeue while the cloud has not given an address yet; default 15 s. */
   provisioningRequeueMs?: number;
   backoff?: Backoff;
+  /** Dry run, drift reporting, replacement policy (src/controller/policy.ts). */
+  policy?: ControllerPolicy;
 }
 
 /**
@@ -46,19 +59,67 @@ export class Controller {
   private readonly nodeStates = new Map<string, string>();
   private readonly applied = new Map<string, AppliedState>();
   private readonly timers = new Map<string, () => void>();
+  /** Keys whose last reconcile failed or is still provisioning (a `retry` timer is pending). */
+  private readonly retrying = new Set<string>();
   private readonly backoff: Backoff;
   private readonly metrics: ControllerMetrics;
   private readonly random: () => number;
+  private readonly budget: VerifyBudget | undefined;
+  private readonly verifier: VerifyScheduler;
   private workers: Promise<void>[] = [];
   private readonly abort = new AbortController();
   private nodesSynced = false;
   private inFlight = 0;
+  /** When each reconcile in flight started, for the unfinished-work metrics. */
+  private readonly startedAt = new Map<string, number>();
 
   constructor(private readonly o: ControllerOptions) {
-    this.queue = new WorkQueue(o.clock);
-    this.backoff = o.backoff ?? createBackoff();
     this.metrics = o.metrics ?? noMetrics;
+    this.queue = new WorkQueue(o.clock, () => this.metrics.queueAdded());
+    this.backoff = o.backoff ?? createBackoff();
     this.random = o.random ?? Math.random;
+    const rates = o.provider.clientRates;
+    this.budget =
+      rates === undefined || Object.keys(rates).length === 0
+        ? undefined
+        : new VerifyBudget({ rates, share: o.verifyBudget ?? 0.2, clock: o.clock });
+    this.verifier = new VerifyScheduler({
+      clock: o.clock,
+      ...(this.budget === undefined ? {} : { budget: this.budget }),
+      maxInFlight: Math.max(1, Math.floor((o.workers ?? 4) / 2)),
+      admit: (key) => this.enqueue(key, 'verify', 'low'),
+    });
+  }
+
+  /** The CallLog listener (createCallLog's onRecord): charges verification calls to the budget. */
+  recordCloudCall(call: CallRecord): void {
+    this.budget?.record(call);
+  }
+
+  /**
+   * The verification interval in effect: the configured one, or longer when one round of every
+   * managed Service does not fit the budget in it.
+   */
+  verifyIntervalMs(): number {
+    const configured = this.o.verifyIntervalMs ?? 600_000;
+    if (configured <= 0) return 0;
+    const managed = this.verifier.scheduled() + this.inFlight;
+    return Math.max(configured, this.budget?.roundMs(managed) ?? 0);
+  }
+
+  /** Seconds each reconcile in flight has been running (workqueue_unfinished_work_seconds). */
+  processingSeconds(): number[] {
+    const now = this.o.clock.now();
+    return [...this.startedAt.values()].map((t) => (now - t) / 1000);
+  }
+
+  /** For the metrics: the effective interval, keys waiting for the budget, the budget per class. */
+  verifyStatus(): { intervalSeconds: number; waiting: number; budget: Record<string, number> } {
+    return {
+      intervalSeconds: this.verifyIntervalMs() / 1000,
+      waiting: this.verifier.waiting(),
+      budget: this.budget?.rates() ?? {},
+    };
   }
 
   /** Informer callback for Services. Status-only and finalizer-only updates are ignored. */
@@ -66,6 +127,7 @@ export class Controller {
     const key = serviceKey(service);
     if (event === 'delete') {
       this.fingerprints.delete(key);
+      this.verifier.cancel(key);
       this.enqueue(key, 'service', 'high');
       return;
     }
@@ -73,13 +135,15 @@ export class Controller {
     if (this.fingerprints.get(key) === fp) return;
     const known = this.fingerprints.has(key);
     this.fingerprints.set(key, fp);
-    // On a (re)start, Services that look converged are verified after the new and changed ones.
-    const converged =
-      !known &&
-      hasFinalizer(service) &&
-      (service.status?.loadBalancer?.ingress?.length ?? 0) > 0 &&
-      service.metadata.deletionTimestamp === undefined;
-    this.enqueue(key, converged ? 'verify' : 'service', converged ? 'low' : 'high');
+    // On a (re)start, a Service converged to exactly its current spec is verified at a random
+    // time within the interval (through the budget); new and changed ones are reconciled first.
+    if (!known && looksConverged(service, hasFinalizer(service))) {
+      const interval = this.verifyIntervalMs();
+      if (interval > 0) this.verifier.schedule(key, this.random() * interval);
+      else this.enqueue(key, 'verify', 'low');
+      return;
+    }
+    this.enqueue(key, 'service', 'high');
   }
 
   /**
@@ -120,6 +184,14 @@ export class Controller {
     return this.inFlight === 0 && d.high === 0 && d.low === 0;
   }
 
+  /**
+   * Whether a reconcile of this key is queued, in flight, or due soon (a retry or provisioning
+   * requeue): the ownership sweep leaves such a Service to its reconcile.
+   */
+  isBusy(key: string): boolean {
+    return this.queue.has(key) || this.reasons.has(key) || this.retrying.has(key);
+  }
+
   /** Starts the workers (this replica leads). */
   start(): void {
     const n = this.o.workers ?? 4;
@@ -131,6 +203,7 @@ export class Controller {
   /** Stops taking keys and waits for reconciles in flight to finish. */
   async stop(): Promise<void> {
     this.abort.abort();
+    this.verifier.stop();
     this.queue.shutDown();
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
@@ -147,8 +220,11 @@ export class Controller {
 
   private enqueueAfter(key: string, reason: Reason, priority: Priority, ms: number): void {
     this.timers.get(key)?.();
+    if (reason === 'retry') this.retrying.add(key);
+    else this.retrying.delete(key);
     const cancel = this.o.clock.setTimer(() => {
       this.timers.delete(key);
+      this.retrying.delete(key);
       this.enqueue(key, reason, priority);
     }, ms);
     this.timers.set(key, cancel);
@@ -161,11 +237,16 @@ export class Controller {
       this.reasons.delete(key);
       this.metrics.dequeued(item.priority, item.waitedMs / 1000);
       this.inFlight++;
+      const started = this.o.clock.now();
+      this.startedAt.set(key, started);
       try {
         await this.process(key, reasons);
       } finally {
+        this.startedAt.delete(key);
+        this.metrics.workDone((this.o.clock.now() - started) / 1000);
         this.inFlight--;
         this.queue.done(key);
+        this.verifier.done(key);
       }
     }
   }
@@ -174,25 +255,39 @@ export class Controller {
     const logger = this.o.logger.child({ service: key });
     const started = this.o.clock.now();
     const { cache, kube, events, provider, clusterName, loadBalancerClass } = this.o;
+    const run = <T>(fn: () => Promise<T>): Promise<T> =>
+      this.budget !== undefined && this.verifier.isAdmitted(key) ? this.budget.run(fn) : fn();
     try {
-      const outcome = await reconcile(
-        {
-          cache,
-          kube,
-          events,
-          provider,
-          clusterName,
-          applied: this.applied,
-          logger,
-          signal: this.abort.signal,
-          ...(loadBalancerClass === undefined ? {} : { loadBalancerClass }),
-        },
-        key,
-        reasons,
+      const outcome = await run(() =>
+        reconcile(
+          {
+            cache,
+            kube,
+            events,
+            provider,
+            clusterName,
+            applied: this.applied,
+            logger,
+            signal: this.abort.signal,
+            now: () => this.o.clock.now(),
+            pending: (k, counts) => this.metrics.pendingChanges(k, counts),
+            ...(this.o.policy === undefined ? {} : { policy: this.o.policy }),
+            ...(loadBalancerClass === undefined ? {} : { loadBalancerClass }),
+          },
+          key,
+          reasons,
+        ),
       );
       this.backoff.forget(key);
       this.metrics.reconciled(outcome.result, (this.o.clock.now() - started) / 1000);
       logger.debug({ result: outcome.result, reasons: [...reasons] }, 'reconciled');
+      if (outcome.result === 'synced' && outcome.ingress !== undefined) {
+        // One line per Service whose address was (re)ensured: what an operator greps for.
+        logger.info(
+          { address: outcome.ingress.map((i) => i.hostname ?? i.ip).join(',') },
+          'ensured load balancer',
+        );
+      }
       if (outcome.result === 'provisioning') {
         this.enqueueAfter(key, 'retry', 'high', this.o.provisioningRequeueMs ?? 15_000);
       } else if (outcome.managed) {
@@ -200,13 +295,20 @@ export class Controller {
       } else {
         this.timers.get(key)?.();
         this.timers.delete(key);
+        this.retrying.delete(key);
+        this.verifier.cancel(key);
       }
     } catch (e) {
       if (this.abort.signal.aborted) return;
       const delay = Math.max(this.backoff.next(key), isLbctlError(e) ? (e.retryAfterMs ?? 0) : 0);
       const message = e instanceof Error ? e.message : String(e);
       this.metrics.reconciled('error', (this.o.clock.now() - started) / 1000);
-      logger.warn({ err: message, retryInMs: delay }, 'reconcile failed');
+      this.metrics.queueRetried();
+      // A first failure is often transient (a throttle, a conflict): warn; once retries pass the
+      // threshold it needs a human, so it is an error.
+      const failures = this.backoff.failures(key);
+      const level = failures >= (this.o.errorAfterFailures ?? 5) ? 'error' : 'warn';
+      logger[level]({ err: message, failures, retryInMs: delay }, 'reconcile failed');
       const service = cache.service(key);
       if (service !== undefined) {
         await events.record(
@@ -215,15 +317,23 @@ export class Controller {
           REASON.failed,
           `Error syncing load balancer: ${message}`,
         );
+        if (this.o.policy?.dryRun !== true) {
+          await writeFailure(
+            { kube, now: () => this.o.clock.now() },
+            key,
+            service as Service,
+            e,
+          ).catch((err: unknown) => logger.warn({ err: String(err) }, 'could not write status'));
+        }
       }
       this.enqueueAfter(key, 'retry', 'high', delay);
     }
   }
 
   private scheduleVerify(key: string): void {
-    const interval = this.o.verifyIntervalMs ?? 600_000;
+    const interval = this.verifyIntervalMs();
     if (interval <= 0) return;
-    this.enqueueAfter(key, 'verify', 'low', interval * (0.9 + 0.2 * this.random()));
+    this.verifier.schedule(key, interval * (0.9 + 0.2 * this.random()));
   }
 }
 

@@ -5,7 +5,11 @@ import type { Value } from '../core/resource.js';
  * The drift a verification found, for an Event: each resource that differs, with the attribute
  * paths and values (like Terraform's resource_drift), kept under the Event message limit.
  */
-export function describeDrift(plan: Plan, limit = 1000): string {
+export function describeDrift(
+  plan: Plan,
+  limit = 1000,
+  heading = 'Drift detected, repairing',
+): string {
   const parts: string[] = [];
   for (const s of plan.steps) {
     if (s.action === 'no-op') continue;
@@ -24,7 +28,7 @@ export function describeDrift(plan: Plan, limit = 1000): string {
       parts.push(`${s.address}: ${changes.join(', ') || s.reason}`);
     }
   }
-  const text = `Drift detected, repairing: ${parts.join('; ')}`;
+  const text = `${heading}: ${parts.join('; ')}`;
   return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
 }
 

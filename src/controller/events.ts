@@ -13,6 +13,8 @@ export const REASON = {
   deleted: 'DeletedLoadBalancer',
   /** Like Terraform's resource_drift: the cloud no longer matches what was applied. */
   drift: 'LoadBalancerDrift',
+  /** lbctl's replacement guardrail refused a replacement that changes the Service's address. */
+  replacementBlocked: 'ReplacementBlocked',
 } as const;
 
 export type EventType = 'Normal' | 'Warning';

@@ -3,6 +3,7 @@ import type { Node, Service } from '../core/k8s.js';
 import { keyOf } from '../core/k8s.js';
 import { sleepOn, type Clock } from './clock.js';
 import { listers } from './kube.js';
+import { countedList, type RequestRecorder } from './kube-metrics.js';
 
 export type WatchEvent = 'add' | 'update' | 'delete';
 
@@ -33,8 +34,15 @@ export function startInformers(options: {
   onNode: (event: WatchEvent, node: Readonly<Node>) => void;
   onError: (what: string, error: unknown) => void;
   restartDelayMs?: number;
+  /** Counts the list requests (rest_client_requests_total). */
+  onRequest?: RequestRecorder;
 }): Informers {
-  const list = listers(options.kc);
+  const raw = listers(options.kc);
+  const record = options.onRequest ?? (() => {});
+  const list = {
+    services: countedList(raw.services, record),
+    nodes: countedList(raw.nodes, record),
+  };
   const services = makeInformer<KubernetesObject>(
     options.kc,
     '/api/v1/services',

@@ -17,6 +17,8 @@ export interface LeaderElectionOptions {
   /** Leadership lost (renewal failed for the whole renew deadline) or released on stop. */
   onStoppedLeading: () => void;
   onError?: (error: unknown) => void;
+  /** An attempt read (or created) the Lease, whoever holds it. */
+  onAttempt?: () => void;
 }
 
 /**
@@ -121,20 +123,20 @@ export class LeaderElector {
     try {
       const existing = await api.getLease(namespace, name);
       if (existing === undefined) {
-        this.remember(
-          await api.createLease({
-            namespace,
-            name,
-            holderIdentity: identity,
-            leaseDurationSeconds: durationSeconds,
-            acquireTimeMs: now,
-            renewTimeMs: now,
-            leaseTransitions: 0,
-          }),
-          now,
-        );
+        const created = await api.createLease({
+          namespace,
+          name,
+          holderIdentity: identity,
+          leaseDurationSeconds: durationSeconds,
+          acquireTimeMs: now,
+          renewTimeMs: now,
+          leaseTransitions: 0,
+        });
+        this.o.onAttempt?.();
+        this.remember(created, now);
         return true;
       }
+      this.o.onAttempt?.();
       if (!sameRecord(existing, this.observed)) this.remember(existing, now);
       const heldByOther = existing.holderIdentity !== '' && existing.holderIdentity !== identity;
       if (heldByOther && this.observedAt + existing.leaseDurationSeconds * 1000 > now) return false;

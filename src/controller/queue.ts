@@ -28,7 +28,11 @@ export class WorkQueue {
   private readonly waiters: ((item: QueueItem | undefined) => void)[] = [];
   private shuttingDown = false;
 
-  constructor(private readonly clock: Clock) {}
+  /** `onAdd` runs each time a key becomes queued (not when an add finds it queued already). */
+  constructor(
+    private readonly clock: Clock,
+    private readonly onAdd: () => void = () => {},
+  ) {}
 
   add(key: string, priority: Priority = 'high'): void {
     if (this.shuttingDown) return;
@@ -41,6 +45,7 @@ export class WorkQueue {
       return;
     }
     this.dirty.set(key, { priority, since: this.clock.now() });
+    this.onAdd();
     if (!this.processing.has(key)) this.push(key, priority);
   }
 
@@ -84,6 +89,11 @@ export class WorkQueue {
   /** Keys waiting for a timer (backoff, provisioning requeue, verification). */
   delayedCount(): number {
     return this.delayed.size;
+  }
+
+  /** Queued (waiting, or for a timer) or being processed. */
+  has(key: string): boolean {
+    return this.dirty.has(key) || this.processing.has(key) || this.delayed.has(key);
   }
 
   isProcessing(key: string): boolean {

@@ -5,13 +5,16 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { CallRecord, Provider } from '../core/provider.js';
 import { createMetrics } from '../observability/metrics.js';
-import { startOpsServer } from '../observability/server.js';
+import { startOpsServers } from '../observability/server.js';
 import { systemClock, type Clock } from './clock.js';
 import { Controller } from './controller.js';
 import { createEventRecorder } from './events.js';
 import { startInformers } from './informers.js';
 import { createKubeApi } from './kube.js';
 import { LeaderElector } from './leader.js';
+import { LeaderHealth } from './leader-health.js';
+import { codeOf, instrumentKubeApi } from './kube-metrics.js';
+import { OrphanSweeper } from './sweep.js';
 
 export interface StartOptions {
   config: Config;
@@ -27,8 +30,12 @@ export interface StartOptions {
 
 export interface RunningController {
   controller: Controller;
-  /** Where /healthz, /readyz and /metrics are served. */
+  /** Where /metrics is served, or else the probes ('' when both are disabled). */
   opsUrl: string;
+  /** Where /metrics is served, unless --metrics-bind-address=0. */
+  metricsUrl?: string;
+  /** Where /healthz and /readyz are served, unless --health-probe-bind-address=0. */
+  healthUrl?: string;
   identity: string;
   isLeader(): boolean;
   /** Resolves when leadership is lost (the process should exit and restart, like client-go's). */
@@ -50,23 +57,39 @@ export async function startController(o: StartOptions): Promise<RunningControlle
   const { config, logger } = o;
   const clock = o.clock ?? systemClock;
   const identity = o.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
-  const kube = createKubeApi(o.kc);
+  // The informers need the controller's callbacks and the controller needs their cache.
+  const ref: { controller?: Controller } = {};
+  const metrics = createMetrics({
+    queueDepth: () => ref.controller?.queue.depth() ?? {},
+    inFlight: () => ref.controller?.processingSeconds() ?? [],
+    leaseName: config.leaderElectionName,
+    verify: () => ref.controller?.verifyStatus() ?? { intervalSeconds: 0, waiting: 0, budget: {} },
+  });
+  const kube = instrumentKubeApi(createKubeApi(o.kc), (m, c) => metrics.restRequest(m, c));
   const events = createEventRecorder({
     api: kube,
     clock,
     instance: identity,
     onError: (e) => logger.warn({ err: String(e) }, 'could not write event'),
   });
-  // The informers need the controller's callbacks and the controller needs their cache.
-  const ref: { controller?: Controller } = {};
-  const metrics = createMetrics({ queueDepth: () => ref.controller?.queue.depth() ?? {} });
-  o.onCloudCall?.((call) => metrics.cloudCall(call));
+  o.onCloudCall?.((call) => {
+    metrics.cloudCall(call);
+    ref.controller?.recordCloudCall(call);
+  });
   const informers = startInformers({
     kc: o.kc,
     clock,
     onService: (e, s) => ref.controller?.onService(e, s),
     onNode: (e, n) => ref.controller?.onNode(e, n),
-    onError: (what, e) => logger.warn({ err: errorText(e) }, `${what} failed; retrying`),
+    // Before the first sync nothing can be reconciled: that is an error, with the reason.
+    onError: (what, e) =>
+      informers.isSynced()
+        ? logger.warn({ err: errorText(e), code: codeOf(e) }, `${what} failed; retrying`)
+        : logger.error(
+            { err: errorText(e), code: codeOf(e) },
+            `${what} failed: caches not synced, nothing is reconciled; retrying`,
+          ),
+    onRequest: (m, c) => metrics.restRequest(m, c),
   });
   const c = new Controller({
     cache: informers.cache,
@@ -79,12 +102,32 @@ export async function startController(o: StartOptions): Promise<RunningControlle
     logger,
     metrics,
     verifyIntervalMs: config.verifyIntervalSeconds * 1000,
+    verifyBudget: config.verifyBudget,
     provisioningRequeueMs: config.provisioningRequeueSeconds * 1000,
+    policy: {
+      dryRun: config.dryRun,
+      drift: config.drift,
+      allowReplacement: config.allowReplacement,
+    },
     ...(config.loadBalancerClass === undefined
       ? {}
       : { loadBalancerClass: config.loadBalancerClass }),
   });
   ref.controller = c;
+  const sweeper = new OrphanSweeper({
+    provider: o.provider,
+    cache: informers.cache,
+    clusterName: config.clusterName,
+    ...(config.loadBalancerClass === undefined
+      ? {}
+      : { loadBalancerClass: config.loadBalancerClass }),
+    mode: config.orphanSweep,
+    intervalMs: config.orphanSweepInterval,
+    isBusy: (key) => c.isBusy(key),
+    clock,
+    logger: logger.child({ component: 'orphan-sweep' }),
+    metrics,
+  });
   void informers.synced.then(() => {
     c.markNodesSynced();
     logger.info(
@@ -93,12 +136,19 @@ export async function startController(o: StartOptions): Promise<RunningControlle
     );
   });
 
-  const [host, port] = splitAddress(config.metricsBindAddress);
-  const ops = await startOpsServer({
-    host,
-    port,
+  const leaderHealth = new LeaderHealth({
+    logger,
+    clock,
+    namespace: config.leaderElectionNamespace,
+    name: config.leaderElectionName,
+  });
+  const ops = await startOpsServers({
+    metricsBindAddress: config.metricsBindAddress,
+    ...(config.healthProbeBindAddress === undefined
+      ? {}
+      : { healthProbeBindAddress: config.healthProbeBindAddress }),
     registry: metrics.registry,
-    ready: informers.isSynced,
+    ready: () => (informers.isSynced() ? leaderHealth.cannotLead() : 'caches not synced'),
   });
 
   let leading = false;
@@ -109,7 +159,9 @@ export async function startController(o: StartOptions): Promise<RunningControlle
     metrics.setLeader(true);
     logger.info({ identity }, 'leading: starting workers');
     void informers.synced.then(() => {
-      if (leading) c.start();
+      if (!leading) return;
+      c.start();
+      sweeper.start();
     });
   };
   let elector: LeaderElector | undefined;
@@ -117,7 +169,11 @@ export async function startController(o: StartOptions): Promise<RunningControlle
     elector = new LeaderElector({
       api: kube,
       namespace: config.leaderElectionNamespace,
-      name: config.leaderElectionName,
+      // A dry-run replica must never take the lease from the controller that writes.
+      name:
+        config.dryRun && config.leaderElectionName === 'lbctl'
+          ? 'lbctl-dry-run'
+          : config.leaderElectionName,
       identity,
       clock,
       leaseDurationMs: config.leaseDurationSeconds * 1000,
@@ -129,9 +185,10 @@ export async function startController(o: StartOptions): Promise<RunningControlle
         leading = false;
         metrics.setLeader(false);
         logger.warn({ identity }, 'leadership lost: stopping workers');
-        void c.stop().then(resolveLost);
+        void Promise.all([c.stop(), sweeper.stop()]).then(resolveLost);
       },
-      onError: (e) => logger.debug({ err: errorText(e) }, 'leader election attempt failed'),
+      onError: (e) => leaderHealth.failed(e),
+      onAttempt: () => leaderHealth.succeeded(),
     });
     void elector.run();
   } else {
@@ -140,13 +197,15 @@ export async function startController(o: StartOptions): Promise<RunningControlle
 
   return {
     controller: c,
-    opsUrl: ops.url,
+    opsUrl: ops.metricsUrl ?? ops.healthUrl ?? '',
+    ...(ops.metricsUrl === undefined ? {} : { metricsUrl: ops.metricsUrl }),
+    ...(ops.healthUrl === undefined ? {} : { healthUrl: ops.healthUrl }),
     identity,
     isLeader: () => leading,
     lost,
     async stop() {
       leading = false;
-      await c.stop();
+      await Promise.all([c.stop(), sweeper.stop()]);
       await elector?.stop();
       await informers.stop();
       await ops.close();
@@ -154,17 +213,12 @@ export async function startController(o: StartOptions): Promise<RunningControlle
     async kill() {
       leading = false;
       void c.stop();
+      void sweeper.stop();
       elector?.abandon();
       await informers.stop();
       await ops.close();
     },
   };
-}
-
-function splitAddress(address: string): [string, number] {
-  const i = address.lastIndexOf(':');
-  const host = address.slice(0, i).replace(/^\[|\]$/g, '');
-  return [host === '' ? '0.0.0.0' : host, Number(address.slice(i + 1))];
 }
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -64,8 +64,20 @@ export interface LoadBalancerIngress {
   ports?: PortStatus[];
 }
 
+/** metav1.Condition, as Service status carries it. */
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  observedGeneration?: number;
+  lastTransitionTime: string;
+  /** CamelCase. */
+  reason: string;
+  message: string;
+}
+
 export interface ServiceStatus {
   loadBalancer?: { ingress?: LoadBalancerIngress[] };
+  conditions?: Condition[];
 }
 
 export interface Service {

@@ -40,6 +40,32 @@ export interface Step {
    * hand-built steps stay valid.
    */
   computed?: string[];
+  /**
+   * Set by the planner on a `replace` of a resource whose schema `holdsAddress`: what the
+   * replacement does to the address in the Service's status.
+   */
+  addressImpact?: AddressImpact;
+  /**
+   * Set when the observed resource is `foreign` (made by another controller, found with
+   * ObserveRequest.adopt): who made it. An update or no-op takes it over in place (its ownership
+   * tags are added); a replace or delete is a migration step.
+   */
+  adopts?: string;
+}
+
+/** What replacing an address-holding resource does to the Service's address. */
+export interface AddressImpact {
+  /** True when clients lose the address they use (a new IP or DNS name). */
+  changes: boolean;
+  /**
+   * The attributes that force the replacement, as `type.name.path` (a cascade followed back to
+   * the resources whose own attributes changed), sorted.
+   */
+  forcedBy: string[];
+  /** When kept: the attribute that keeps it (`eip_allocations`, `ip_address`, `public_ip`). */
+  keptBy?: string;
+  /** When kept: what still changes (from the schema's `holdsAddress.caveat`). */
+  caveat?: string;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { LoadBalancerIntent } from './intent.js';
-import type { LoadBalancerIngress, ServiceIdentity } from './k8s.js';
+import type { LoadBalancerIngress, Protocol, ServiceIdentity } from './k8s.js';
 import type { Step } from './plan.js';
 import type { Resource, SchemaSet } from './resource.js';
 
@@ -21,6 +21,43 @@ export interface ProviderModel {
   desired(intent: LoadBalancerIntent): Resource[];
   /** What goes into the Service's status.loadBalancer.ingress, from observed or applied resources. */
   ingress(resources: readonly Resource[]): LoadBalancerIngress[];
+  /**
+   * Optional: the Service ports this cloud cannot serve (a protocol it refuses, e.g. SCTP on an
+   * AWS NLB or an Azure LB). Pure. The pipeline (src/pipeline) leaves them out of the intent
+   * given to `desired`, so the other ports are served instead of failing the Service whole;
+   * the controller reports them in `status.loadBalancer.ingress[].ports[].error`
+   * (`lbctl.io/<reason>`) and the `LoadBalancerPortsError` condition. When every port is
+   * refused the Service is invalid input. A provider without this method serves every port of
+   * the intent or throws InvalidInputError from `desired`.
+   */
+  refusedPorts?(intent: LoadBalancerIntent): RefusedPort[];
+  /**
+   * The NodePorts a Service's live load balancer forwards to, read from its observed resources
+   * (pure). Plans from files take a Service port's nodePort from here when the manifest does not
+   * write one, before allocating a new one, so that a Service's plan does not depend on which
+   * other files are planned with it. One entry per Service port (protocol and port); a listener
+   * that serves TCP and UDP gives both. Optional: without it, file plans allocate afresh.
+   */
+  observedNodePorts?(observed: readonly Resource[]): ObservedNodePort[];
+}
+
+/** A Service port a provider refuses (ProviderModel.refusedPorts). */
+export interface RefusedPort {
+  /** The listener's name (LoadBalancerIntent.listeners[].name). */
+  listener: string;
+  port: number;
+  protocol: Protocol;
+  /** CamelCase, e.g. `ProtocolNotSupported`; the port status error is `lbctl.io/<reason>`. */
+  reason: string;
+  /** For people: what the cloud refuses and what it allows. */
+  message: string;
+}
+
+/** A Service port and the NodePort its live load balancer forwards it to. */
+export interface ObservedNodePort {
+  protocol: Protocol;
+  port: number;
+  nodePort: number;
 }
 
 export interface ObserveRequest {
@@ -30,6 +67,13 @@ export interface ObserveRequest {
    * name and fail with NotOwnedError when one exists without this cluster's ownership tag.
    */
   desired: readonly Resource[];
+  /**
+   * Adoption (`--adopt`, issue 12): also return the resources another controller made for this
+   * Service (recognised by the in-tree provider's names and tags), with `foreign` set, instead of
+   * failing with NotOwnedError. A provider that cannot recognise them ignores it. No provider
+   * implements it yet; the generic planner and renderer already handle `foreign` resources.
+   */
+  adopt?: boolean;
 }
 
 export interface ExecuteRequest {
@@ -79,6 +123,11 @@ export interface Provider extends ProviderModel {
   sweep(ctx: ProviderContext): Promise<OwnedResource[]>;
   /** Every cloud call this provider made, for call accounting, metrics and tests. */
   readonly calls: CallLog;
+  /**
+   * The client-side rate per API class (calls per second) the provider holds itself to, as its
+   * CallRecords name the classes. The controller's verification budget is a share of these.
+   */
+  readonly clientRates?: Readonly<Record<string, number>>;
 }
 
 export type CallOutcome = 'ok' | 'throttled' | 'transient' | 'not-found' | 'conflict' | 'error';
@@ -89,6 +138,8 @@ export interface CallRecord {
   operation: string;
   /** Whether the operation changes anything in the cloud (counted separately: a no-op must make zero writes). */
   write: boolean;
+  /** The client-side rate-limit class the call was charged to (`describe`, `ec2-describe`, `read`), when known. */
+  apiClass?: string;
   outcome: CallOutcome;
   durationMs: number;
 }

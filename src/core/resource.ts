@@ -19,6 +19,12 @@ export interface Resource {
   attributes: Attributes;
   /** Addresses this resource needs to exist first (created before it, deleted after it). */
   dependsOn: string[];
+  /**
+   * Set by `observe` only when asked to adopt (ObserveRequest.adopt): the resource lacks this
+   * cluster's ownership tags but was recognised as made for this Service by another controller
+   * (the in-tree cloud provider's names and tags). The plan takes it over (Step.adopts).
+   */
+  foreign?: { madeBy: string };
 }
 
 export const addressOf = (r: Pick<Resource, 'type' | 'name'>): string => `${r.type}.${r.name}`;
@@ -44,6 +50,25 @@ export interface ResourceSchema {
    * also orders such references like `dependsOn`.
    */
   references?: string[];
+  /**
+   * Set on the types whose cloud object holds the address the Service's status shows
+   * (`status.loadBalancer.ingress`): replacing such a resource changes the address clients use,
+   * which the controller and `lbctl apply` refuse by default (docs/cli.md, "Replacement
+   * guardrails").
+   */
+  holdsAddress?: AddressHolding;
+}
+
+/**
+ * How a provider says "the address is kept". A replacement keeps the Service's address when one
+ * of `keptBy`'s paths has the same non-empty value before and after, and, if that path is a
+ * reference, the resource it names is neither replaced nor deleted: the address lives in a
+ * separate object the new resource takes over (Elastic IPs, a reserved address, a public IP).
+ */
+export interface AddressHolding {
+  keptBy?: string[];
+  /** What a replacement that keeps the address still changes, shown in the plan (AWS: the NLB's DNS name). */
+  caveat?: string;
 }
 
 export type SchemaSet = Readonly<Record<string, ResourceSchema>>;

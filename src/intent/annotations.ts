@@ -28,6 +28,8 @@ export const A = {
   healthCheck: 'lbctl.io/health-check',
   tags: 'lbctl.io/tags',
   ips: 'lbctl.io/load-balancer-ips',
+  /** Read by the replacement guardrail (src/plan/guard.ts), not by the intent. */
+  allowReplacement: 'lbctl.io/allow-replacement',
   sourceRanges: 'service.beta.kubernetes.io/load-balancer-source-ranges',
   awsInternal: `${AWS}internal`,
   awsScheme: `${AWS}scheme`,

@@ -1,11 +1,13 @@
 import type { LoadBalancerIntent } from '../core/intent.js';
 import type { Node, Service, ServiceIdentity } from '../core/k8s.js';
 import type { Plan } from '../core/plan.js';
-import type { Provider, ProviderContext, ProviderModel } from '../core/provider.js';
+import { InvalidInputError } from '../core/errors.js';
+import { keyOf } from '../core/k8s.js';
+import type { Provider, ProviderContext, ProviderModel, RefusedPort } from '../core/provider.js';
 import type { Resource } from '../core/resource.js';
 import { buildIntent, wantsLoadBalancer } from '../intent/index.js';
 import { verifyLayers } from '../layers/index.js';
-import { plan } from '../plan/index.js';
+import { plan, serviceAllowsReplacement } from '../plan/index.js';
 
 /**
  * `verify`: the Service comes from an API server that allocated its ClusterIP and NodePorts;
@@ -33,6 +35,10 @@ export interface PreparedService {
   intent: LoadBalancerIntent | undefined;
   /** [] when the Service wants no load balancer: the plan deletes everything observed. */
   desired: Resource[];
+  /** Ports the provider refuses (ProviderModel.refusedPorts), left out of `desired`; `intent` keeps every port. */
+  refused: RefusedPort[];
+  /** The Service's `lbctl.io/allow-replacement: "true"` (the replacement guardrail, src/plan/guard.ts). */
+  allowsReplacement: boolean;
 }
 
 export type PlanServiceOptions = Omit<PrepareOptions, 'model'> &
@@ -62,14 +68,46 @@ export function prepareService(options: PrepareOptions): PreparedService {
         ? {}
         : { loadBalancerClass: options.loadBalancerClass },
     );
-  if (!wants) return { service: identityOf(service), intent: undefined, desired: [] };
+  if (!wants) {
+    const none = { intent: undefined, desired: [], refused: [], allowsReplacement: false };
+    return { service: identityOf(service), ...none };
+  }
   // Every provider here targets NodePorts, so a Service without them cannot be served.
   if (options.mode === 'verify') verifyLayers(service, { requireNodePorts: true });
   const intent = buildIntent(service, options.nodes, {
     clusterName: options.clusterName,
     provider: model.name,
   });
-  return { service: intent.service, intent, desired: model.desired(intent) };
+  const allowsReplacement = serviceAllowsReplacement({
+    service: intent.service,
+    annotations: service.metadata.annotations,
+  });
+  const refused = model.refusedPorts?.(intent) ?? [];
+  return {
+    service: intent.service,
+    intent,
+    desired: model.desired(servable(intent, refused)),
+    refused,
+    allowsReplacement,
+  };
+}
+
+/** The intent without the refused ports; every port refused is invalid input, naming them. */
+function servable(intent: LoadBalancerIntent, refused: readonly RefusedPort[]): LoadBalancerIntent {
+  if (refused.length === 0) return intent;
+  const names = new Set(refused.map((r) => r.listener));
+  const listeners = intent.listeners.filter((l) => !names.has(l.name));
+  if (listeners.length === 0) {
+    throw new InvalidInputError(`Service ${keyOf(intent.service)}`, [
+      {
+        type: 'NotSupported',
+        field: 'spec.ports',
+        value: refused.map((r) => `${r.port}/${r.protocol}`).join(', '),
+        detail: `no port can be served: ${refused.map((r) => r.message).join('; ')}`,
+      },
+    ]);
+  }
+  return { ...intent, listeners };
 }
 
 /**

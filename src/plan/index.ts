@@ -26,3 +26,9 @@ export function summarize(plans: readonly Plan[]): PlanSummary {
 export const hasChanges = (p: Plan): boolean => p.steps.some((s) => s.action !== 'no-op');
 export { findOrphans, planOrphans } from './orphans.js';
 export type { LiveServices, Orphan } from './orphans.js';
+export {
+  ALLOW_REPLACEMENT_ANNOTATION,
+  addressChanges,
+  describeBlocked,
+  serviceAllowsReplacement,
+} from './guard.js';

@@ -1,6 +1,7 @@
 import type { ServiceIdentity } from '../core/k8s.js';
 import type { Plan, PlannedAction, Step } from '../core/plan.js';
 import type { Resource, SchemaSet } from '../core/resource.js';
+import { markAddressImpact, markAdoptions } from './address.js';
 import { compareStrings, diffAttributes } from './diff.js';
 import { PlanGraphError } from './errors.js';
 import type { Graph, GraphNode } from './graph.js';
@@ -39,6 +40,11 @@ export interface PlanInput {
  * - If the order's guarantees still cannot all hold (an update that must precede a delete and
  *   follow the create that replaces it), that update becomes a replace as well.
  *
+ * - A step whose observed resource is `foreign` (adoption) carries `adopts` and says so in its
+ *   reason.
+ * - A replacement of a resource whose schema `holdsAddress` carries `addressImpact`: whether
+ *   the Service's address changes and which attributes force it (see address.ts).
+ *
  * Throws PlanGraphError for a type without a schema, a duplicate address, a `dependsOn` on a
  * missing address or a dependency cycle, naming the addresses.
  */
@@ -76,6 +82,8 @@ export function plan(input: PlanInput): Plan {
     }
     cascade(steps, dependents, promoted);
   }
+  markAddressImpact(steps, desired, observed);
+  markAdoptions(steps);
 
   return {
     service: { ...input.service },

@@ -1,15 +1,19 @@
 import { keyOf } from '../core/k8s.js';
 import type { Plan, PlannedAction, SetDelta, Step } from '../core/plan.js';
 import type { Attributes, Value } from '../core/resource.js';
-import { summarize } from '../plan/index.js';
+import { summarizeShared } from './shared.js';
 import { simulateApply } from '../plan/simulate.js';
 import { isObject, valueAt } from '../plan/values.js';
 import type { UnknownTree } from './tree.js';
 import { unknownTree } from './tree.js';
 import { byString } from './values.js';
 
-/** lbctl's plan-JSON format version (docs/plan-json.md): additive changes bump the minor, breaking ones the major. */
-export const PLAN_JSON_FORMAT_VERSION = '1.0';
+/**
+ * lbctl's plan-JSON format version (docs/plan-json.md): additive changes bump the minor, breaking
+ * ones the major. 2.0: addresses are unique across Services (`module.service["ns/name"].type.name`,
+ * with `module_address`), and `observed`, `complete`, `applyable`, `errored` were added.
+ */
+export const PLAN_JSON_FORMAT_VERSION = '2.0';
 /** The version written when the caller does not pass one; the CLI passes its own. */
 export const DEFAULT_LBCTL_VERSION = '0.1.0';
 
@@ -20,8 +24,11 @@ export type ActionReason =
   'replace_because_cannot_update' | 'replace_by_triggers' | 'delete_because_no_resource_config';
 
 export interface ResourceChangeJson {
+  /** Unique in the plan: the Service's module address, then the resource's `type.name`. */
   address: string;
-  /** lbctl extension: the Service (`namespace/name`) the resource belongs to; addresses repeat across Services. */
+  /** As Terraform does for a resource in a module instance: `module.service["namespace/name"]`. */
+  module_address: string;
+  /** lbctl extension: the Service (`namespace/name`) the resource belongs to. */
   service: string;
   mode: 'managed';
   type: string;
@@ -41,23 +48,37 @@ export interface ResourceChangeJson {
   cloud_id: string | null;
   depends_on: string[];
   set_deltas: SetDelta[];
+  /** lbctl extension, on replacements of a resource holding the Service's address (Step.addressImpact). */
+  service_address?: { changes: boolean; forced_by: string[]; kept_by?: string; caveat?: string };
 }
 
 export type UnknownJson = { [key: string]: UnknownJson | true };
 
 export interface ExecutionStepJson {
   service: string;
+  /** The full, unique address, as in `resource_changes`. */
   address: string;
   action: PlannedAction['action'];
 }
 
+/** Where the plan's picture of what exists came from. */
+export type ObservedJson = 'none' | 'cloud' | 'snapshot';
+
 export interface PlanJson {
   format_version: string;
   lbctl_version: string;
+  /** lbctl extension: `cloud` (read now), `snapshot` (`--observed FILE`) or `none` (`--offline`). */
+  observed: ObservedJson;
+  /** As Terraform: every change of every Service given is in this plan (lbctl never defers one). */
+  complete: boolean;
+  /** As Terraform: true when applying would change something. */
+  applyable: boolean;
+  /** As Terraform: false; a plan that fails is never printed (the error goes to stderr). */
+  errored: boolean;
   resource_changes: ResourceChangeJson[];
   /** lbctl extension: what apply runs, in order, Service by Service. */
   execution_order: ExecutionStepJson[];
-  /** lbctl extension: the counts of the `Plan:` line (a replace adds one and destroys one). */
+  /** lbctl extension: the counts of the `Plan:` line (a replace adds one and destroys one; an object several Services share counts once). */
   summary: { add: number; change: number; destroy: number };
 }
 
@@ -74,33 +95,46 @@ const ACTIONS: Record<Step['action'], JsonAction[]> = {
  * extensions. Every object is built in a fixed key order and attribute objects have sorted
  * keys, so equal plans serialise to identical bytes. Pure.
  */
-export function renderJson(plans: readonly Plan[], opts: { lbctlVersion?: string } = {}): PlanJson {
+export function renderJson(
+  plans: readonly Plan[],
+  opts: { lbctlVersion?: string; observed?: ObservedJson } = {},
+): PlanJson {
   const resourceChanges: ResourceChangeJson[] = [];
   const executionOrder: ExecutionStepJson[] = [];
   for (const plan of plans) {
     const service = keyOf(plan.service);
+    const module = moduleAddress(service);
     const afterState = new Map(
       simulateApply(plan).map((r) => [`${r.type}.${r.name}`, r.attributes] as const),
     );
     for (const step of plan.steps) {
-      resourceChanges.push(resourceChange(step, service, plan.provider, afterState));
+      resourceChanges.push(resourceChange(step, { service, module }, plan.provider, afterState));
     }
     for (const a of plan.order) {
-      executionOrder.push({ service, address: a.address, action: a.action });
+      executionOrder.push({ service, address: `${module}.${a.address}`, action: a.action });
     }
   }
+  const summary = summarizeShared(plans);
   return {
     format_version: PLAN_JSON_FORMAT_VERSION,
     lbctl_version: opts.lbctlVersion ?? DEFAULT_LBCTL_VERSION,
+    observed: opts.observed ?? 'none',
+    complete: true,
+    applyable: summary.add + summary.change + summary.destroy > 0,
+    errored: false,
     resource_changes: resourceChanges,
     execution_order: executionOrder,
-    summary: summarize(plans),
+    summary,
   };
 }
 
+/** A Service is to lbctl what a module instance is to Terraform: `module.service["ns/name"]`. */
+export const moduleAddress = (service: string): string =>
+  `module.service[${JSON.stringify(service)}]`;
+
 function resourceChange(
   step: Step,
-  service: string,
+  { service, module }: { service: string; module: string },
   provider: string,
   afterState: ReadonlyMap<string, Attributes>,
 ): ResourceChangeJson {
@@ -114,7 +148,8 @@ function resourceChange(
       : {};
   const reason = actionReason(step);
   return {
-    address: step.address,
+    address: `${module}.${step.address}`,
+    module_address: module,
     service,
     mode: 'managed',
     type: resource?.type ?? step.address.slice(0, dot),
@@ -130,8 +165,24 @@ function resourceChange(
     ...(reason === undefined ? {} : { action_reason: reason }),
     reason: step.reason,
     cloud_id: step.before?.id ?? null,
-    depends_on: [...((step.after ?? step.before)?.dependsOn ?? [])].sort(byString),
+    depends_on: [...((step.after ?? step.before)?.dependsOn ?? [])]
+      .sort(byString)
+      .map((a) => `${module}.${a}`),
     set_deltas: step.setDeltas.map((d) => ({ path: d.path, add: d.add, remove: d.remove })),
+    ...(step.addressImpact === undefined
+      ? {}
+      : {
+          service_address: {
+            changes: step.addressImpact.changes,
+            forced_by: step.addressImpact.forcedBy,
+            ...(step.addressImpact.keptBy === undefined
+              ? {}
+              : { kept_by: step.addressImpact.keptBy }),
+            ...(step.addressImpact.caveat === undefined
+              ? {}
+              : { caveat: step.addressImpact.caveat }),
+          },
+        }),
   };
 }
 

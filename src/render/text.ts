@@ -1,6 +1,6 @@
 import { keyOf } from '../core/k8s.js';
 import type { Plan, Step } from '../core/plan.js';
-import { summarize } from '../plan/index.js';
+import { sharedSteps, summarizeShared } from './shared.js';
 import { changeEntries } from './diff-entries.js';
 import type { Style, Symbol } from './style.js';
 import { paintSymbol, styleFor } from './style.js';
@@ -30,14 +30,25 @@ const HEADLINE: Record<Exclude<Step['action'], 'no-op'>, [Symbol, string]> = {
 export function renderText(plans: readonly Plan[], opts: TextOptions): string {
   const style = styleFor(opts.color);
   const out: string[] = [];
-  for (const plan of plans) {
+  const shared = sharedSteps(plans);
+  plans.forEach((plan, i) => {
     out.push(style.bold(`# Service ${keyOf(plan.service)} (provider ${plan.provider})`));
     const changing = plan.steps.filter((s) => s.action !== 'no-op');
     if (changing.length === 0) out.push('', '  No changes for this Service.');
-    for (const step of changing) out.push('', ...renderStep(step, style));
+    for (const step of changing) {
+      const note = shared.get(`${i}:${step.address}`);
+      if (note === undefined) out.push('', ...renderStep(step, style));
+      else if (note.kind === 'shown')
+        out.push('', `  # ${step.address} is shared: shown under Service ${note.service}`);
+      else
+        out.push(
+          '',
+          `  # ${step.address} is shared and stays: Service ${note.service} still uses it`,
+        );
+    }
     out.push('');
-  }
-  const { add, change, destroy } = summarize(plans);
+  });
+  const { add, change, destroy } = summarizeShared(plans);
   if (add + change + destroy === 0) {
     out.push(
       `${style.green(style.bold('No changes.'))} Your infrastructure matches the configuration.`,
@@ -57,11 +68,31 @@ function renderStep(step: Step, style: Style): string[] {
   const lines = [
     style.bold(`  # ${step.address} ${words}`),
     `  # (${step.reason})`,
+    ...addressMarker(step),
+    ...adoptionMarker(step),
     `${sym === '-/+' ? '' : '  '}${paintSymbol(sym, style)} resource ${JSON.stringify(type)} ${JSON.stringify(name)} {`,
   ];
   emit(bodyOf(step), 0, style, lines);
   lines.push('    }');
   return lines;
+}
+
+/** The replacement guardrail's line: whether the Service's address survives (docs/cli.md). */
+function addressMarker(step: Step): string[] {
+  const impact = step.addressImpact;
+  if (impact === undefined) return [];
+  if (impact.changes) {
+    return [`  # changes the Service's address (forced by ${impact.forcedBy.join(', ')})`];
+  }
+  const caveat = impact.caveat === undefined ? '' : `; ${impact.caveat}`;
+  return [`  # keeps the Service's address (${impact.keptBy ?? ''}${caveat})`];
+}
+
+/** Adoption (Step.adopts): a take-over in place, or a migration step. */
+function adoptionMarker(step: Step): string[] {
+  if (step.adopts === undefined) return [];
+  const migration = step.action === 'replace' || step.action === 'delete';
+  return [`  # ${migration ? 'migration step' : 'taken over in place'} (made by ${step.adopts})`];
 }
 
 function bodyOf(step: Step): Entry[] {

@@ -80,9 +80,10 @@ describe('desired resources of a 2-port Service', () => {
       port: 30443,
       target_type: 'instance',
       targets: ['i-00000000000000001:30443', 'i-00000000000000002:30443'],
+      // node-port mode: each TCP group probes its own nodePort.
       health_check: {
         protocol: 'TCP',
-        port: 30080,
+        port: 30443,
         interval_seconds: 10,
         timeout_seconds: 5,
         healthy_threshold: 2,
@@ -94,6 +95,70 @@ describe('desired resources of a 2-port Service', () => {
         'stickiness.enabled': 'false',
         'stickiness.type': 'source_ip',
       },
+    });
+  });
+
+  describe('health-check modes (intent healthCheck.mode)', () => {
+    const probes = (rs: Map<string, Resource>) =>
+      Object.fromEntries(
+        [...rs]
+          .filter(([a]) => a.startsWith('aws_lb_target_group.'))
+          .map(([a, r]) => [a, r.attributes['health_check']]),
+      );
+    const udp = { name: 'dns', protocol: 'UDP' as const, port: 53, nodePort: 30053 };
+
+    it('node-port: TCP groups probe their own nodePort, a UDP group the shared TCP port; the nodes admit each', () => {
+      const rs = byAddress(
+        desiredResources(
+          intent({
+            listeners: [...intent().listeners, udp],
+          }),
+          { securityGroup: 'sg-12345678' },
+        ),
+      );
+      const ports = Object.fromEntries(
+        Object.entries(probes(rs)).map(([a, hc]) => [a, (hc as { port: number }).port]),
+      );
+      expect(ports).toEqual({
+        'aws_lb_target_group.dns': 30080,
+        'aws_lb_target_group.http': 30080,
+        'aws_lb_target_group.https': 30443,
+      });
+      expect([...rs.keys()].filter((a) => a.includes('ingress_rule')).sort()).toEqual([
+        'aws_vpc_security_group_ingress_rule.nodes-tcp-30080',
+        'aws_vpc_security_group_ingress_rule.nodes-tcp-30443',
+        'aws_vpc_security_group_ingress_rule.nodes-udp-30053',
+      ]);
+    });
+
+    it('kube-proxy: every group probes HTTP /healthz on 10256, and the nodes admit 10256', () => {
+      const rs = byAddress(
+        desiredResources(
+          intent({
+            healthCheck: {
+              mode: 'kube-proxy',
+              protocol: 'HTTP',
+              port: 10256,
+              path: '/healthz',
+              intervalSeconds: 10,
+              timeoutSeconds: 5,
+              healthyThreshold: 2,
+              unhealthyThreshold: 3,
+            },
+          }),
+          { securityGroup: 'sg-12345678' },
+        ),
+      );
+      for (const hc of Object.values(probes(rs)))
+        expect(hc).toMatchObject({ protocol: 'HTTP', port: 10256, path: '/healthz' });
+      expect(rs.has('aws_vpc_security_group_ingress_rule.nodes-tcp-10256')).toBe(true);
+    });
+
+    it('custom: the one configured port for every group', () => {
+      const rs = build({
+        healthCheck: { ...intent().healthCheck, mode: 'custom', port: 31999 },
+      });
+      for (const hc of Object.values(probes(rs))) expect(hc).toMatchObject({ port: 31999 });
     });
   });
 

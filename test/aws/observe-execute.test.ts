@@ -203,27 +203,6 @@ describe('AWS provider against moto', () => {
     expect(tg?.attributes['targets']).toHaveLength(150);
   });
 
-  it('reads tags 20 ARNs per DescribeTags call', async () => {
-    const { provider, calls, net } = await setup(0);
-    const elb = (provider as ReturnType<typeof connectAws>).clients.elb;
-    for (let i = 0; i < 25; i++) {
-      await elb.send(
-        new CreateTargetGroupCommand({
-          Name: `other-${i}`,
-          Protocol: 'TCP',
-          Port: 30000 + i,
-          VpcId: net.vpcId,
-        }),
-      );
-    }
-    calls.reset();
-    expect(
-      await provider.observe({ service: intent().service, desired: [] }, { clusterName: 'test' }),
-    ).toEqual([]);
-    expect(calls.count({ operation: 'DescribeTags' })).toBe(2);
-    expect(calls.count({ write: true })).toBe(0);
-  });
-
   it('subnets named by their Name tag (annotation) resolve at create and observe as named', async () => {
     const { provider, net } = await setup();
     const desired = provider.desired(

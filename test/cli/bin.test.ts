@@ -13,7 +13,7 @@ interface Run {
   stderr: string;
 }
 
-function lbctl(args: string[], env: Record<string, string> = {}): Promise<Run> {
+function lbctl(args: string[], env: Record<string, string> = {}, stdin = ''): Promise<Run> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
@@ -29,14 +29,25 @@ function lbctl(args: string[], env: Record<string, string> = {}): Promise<Run> {
         resolve({ code, stdout, stderr });
       },
     );
-    child.stdin?.end();
+    child.stdin?.end(stdin);
   });
 }
 
 describe('lbctl plan (spawned)', () => {
   it.concurrent('plans the bundled examples on AWS: text, exit 0', async () => {
-    const r = await lbctl(['plan', ...examples, '--provider', 'aws', '--cluster-name', 'demo']);
+    const r = await lbctl([
+      'plan',
+      ...examples,
+      '--provider',
+      'aws',
+      '--cluster-name',
+      'demo',
+      '--offline',
+    ]);
     expect(r.stderr).not.toMatch(/Error/);
+    expect(r.stderr).toMatch(/^Offline: the cloud was not read/m);
+    expect(r.stdout).toContain('# (the cloud was not read (--offline))');
+    expect(r.stdout).not.toContain('not in the cloud yet');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Plan: \d+ to add, 0 to change, 0 to destroy\.$/m);
     expect(r.stdout).toContain('+ resource "aws_lb" ');
@@ -52,10 +63,18 @@ describe('lbctl plan (spawned)', () => {
         'aws',
         '--json',
         '--detailed-exitcode',
+        '--offline',
       ]);
       expect(r.code).toBe(2);
-      const json = JSON.parse(r.stdout) as { format_version: string; resource_changes: unknown[] };
-      expect(json.format_version).toBeDefined();
+      const json = JSON.parse(r.stdout) as {
+        format_version: string;
+        observed: string;
+        resource_changes: { address: string }[];
+      };
+      expect(json.format_version).toBe('2.0');
+      expect(json.observed).toBe('none');
+      const addresses = json.resource_changes.map((c) => c.address);
+      expect(new Set(addresses).size).toBe(addresses.length);
       expect(json.resource_changes.length).toBeGreaterThan(0);
     },
   );
@@ -69,12 +88,78 @@ describe('lbctl plan (spawned)', () => {
       'examples/invalid/nodeport-out-of-range.yaml',
       '--provider',
       'aws',
+      '--offline',
     ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
       'Error: examples/invalid/nodeport-out-of-range.yaml, document 1 (Service default/low-nodeport): spec.ports[0].nodePort: Invalid value: 29999: provided port is not in the valid range. The range of valid ports is 30000-32767\n',
     );
+  });
+});
+
+describe('lbctl never claims to have read the cloud (spawned)', () => {
+  it.concurrent(
+    'refuses a plan with no credentials and no --offline, saying how to fix it',
+    async () => {
+      const r = await lbctl(['plan', ...examples, '--provider', 'aws']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(
+        /^Error: lbctl plan: cannot read what exists in aws: no cloud is configured\./,
+      );
+      expect(r.stderr).toContain('AWS_PROFILE');
+      expect(r.stderr).toContain('--offline');
+    },
+  );
+
+  it.concurrent('reads manifests from stdin with -f - and comma-separated -f lists', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const svc = await readFile(`${root}examples/services/webserver.yaml`, 'utf8');
+    const r = await lbctl(
+      ['plan', '-f', '-,examples/nodes/aws.yaml', '--provider', 'aws', '-offline', '-json'],
+      {},
+      svc,
+    );
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { resource_changes: { service: string }[] };
+    expect(json.resource_changes.length).toBeGreaterThan(0);
+  });
+
+  it.concurrent("takes Terraform's single-dash spellings, never as short options", async () => {
+    const r = await lbctl([
+      'plan',
+      ...examples,
+      '--provider',
+      'aws',
+      '-offline',
+      '-no-color',
+      '-detailed-exitcode',
+    ]);
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/^Plan: \d+ to add/m);
+    const refused = await lbctl(['plan', ...examples, '--provider', 'aws', '-lock=false']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("-lock=false is Terraform's -lock option");
+  });
+
+  it.concurrent('warns on stderr when a folder holds no Service', async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const dir = await mkdtemp(`${tmpdir()}/lbctl-empty-`);
+    const r = await lbctl(['plan', '-f', dir, '--provider', 'aws', '--offline']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`Warning: no Service found in ${dir}: nothing to plan.`);
+  });
+
+  it.concurrent('prints its version with --version and `version`', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const pkg = JSON.parse(await readFile(`${root}package.json`, 'utf8')) as { version: string };
+    const a = await lbctl(['--version']);
+    const b = await lbctl(['version']);
+    expect(a.stdout).toBe(`lbctl ${pkg.version}\n`);
+    expect(b.stdout).toBe(a.stdout);
   });
 });
 

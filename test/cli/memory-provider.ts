@@ -10,14 +10,20 @@ import { ownershipTags } from '../../src/core/tags.js';
  * (manifests → plan → confirm → apply → saved plans) without any SDK. Two resource types: a
  * load balancer (scheme forces replacement) and one listener per port that references it.
  */
-export function memoryProviderModule(options: { failOn?: string } = {}) {
+export function memoryProviderModule(options: { failOn?: string; holdsAddress?: boolean } = {}) {
   const cloud = new Map<string, Resource>(); // by `${serviceKey} ${address}`
   const writes: string[] = [];
   let nextId = 1;
   const model: ProviderModel = {
     name: 'local',
     schemas: {
-      mem_lb: { type: 'mem_lb', forceNew: ['scheme'], sets: ['targets'], computed: ['hostname'] },
+      mem_lb: {
+        type: 'mem_lb',
+        forceNew: ['scheme'],
+        sets: ['targets'],
+        computed: ['hostname'],
+        ...(options.holdsAddress === true ? { holdsAddress: {} } : {}),
+      },
       mem_listener: {
         type: 'mem_listener',
         forceNew: [],

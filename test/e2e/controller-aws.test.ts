@@ -142,7 +142,13 @@ describe('e2e (sandbox + AWS on moto)', { timeout: 120_000 }, () => {
 
     await first.stop();
     const again = createCallLog();
-    const second = await env.startCtl({ provider: aws(again), calls: again });
+    // A restart verifies converged Services spread over the interval (issue 9): a short one
+    // brings the verification of `keep` into the test's window.
+    const second = await env.startCtl({
+      provider: aws(again),
+      calls: again,
+      verifyIntervalSeconds: 3,
+    });
     await eventually(
       () => again.count({ write: false }) > 0 && second.controller.isIdle(),
       'verification',
@@ -229,5 +235,29 @@ describe('e2e (sandbox + AWS on moto)', { timeout: 120_000 }, () => {
     expect(described).toMatch(/Warning\s+SyncLoadBalancerFailed/);
     expect(described).toContain('aws-load-balancer-scheme');
     expect(calls.calls).toHaveLength(0);
+  });
+  it('a scheme change is a blocked replacement: the NLB is untouched and the condition names the field', async () => {
+    const calls = createCallLog();
+    await env.startCtl({ provider: aws(calls), calls });
+    await env.apply(serviceYaml('web'), 'create');
+    const host = await eventually(() => hostname('web'), 'a hostname', 30_000);
+    const [arn] = await ownedLoadBalancers();
+    calls.reset();
+    await env.kubectl('annotate', 'svc', 'web', 'lbctl.io/scheme=internal');
+    const svc = await eventually(
+      async () => {
+        const s = JSON.parse(await env.kubectl('get', 'svc', 'web', '-o', 'json')) as {
+          status?: { conditions?: { type: string; reason: string; message: string }[] };
+        };
+        const c = s.status?.conditions?.find((x) => x.type === 'LoadBalancerProvisioned');
+        return c?.reason === 'ReplacementBlocked' ? c : undefined;
+      },
+      'the ReplacementBlocked condition',
+      30_000,
+    );
+    expect(svc.message).toContain('aws_lb.this.scheme: "internet-facing" -> "internal"');
+    expect(calls.count({ write: true })).toBe(0);
+    expect(await ownedLoadBalancers()).toEqual([arn]);
+    expect(await hostname('web')).toBe(host);
   });
 });

@@ -42,6 +42,8 @@ export async function e2eEnv() {
     identity?: string;
     fastLeases?: boolean;
     verifyIntervalSeconds?: number;
+    /** More `lbctl run` configuration (dryRun, drift, allowReplacement, ...). */
+    config?: Record<string, unknown>;
   }): Promise<RunningController> => {
     const config = parseConfig({
       provider: options.provider.name,
@@ -57,6 +59,7 @@ export async function e2eEnv() {
       ...(options.fastLeases === true
         ? { leaseDurationSeconds: 3, renewDeadlineSeconds: 2, retryPeriodSeconds: 0.5 }
         : {}),
+      ...options.config,
     });
     const kc = loadKubeConfig({ kubeconfig: sandbox.kubeconfigPath, env: {} });
     const c = await startController({

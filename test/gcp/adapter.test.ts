@@ -29,6 +29,16 @@ const comparable = (rs: Resource[]) =>
   rs
     .map((r) => ({ address: addressOf(r), attributes: { ...r.attributes, address: undefined } }))
     .sort((a, b) => a.address.localeCompare(b.address));
+/** Desired with what the adapter reads from the instances filled in: the fake's nodes carry tag `node` in subnetwork `default`. */
+const discovered = (rs: Resource[]) =>
+  rs.map((r) => ({
+    ...r,
+    attributes: {
+      ...r.attributes,
+      ...(r.attributes['target_tags'] === null ? { target_tags: ['node'] } : {}),
+      ...(r.attributes['subnetwork'] === null ? { subnetwork: 'default' } : {}),
+    },
+  }));
 
 describe('gcp adapter against the fake (real SDK over HTTP)', () => {
   const intent = gcpIntent({ targets: targets('node-a', 'node-b') });
@@ -41,7 +51,7 @@ describe('gcp adapter against the fake (real SDK over HTTP)', () => {
       { service, desired: env.provider.desired(intent) },
       { clusterName: CLUSTER },
     );
-    expect(comparable(observed)).toEqual(comparable(env.provider.desired(intent)));
+    expect(comparable(observed)).toEqual(comparable(discovered(env.provider.desired(intent))));
     const ip = observed.find((r) => r.type === 'google_compute_address')?.attributes['address'];
     expect(env.provider.ingress(resources)).toEqual([{ ip, ipMode: 'VIP' }]);
     expect(env.fake.resources('forwardingRules')).toHaveLength(1);
@@ -95,11 +105,14 @@ describe('gcp adapter against the fake (real SDK over HTTP)', () => {
     expect(fw?.['sourceRanges']).toEqual(['10.0.0.0/8']);
   });
 
-  it('clears node tags from the firewalls when the setting is removed', async () => {
+  it('targets the node-tags setting, and without it the nodes’ own tags once the rule is written again', async () => {
     const tagged = await startGcp({ settings: { 'node-tags': 'gke-node' } });
     try {
       await reconcile(tagged.provider, service, intent);
-      expect(tagged.fake.resources('firewalls')[0]?.['targetTags']).toEqual(['gke-node']);
+      expect(tagged.fake.resources('firewalls').map((f) => f['targetTags'])).toEqual([
+        ['gke-node'],
+        ['gke-node'],
+      ]);
       const untagged = createGcpProvider(
         readSettings({
           clusterName: CLUSTER,
@@ -113,13 +126,13 @@ describe('gcp adapter against the fake (real SDK over HTTP)', () => {
         CLUSTER,
         { calls: tagged.calls, sleep: async () => {} },
       );
-      await reconcile(untagged, service, intent);
-      expect(tagged.fake.resources('firewalls').map((f) => f['targetTags'])).toEqual([
-        undefined,
-        undefined,
-      ]);
-      const { plan: again } = await reconcile(untagged, service, intent);
-      expect(hasChanges(again)).toBe(false);
+      // Read from the instances, the tags are not compared: the rules stay until they change.
+      expect(hasChanges((await reconcile(untagged, service, intent)).plan)).toBe(false);
+      await reconcile(untagged, service, { ...intent, sourceRanges: ['10.0.0.0/8'] });
+      const traffic = tagged.fake
+        .resources('firewalls')
+        .find((f) => String(f['name']).startsWith('k8s-fw-'));
+      expect(traffic?.['targetTags']).toEqual(['node']);
       await untagged.close();
     } finally {
       await tagged.stop();
@@ -133,8 +146,10 @@ describe('gcp adapter against the fake (real SDK over HTTP)', () => {
       .filter((s) => s.action === 'replace')
       .map((s) => s.address)
       .sort();
+    // The traffic firewall names the address's IP as its destination, so it follows the address.
     expect(replaced).toEqual([
       'google_compute_address.this',
+      'google_compute_firewall.traffic',
       'google_compute_forwarding_rule.tcp',
       'google_compute_region_backend_service.tcp',
     ]);
@@ -287,9 +302,19 @@ describe('gcp adapter: idempotent steps', () => {
       setDeltas: [],
       replacePaths: [],
     };
-    await env.provider.execute({ step, state: new Map() }, { clusterName: CLUSTER });
+    // What earlier steps put in the state: the address with its IP, the endpoint group with its node.
+    const state = new Map(
+      env.provider
+        .desired(intent)
+        .filter((r) => firewall.dependsOn.includes(addressOf(r)))
+        .map((r) => [
+          addressOf(r),
+          { ...r, attributes: { ...r.attributes, address: '34.120.9.9' } },
+        ]),
+    );
+    await env.provider.execute({ step, state }, { clusterName: CLUSTER });
     env.calls.reset();
-    const again = await env.provider.execute({ step, state: new Map() }, { clusterName: CLUSTER });
+    const again = await env.provider.execute({ step, state }, { clusterName: CLUSTER });
     expect(again?.id).toContain(`/global/firewalls/${String(firewall.attributes['name'])}`);
     expect(env.calls.count({ operation: 'firewalls.insert' })).toBe(1);
     expect(env.calls.count({ operation: 'firewalls.get' })).toBe(1);

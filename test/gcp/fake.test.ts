@@ -419,6 +419,7 @@ describe('fake Compute API: GCE_VM_IP network endpoint groups', () => {
         name: 'neg-1',
         networkEndpointType: 'GCE_VM_IP',
         network: `projects/${project}/global/networks/default`,
+        subnetwork: `projects/${project}/regions/${region}/subnetworks/default`,
       },
     });
     await c.zoneOperations.wait({ project, zone, operation: opName(op) });

@@ -252,9 +252,9 @@ describe('gcp desired resources', () => {
   });
 
   it('labels addresses and forwarding rules, and describes the rest, with the ownership', () => {
-    const rs = desiredResources(gcpIntent({ extraTags: { team: 'Payments' } }), settings);
+    const rs = desiredResources(gcpIntent({ extraTags: { team: 'payments' } }), settings);
     expect(get(rs, 'google_compute_forwarding_rule.tcp').attributes['labels']).toEqual({
-      team: labelValue('Payments'),
+      team: 'payments',
       'lbctl-cluster': 'prod',
       'lbctl-service-ns': 'default',
       'lbctl-service-name': 'web',

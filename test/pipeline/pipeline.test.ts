@@ -92,6 +92,8 @@ describe('planService', () => {
       service: { namespace: 'default', name: 'web', uid: 'u-1' },
       intent: undefined,
       desired: [],
+      refused: [],
+      allowsReplacement: false,
     });
   });
 

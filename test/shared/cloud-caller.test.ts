@@ -73,6 +73,7 @@ describe('createCloudCaller', () => {
         provider: 'aws',
         operation: 'DescribeLoadBalancers',
         write: false,
+        apiClass: 'describe',
         outcome: 'ok',
         durationMs: 0,
       },

@@ -7,10 +7,12 @@ import {
   type ChangeFlags,
 } from '../planning/change-flow.js';
 import { DEFAULT_PARALLELISM } from '../planning/from-files.js';
+import { refuseAddressChanges } from '../planning/guard.js';
 import { processDeps, type CommandDeps } from '../planning/io.js';
 import { desiredOf, readSavedPlan, serviceLabel, stateDrift } from '../planning/saved-plan.js';
 import { settingsFrom } from '../providers.js';
 import { createCallLog } from '../../core/calls.js';
+import { checkSavedOrphans } from '../planning/orphans.js';
 import { withPlanInputs } from './plan.js';
 import type { SetExitCode } from './index.js';
 
@@ -33,9 +35,11 @@ export function registerApply(
         .description('plan, ask for confirmation, and make the changes in the cloud'),
       { required: false },
     ),
-  ).action(async (planfile: string | undefined, flags: ApplyFlags) => {
-    setExitCode(await runApply(planfile, flags, deps()));
-  });
+  )
+    .option('--allow-replacement', "carry out replacements that change a Service's address")
+    .action(async (planfile: string | undefined, flags: ApplyFlags) => {
+      setExitCode(await runApply(planfile, flags, deps()));
+    });
 }
 
 export async function runApply(
@@ -92,7 +96,9 @@ async function applySaved(path: string, flags: ApplyFlags, deps: CommandDeps): P
   const provider = module.connect(settings, { calls });
   const ctx = { clusterName: saved.clusterName };
   const drift: string[] = [];
-  for (const { plan, observed } of saved.services) {
+  if (saved.orphans === true)
+    drift.push(...(await checkSavedOrphans(saved.services, provider, saved.clusterName)));
+  for (const { plan, observed } of saved.orphans === true ? [] : saved.services) {
     const current = await provider.observe(
       { service: plan.service, desired: desiredOf(plan) },
       ctx,
@@ -106,6 +112,7 @@ async function applySaved(path: string, flags: ApplyFlags, deps: CommandDeps): P
       `${path}: the cloud changed since this plan was saved (${drift.join('; ')}); nothing was changed. Run lbctl plan -out again`,
     );
   }
+  refuseAddressChanges(saved.services, flags.allowReplacement === true);
   await executePlans(saved.services, provider, {
     deps,
     clusterName: saved.clusterName,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api } from '@kubernetes/client-node';
@@ -16,7 +17,15 @@ import { loadKubeConfig } from '../kubeconfig.js';
 import { renderServiceTable } from '../svc-table.js';
 import type { SetExitCode } from './index.js';
 
-const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
+/**
+ * The bundled examples: three levels up from src/cli/commands (a checkout), four from
+ * dist/src/cli/commands (a build, the installed package, the image).
+ */
+const EXAMPLES =
+  ['../../../examples/', '../../../../examples/']
+    .map((p) => fileURLToPath(new URL(p, import.meta.url)))
+    .find((p) => existsSync(resolve(p, 'services'))) ??
+  fileURLToPath(new URL('../../../examples/', import.meta.url));
 
 /**
  * `lbctl demo`: the whole product with no cluster and no cloud. Starts the sandbox API server,

@@ -3,9 +3,9 @@ import { hasChanges } from '../../plan/index.js';
 import { renderJson } from '../../render/json.js';
 import { renderText } from '../../render/text.js';
 import { InvalidInputError } from '../../core/errors.js';
-import { loadKubeConfig } from '../kubeconfig.js';
-import { planFromCluster } from '../planning/from-cluster.js';
 import { DEFAULT_PARALLELISM, planFromFiles } from '../planning/from-files.js';
+import { expandFileArgs } from '../planning/inputs.js';
+import { planWarnings, sourceNotice, truthfulReasons } from '../planning/truth.js';
 import { processDeps, type CommandDeps } from '../planning/io.js';
 import { SAVED_PLAN_FORMAT, writeSavedPlan } from '../planning/saved-plan.js';
 import { parseProviderName } from '../providers.js';
@@ -25,6 +25,8 @@ export interface PlanFlags {
   offline?: boolean;
   parallelism?: number;
   color: boolean;
+  /** `-R`: folders given with -f are read with their sub-folders (kubectl's meaning). */
+  recursive?: boolean;
   /** Cluster source (src/cli/planning/from-cluster.ts): any of these plans against a cluster. */
   cluster?: boolean;
   kubeconfig?: string;
@@ -32,6 +34,8 @@ export interface PlanFlags {
   namespace?: string;
   selector?: string;
   loadBalancerClass?: string;
+  /** Plan the deletion of orphans (src/cli/planning/orphans.ts) instead of the Services. */
+  orphans?: boolean;
 }
 
 export const collect = (value: string, previous: string[] | undefined): string[] => [
@@ -44,9 +48,14 @@ export function withPlanInputs(command: Command, options: { required: boolean })
   const add = options.required
     ? command.requiredOption.bind(command)
     : command.option.bind(command);
-  add('-f, --filename <path>', 'manifest file or folder (YAML or JSON); repeatable', collect);
+  add(
+    '-f, --filename <path>',
+    'manifest file or folder (YAML or JSON), `-` for stdin, a,b for several; repeatable',
+    collect,
+  );
   add('--provider <name>', 'aws, gcp or azure');
   return command
+    .option('-R, --recursive', 'read the folders given with -f and their sub-folders')
     .option('--cluster-name <name>', 'the cluster name in ownership tags', 'kubernetes')
     .option(
       '--set <key=value>',
@@ -102,6 +111,10 @@ export function registerPlan(
       '--load-balancer-class <class>',
       "with a cluster: the controller's --load-balancer-class, to plan what it would do",
     )
+    .option(
+      '--orphans',
+      'plan deleting every resource tagged for this cluster that no live Service wants (files = every Service)',
+    )
     .option('--json', 'print the plan as JSON (shaped after `terraform show -json`)')
     .option(
       '--offline',
@@ -137,8 +150,10 @@ export async function runPlan(
       (v) => v !== undefined,
     ) ||
     names.length > 0;
-  const files = (flags.filename as string[] | undefined) ?? [];
-  if (!fromCluster && files.length === 0) {
+  const files = await expandFileArgs((flags.filename as string[] | undefined) ?? [], {
+    recursive: flags.recursive === true,
+  });
+  if (!fromCluster && (flags.filename as string[] | undefined) === undefined) {
     throw new InvalidInputError('lbctl plan', [
       {
         type: 'Required',
@@ -148,45 +163,63 @@ export async function runPlan(
       },
     ]);
   }
-  const planned = fromCluster
-    ? await planFromCluster({
-        kc: loadKubeConfig({
-          ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
-          ...(flags.context === undefined ? {} : { context: flags.context }),
+  if (flags.orphans === true) {
+    // Loaded only when asked: it brings the Kubernetes client with it.
+    const { runOrphansPlan } = await import('../planning/orphans.js');
+    return runOrphansPlan(flags, deps, { names, fromCluster, files });
+  }
+  // The Kubernetes client is loaded only for plans that talk to a cluster.
+  const cluster = fromCluster ? await import('../planning/from-cluster.js') : undefined;
+  const kubeconfig = fromCluster ? await import('../kubeconfig.js') : undefined;
+  const planned =
+    cluster !== undefined && kubeconfig !== undefined
+      ? await cluster.planFromCluster({
+          kc: kubeconfig.loadKubeConfig({
+            ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
+            ...(flags.context === undefined ? {} : { context: flags.context }),
+            env: deps.env,
+          }),
+          provider,
+          clusterName: flags.clusterName,
+          set: flags.set,
           env: deps.env,
-        }),
-        provider,
-        clusterName: flags.clusterName,
-        set: flags.set,
-        env: deps.env,
-        names,
-        ...(files.length === 0 ? {} : { proposedFiles: files }),
-        ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),
-        ...(flags.selector === undefined ? {} : { selector: flags.selector }),
-        ...(flags.loadBalancerClass === undefined
-          ? {}
-          : { loadBalancerClass: flags.loadBalancerClass }),
-        ...(flags.offline === true ? { offline: true } : {}),
-        loadProvider: deps.loadProvider,
-        notice: (line) => deps.stderr(`${line}\n`),
-      })
-    : await planFromFiles({
-        files,
-        provider,
-        clusterName: flags.clusterName,
-        set: flags.set,
-        env: deps.env,
-        ...(flags.observed === undefined ? {} : { observedFile: flags.observed }),
-        connect: flags.offline === true ? 'never' : 'if-configured',
-        ...(flags.parallelism === undefined ? {} : { parallelism: flags.parallelism }),
-        loadProvider: deps.loadProvider,
-        notice: (line) => deps.stderr(`${line}\n`),
-      });
-  const plans = planned.services.map((s) => s.plan);
+          names,
+          ...(files.length === 0 ? {} : { proposedFiles: files }),
+          ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),
+          ...(flags.selector === undefined ? {} : { selector: flags.selector }),
+          ...(flags.loadBalancerClass === undefined
+            ? {}
+            : { loadBalancerClass: flags.loadBalancerClass }),
+          ...(flags.offline === true ? { offline: true } : {}),
+          ...(deps.readStdin === undefined ? {} : { stdin: deps.readStdin }),
+          loadProvider: deps.loadProvider,
+          notice: (line) => deps.stderr(`${line}\n`),
+        })
+      : await planFromFiles({
+          files,
+          provider,
+          clusterName: flags.clusterName,
+          set: flags.set,
+          env: deps.env,
+          ...(flags.observed === undefined ? {} : { observedFile: flags.observed }),
+          connect: flags.offline === true ? 'never' : 'if-configured',
+          ...(flags.parallelism === undefined ? {} : { parallelism: flags.parallelism }),
+          ...(deps.readStdin === undefined ? {} : { stdin: deps.readStdin }),
+          loadProvider: deps.loadProvider,
+          notice: (line) => deps.stderr(`${line}\n`),
+        });
+  const notice = sourceNotice(planned.observed, flags.observed);
+  if (notice !== undefined) deps.stderr(`${notice}\n`);
+  const inputs = fromCluster ? undefined : (flags.filename as string[]).join(', ');
+  for (const w of planWarnings(planned.services, inputs)) deps.stderr(`${w}\n`);
+  const plans = truthfulReasons(
+    planned.services.map((s) => s.plan),
+    planned.observed,
+  );
   // Everything is validated and planned before the first byte goes to stdout.
   const output =
     flags.json === true
-      ? `${JSON.stringify(renderJson(plans), null, 2)}\n`
+      ? `${JSON.stringify(renderJson(plans, { observed: planned.observed }), null, 2)}\n`
       : renderText(plans, { color: flags.color && deps.colorCapable });
   if (flags.out !== undefined) {
     await writeSavedPlan(flags.out, {
@@ -194,7 +227,11 @@ export async function runPlan(
       provider,
       clusterName: flags.clusterName,
       settings: { ...planned.settings.values },
-      services: planned.services.map((s) => ({ plan: s.plan, observed: s.observed })),
+      observedFrom: planned.observed,
+      services: planned.services.map((s, i) => ({
+        plan: plans[i] ?? s.plan,
+        observed: s.observed,
+      })),
     });
   }
   deps.stdout(output.endsWith('\n') ? output : `${output}\n`);

@@ -26,8 +26,9 @@ export function registerRun(program: Command, setExitCode: SetExitCode): void {
     .option('--cluster-name <name>', 'this cluster, in the ownership tags of every cloud resource')
     .option(
       '--kubeconfig <file>',
-      'kubeconfig file (default: in-cluster, then $KUBECONFIG, ~/.kube/config)',
+      'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, then in-cluster, as kubectl)',
     )
+    .option('--context <name>', 'kubeconfig context (default: its current-context)')
     .option('--workers <n>', 'Services reconciled in parallel (default 4)')
     .option('--load-balancer-class <class>', 'handle only Services of this spec.loadBalancerClass')
     .option('--config <file>', 'configuration file (YAML or JSON); flags and LBCTL_* variables win')
@@ -37,12 +38,35 @@ export function registerRun(program: Command, setExitCode: SetExitCode): void {
       collect,
       [],
     )
-    .option('--metrics-bind-address <host:port>', '/healthz, /readyz and /metrics (default :8080)')
+    .option(
+      '--metrics-bind-address <host:port>',
+      '/metrics, and the probes unless --health-probe-bind-address is set (default :8080; 0 disables)',
+    )
+    .option(
+      '--health-probe-bind-address <host:port>',
+      '/healthz and /readyz on their own address, e.g. :8081 (0 disables)',
+    )
     .option(
       '--verify-interval-seconds <s>',
       'drift verification period per Service (default 600, 0 = off)',
     )
-    .option('--no-leader-elect', 'run without leader election (a single replica only)')
+    .option(
+      '--orphan-sweep <mode>',
+      'report (default: log and count orphaned cloud resources) or delete them',
+    )
+    .option(
+      '--orphan-sweep-interval <duration>',
+      'time between ownership sweeps of the whole account, e.g. 6h (default), 30m; 0 = off',
+    )
+    .option(
+      '--verify-budget <share>',
+      "share of each cloud API class's client rate drift verification may use (default 0.2)",
+    )
+    .option(
+      '--leader-elect [bool]',
+      'leader election (default true); --leader-elect=false runs a single replica without it',
+    )
+    .option('--no-leader-elect', 'the same as --leader-elect=false')
     .option(
       '--leader-election-namespace <ns>',
       'namespace of the leader Lease (default $POD_NAMESPACE or lbctl-system)',
@@ -50,6 +74,12 @@ export function registerRun(program: Command, setExitCode: SetExitCode): void {
     .option('--lease-duration-seconds <s>', 'leader lease duration (default 15)')
     .option('--renew-deadline-seconds <s>', 'leader renew deadline (default 10)')
     .option('--retry-period-seconds <s>', 'leader election retry period (default 2)')
+    .option(
+      '--dry-run',
+      "report only: publish each Service's pending plan (Events, metrics); write nothing",
+    )
+    .option('--drift <mode>', 'repair (default) or report drift found by verification')
+    .option('--allow-replacement', "carry out replacements that change a Service's address")
     .option('--log-level <level>', 'trace, debug, info, warn, error or silent (default info)')
     .action(async (flags: RunFlags) => {
       setExitCode(await run(flags, process.env));
@@ -60,29 +90,39 @@ interface RunFlags {
   provider?: string;
   clusterName?: string;
   kubeconfig?: string;
+  context?: string;
   workers?: string;
   loadBalancerClass?: string;
   config?: string;
   set: string[];
   metricsBindAddress?: string;
+  healthProbeBindAddress?: string;
   verifyIntervalSeconds?: string;
-  leaderElect: boolean;
+  orphanSweep?: string;
+  orphanSweepInterval?: string;
+  verifyBudget?: string;
+  /** `true` (the flag alone), `false` (--no-leader-elect), a string (--leader-elect=VALUE), or absent. */
+  leaderElect?: boolean | string;
   leaderElectionNamespace?: string;
   leaseDurationSeconds?: string;
   renewDeadlineSeconds?: string;
   retryPeriodSeconds?: string;
   logLevel?: string;
+  dryRun?: boolean;
+  drift?: string;
+  allowReplacement?: boolean;
 }
 
 async function run(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<number> {
-  const { config: file, set, leaderElect, ...rest } = flags;
+  const { config: file, set, leaderElect, context, ...rest } = flags;
   const config = await loadConfig({
     ...(file === undefined ? {} : { file }),
     env,
     flags: {
       ...rest,
-      // commander sets --no-leader-elect's default to true: only an explicit "no" counts as a flag.
-      ...(leaderElect ? {} : { leaderElect: false }),
+      // With both --leader-elect [bool] and --no-leader-elect declared, commander leaves it
+      // undefined unless given; a string value is parsed by the config schema (true/false...).
+      ...(leaderElect === undefined ? {} : { leaderElect }),
       set: Object.fromEntries(settingsPairs(set)),
     },
   });
@@ -97,6 +137,7 @@ async function run(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<number> {
   const provider = module.connect(settings, { calls });
   const kc = loadKubeConfig({
     ...(config.kubeconfig === undefined ? {} : { kubeconfig: config.kubeconfig }),
+    ...(context === undefined ? {} : { context }),
     env,
   });
   const running = await startController({

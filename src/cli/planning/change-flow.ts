@@ -5,7 +5,10 @@ import { renderText } from '../../render/text.js';
 import { parseProviderName } from '../providers.js';
 import { executePlans, formatCalls } from './execute.js';
 import { DEFAULT_PARALLELISM, planFromFiles } from './from-files.js';
+import { refuseAddressChanges } from './guard.js';
+import { expandFileArgs } from './inputs.js';
 import { confirm, refuseUnattended, type CommandDeps } from './io.js';
+import { planWarnings, refuseEmptyTargets } from './truth.js';
 
 /** The flags `lbctl apply -f` and `lbctl destroy` share once their own checks have passed. */
 export interface ChangeFlags {
@@ -19,13 +22,22 @@ export interface ChangeFlags {
   autoApprove?: boolean;
   showCalls?: boolean;
   parallelism?: number;
+  /** apply only: carry out replacements that change a Service's address (./guard.ts). */
+  allowReplacement?: boolean;
+  recursive?: boolean;
+  /** Apply an empty target set to a live load balancer (no eligible Node) instead of refusing. */
+  allowEmptyTargets?: boolean;
 }
 
 /** The options apply and destroy add to the plan inputs. */
 export function withChangeOptions(command: Command): Command {
   return command
     .option('--auto-approve', 'do not ask for confirmation')
-    .option('--show-calls', 'print the cloud calls made, by operation and outcome');
+    .option('--show-calls', 'print the cloud calls made, by operation and outcome')
+    .option(
+      '--allow-empty-targets',
+      'go ahead when a live load balancer would be left with no targets (no eligible Node)',
+    );
 }
 
 /** What tells apply and destroy apart: the plan's direction and the words shown to the user. */
@@ -56,7 +68,7 @@ export async function planConfirmExecute(
   }
   refuseUnattended(deps, flags.autoApprove === true);
   const planned = await planFromFiles({
-    files: flags.filename,
+    files: await expandFileArgs(flags.filename, { recursive: flags.recursive === true }),
     provider: parseProviderName(flags.provider),
     clusterName: flags.clusterName,
     set: flags.set,
@@ -64,15 +76,19 @@ export async function planConfirmExecute(
     connect: 'always',
     ...(flags.parallelism === undefined ? {} : { parallelism: flags.parallelism }),
     destroy: kind.destroy,
+    ...(deps.readStdin === undefined ? {} : { stdin: deps.readStdin }),
     loadProvider: deps.loadProvider,
     notice: (line) => deps.stderr(`${line}\n`),
   });
+  for (const w of planWarnings(planned.services, flags.filename.join(', '))) deps.stderr(`${w}\n`);
+  if (!kind.destroy) refuseEmptyTargets(planned.services, flags.allowEmptyTargets === true);
   const plans = planned.services.map((s) => s.plan);
   deps.stdout(renderText(plans, { color: flags.color && deps.colorCapable }));
   const provider = planned.provider;
   if (provider === undefined) {
     throw new LbctlError('terminal', `no cloud connection to ${kind.verb} with`);
   }
+  if (!kind.destroy) refuseAddressChanges(planned.services, flags.allowReplacement === true);
   if (plans.some(hasChanges)) {
     const approved = await confirm(deps, {
       title: kind.question,

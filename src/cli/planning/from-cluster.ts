@@ -5,7 +5,6 @@ import { keyOf, type Node, type Service } from '../../core/k8s.js';
 import type { ProviderName } from '../../core/provider.js';
 import type { Resource } from '../../core/resource.js';
 import { FINALIZER } from '../../controller/finalizer.js';
-import { readManifests } from '../../k8s/files.js';
 import { DEFAULT_LAYERS, LayerAllocator } from '../../layers/index.js';
 import {
   identityOf,
@@ -15,6 +14,8 @@ import {
 } from '../../pipeline/index.js';
 import { settingsFrom, type ProviderLoader } from '../providers.js';
 import type { FilesPlan } from './from-files.js';
+import { readInputs } from './inputs.js';
+import { notConfiguredMessage } from './not-configured.js';
 
 export interface ClusterPlanRequest {
   kc: KubeConfig;
@@ -30,6 +31,7 @@ export interface ClusterPlanRequest {
   names?: readonly string[];
   /** `-f`: proposed Services, planned as if applied to the cluster now (nothing is sent). */
   proposedFiles?: readonly string[];
+  stdin?: () => Promise<string>;
   loadBalancerClass?: string;
   /** Never contact the cloud: plan as if nothing exists. */
   offline?: boolean;
@@ -63,6 +65,9 @@ export async function planFromCluster(request: ClusterPlanRequest): Promise<File
         request.names.length === 0 ||
         request.names.includes(s.metadata.name),
     );
+    if (services.length === 0 && (request.names ?? []).length === 0) {
+      request.notice(`Warning: ${noMatch(request)}: nothing to plan`);
+    }
     for (const name of request.names ?? []) {
       if (!services.some((s) => s.metadata.name === name)) {
         throw new LbctlError(
@@ -98,6 +103,9 @@ export async function planFromCluster(request: ClusterPlanRequest): Promise<File
         prepared.intent !== undefined || (service.metadata.finalizers ?? []).includes(FINALIZER),
     );
 
+  if (request.offline !== true && !module.isConfigured(settings)) {
+    throw new LbctlError('invalid', notConfiguredMessage(request.provider));
+  }
   const calls = createCallLog();
   const provider = request.offline === true ? undefined : module.connect(settings, { calls });
   const ctx = { clusterName: request.clusterName };
@@ -109,11 +117,12 @@ export async function planFromCluster(request: ClusterPlanRequest): Promise<File
         : await provider.observe({ service: p.service, desired: p.desired }, ctx);
     out.push({ ...p, observed, plan: planPrepared(p, model, observed) });
   }
-  return { module, settings, model, provider, calls, services: out };
+  const observed = provider === undefined ? 'none' : 'cloud';
+  return { module, settings, model, provider, calls, services: out, observed };
 }
 
 async function proposed(request: ClusterPlanRequest, all: Service[]): Promise<Service[]> {
-  const manifests = await readManifests(request.proposedFiles ?? []);
+  const manifests = await readInputs(request.proposedFiles ?? [], request.stdin);
   for (const n of manifests.notices) request.notice(n);
   const allocator = new LayerAllocator(DEFAULT_LAYERS);
   const byKey = new Map(all.map((s) => [keyOf(identityOf(s)), s]));
@@ -168,6 +177,14 @@ async function listServices(
   return plain<Service[]>(list.items).sort((a, b) =>
     keyOf(identityOf(a)) < keyOf(identityOf(b)) ? -1 : 1,
   );
+}
+
+/** Which filter found nothing, in kubectl's words (`No resources found in web namespace.`). */
+function noMatch(request: ClusterPlanRequest): string {
+  const where =
+    request.namespace === undefined ? 'in any namespace' : `in namespace ${request.namespace}`;
+  const which = request.selector === undefined ? '' : ` matching selector "${request.selector}"`;
+  return `no Service found ${where}${which}`;
 }
 
 const plain = <T>(o: unknown): T => JSON.parse(JSON.stringify(o)) as T;

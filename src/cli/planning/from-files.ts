@@ -1,4 +1,5 @@
 import { createCallLog } from '../../core/calls.js';
+import { LbctlError } from '../../core/errors.js';
 import { keyOf, type Service } from '../../core/k8s.js';
 import type {
   CallLog,
@@ -9,7 +10,7 @@ import type {
   ProviderSettings,
 } from '../../core/provider.js';
 import type { Resource } from '../../core/resource.js';
-import { readManifests, withSource } from '../../k8s/files.js';
+import { withSource } from '../../k8s/files.js';
 import { DEFAULT_LAYERS, allocateAll } from '../../layers/index.js';
 import {
   planPrepared,
@@ -19,20 +20,28 @@ import {
 } from '../../pipeline/index.js';
 import { settingsFrom, type ProviderLoader } from '../providers.js';
 import { observedOf, readObservedFile } from './observed-file.js';
+import { readInputs } from './inputs.js';
+import { notConfiguredMessage } from './not-configured.js';
 import { mapLimit } from './parallel.js';
+import { pinObservedNodePorts } from './stable-nodeports.js';
 
 /** Terraform's default `-parallelism`. */
 export const DEFAULT_PARALLELISM = 10;
 
 export interface FilesPlanRequest {
+  /** Paths, and `-` for standard input (read with `stdin`). */
   files: readonly string[];
+  stdin?: () => Promise<string>;
   provider: ProviderName;
   clusterName: string;
   set: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
   /** `--observed FILE`: what exists, from a snapshot instead of the cloud. */
   observedFile?: string;
-  /** `always` for apply and destroy; `if-configured` for plan (observe when a cloud is configured). */
+  /**
+   * `always` for apply and destroy; `if-configured` for plan (observe the cloud; an error saying
+   * how to configure it, or to pass --offline, when nothing is configured); `never` for --offline.
+   */
   connect: 'always' | 'if-configured' | 'never';
   /** Services observed at once (Terraform's `-parallelism`); default 10. */
   parallelism?: number;
@@ -51,7 +60,12 @@ export interface FilesPlan {
   provider: Provider | undefined;
   calls: CallLog;
   services: ServicePlan[];
+  /** What the plans were made against: the cloud, a `--observed` snapshot, or nothing (`--offline`). */
+  observed: ObservedSource;
 }
+
+/** Written into plan JSON as `observed`. */
+export type ObservedSource = 'none' | 'cloud' | 'snapshot';
 
 /**
  * Manifests → allocated layers → intent → desired for every Service first (so bad input fails
@@ -61,33 +75,34 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
   const module = await request.loadProvider(request.provider);
   const settings = settingsFrom(request);
   const model = module.model(settings);
-  const manifests = await readManifests(request.files);
+  const manifests = await readInputs(request.files, request.stdin);
   for (const n of manifests.notices) request.notice(n);
 
-  let allocated: Service[];
-  try {
-    allocated = allocateAll(
-      manifests.services.map((s) => s.object),
-      DEFAULT_LAYERS,
-    );
-  } catch (e) {
-    throw withSource(e, manifests);
-  }
   const nodes = manifests.nodes.map((n) => n.object);
-  const prepared = allocated.map((service): PreparedService => {
+  const prepareAll = (services: readonly Service[]): PreparedService[] => {
+    let allocated: Service[];
     try {
-      return prepareService({
-        service,
-        nodes,
-        model,
-        clusterName: request.clusterName,
-        mode: 'allocated',
-        ...(request.destroy === true ? { destroy: true } : {}),
-      });
+      allocated = allocateAll(services, DEFAULT_LAYERS);
     } catch (e) {
       throw withSource(e, manifests);
     }
-  });
+    return allocated.map((service): PreparedService => {
+      try {
+        return prepareService({
+          service,
+          nodes,
+          model,
+          clusterName: request.clusterName,
+          mode: 'allocated',
+          ...(request.destroy === true ? { destroy: true } : {}),
+        });
+      } catch (e) {
+        throw withSource(e, manifests);
+      }
+    });
+  };
+  const written = manifests.services.map((s) => s.object);
+  let prepared = prepareAll(written);
 
   const calls = createCallLog();
   const snapshot =
@@ -101,24 +116,45 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
         );
     }
   }
-  const wantsCloud =
-    snapshot === undefined &&
-    (request.connect === 'always' ||
-      (request.connect === 'if-configured' && module.isConfigured(settings)));
-  const provider = wantsCloud ? module.connect(settings, { calls }) : undefined;
+  const source = observedSource(request, snapshot !== undefined, module.isConfigured(settings));
+  const provider = source === 'cloud' ? module.connect(settings, { calls }) : undefined;
   const ctx = { clusterName: request.clusterName };
 
   // Observing is read-only and rate-limited by the provider's caller: Services go in parallel.
-  const services = await mapLimit(
+  const observed = await mapLimit(
     prepared,
     request.parallelism ?? DEFAULT_PARALLELISM,
-    async (p) => {
-      let observed: Resource[] = [];
-      if (snapshot !== undefined) observed = observedOf(snapshot, p.service);
-      else if (provider !== undefined)
-        observed = await provider.observe({ service: p.service, desired: p.desired }, ctx);
-      return { ...p, observed, plan: planPrepared(p, model, observed) };
+    async (p): Promise<Resource[]> => {
+      if (snapshot !== undefined) return observedOf(snapshot, p.service);
+      if (provider === undefined) return [];
+      return provider.observe({ service: p.service, desired: p.desired }, ctx);
     },
   );
-  return { module, settings, model, provider, calls, services };
+  // NodePorts the manifests leave out are the live load balancer's, not a fresh pick.
+  if (model.observedNodePorts !== undefined) {
+    const live = observed.map((o) => model.observedNodePorts?.(o) ?? []);
+    const pinned = pinObservedNodePorts(written, live);
+    if (pinned.some((s, i) => s !== written[i])) prepared = prepareAll(pinned);
+  }
+  const services = prepared.map((p, i) => {
+    const o = observed[i] ?? [];
+    return { ...p, observed: o, plan: planPrepared(p, model, o) };
+  });
+  return { module, settings, model, provider, calls, services, observed: source };
+}
+
+/**
+ * Where the plan's picture of what exists comes from. A plan that may read the cloud but has
+ * nothing to read it with stops and says how to give it, rather than planning as if nothing
+ * existed: "everything will be created" would be a guess presented as a fact.
+ */
+function observedSource(
+  request: FilesPlanRequest,
+  hasSnapshot: boolean,
+  configured: boolean,
+): ObservedSource {
+  if (hasSnapshot) return 'snapshot';
+  if (request.connect === 'never') return 'none';
+  if (request.connect === 'always' || configured) return 'cloud';
+  throw new LbctlError('invalid', notConfiguredMessage(request.provider));
 }

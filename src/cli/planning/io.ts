@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { LbctlError } from '../../core/errors.js';
 import { loadProvider, type ProviderLoader } from '../providers.js';
+import { readProcessStdin } from './inputs.js';
 import { wantsColor } from '../../render/text.js';
 
 /** Everything a command touches outside itself, so commands run in tests without a process. */
@@ -13,8 +14,12 @@ export interface CommandDeps {
   colorCapable: boolean;
   ask: (question: string) => Promise<string>;
   env: Readonly<Record<string, string | undefined>>;
+  /** All of standard input, for `-f -`; absent where there is none (tests). */
+  readStdin?: () => Promise<string>;
   loadProvider: ProviderLoader;
   now: () => number;
+  /** Calls `tick` every `ms` until the returned stop is called (apply's heartbeat); default setInterval. */
+  every?: (ms: number, tick: () => void) => () => void;
   /**
    * Traps interrupts while cloud changes run: the first one asks for a graceful stop (the step
    * in flight finishes), a second one exits at once. `release` removes the trap.
@@ -38,6 +43,7 @@ export function processDeps(): CommandDeps {
       }
     },
     env,
+    readStdin: readProcessStdin,
     loadProvider,
     now: () => performance.now(),
     trapInterrupts: () => {

@@ -19,7 +19,11 @@ export interface SavedPlan {
   provider: ProviderName;
   clusterName: string;
   settings: Record<string, string>;
+  /** What the plan was made against (absent in files saved before lbctl 0.2). */
+  observedFrom?: 'none' | 'cloud' | 'snapshot';
   services: { plan: Plan; observed: Resource[] }[];
+  /** A `plan --orphans` plan: applied after a new sweep (src/cli/planning/orphans.ts). */
+  orphans?: true;
 }
 
 export async function writeSavedPlan(path: string, saved: SavedPlan): Promise<void> {

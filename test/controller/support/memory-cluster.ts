@@ -128,11 +128,16 @@ export class MemoryCluster implements ClusterCache {
       const old = this.svcs.get(key);
       if (old === undefined) throw new LbctlError('not-found', `services "${name}" not found`);
       const next = structuredClone(old) as Service;
-      const ingress = (patch as { loadBalancer?: { ingress?: unknown } }).loadBalancer?.ingress;
-      next.status =
-        ingress === null || ingress === undefined
-          ? { loadBalancer: {} }
-          : { loadBalancer: { ingress: ingress as never } };
+      // A JSON merge patch: fields absent from the patch stay, lists are replaced whole.
+      const p = patch as { loadBalancer?: { ingress?: unknown }; conditions?: unknown };
+      const status: ServiceStatus = { ...(old.status ?? {}) };
+      if (p.loadBalancer !== undefined) {
+        const ingress = p.loadBalancer.ingress;
+        status.loadBalancer =
+          ingress === null || ingress === undefined ? {} : { ingress: ingress as never };
+      }
+      if (p.conditions !== undefined) status.conditions = p.conditions as never;
+      next.status = structuredClone(status);
       next.metadata.resourceVersion = String(++this.rv);
       return this.store(key, next, 'update') as Service;
     },

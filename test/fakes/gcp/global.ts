@@ -125,6 +125,25 @@ export function firewallFields(body: Json, current: Json): Json {
   });
   if (sourceRanges.length > 5000)
     throw invalid('resource.sourceRanges', sourceRanges.length, 'At most 5000 source ranges.');
+  // Firewall.destinationRanges: CIDRs, like sourceRanges (Compute v1 REST reference, firewalls).
+  const destinationRanges = stringArray(
+    'resource.destinationRanges',
+    body['destinationRanges'] ?? current['destinationRanges'],
+  );
+  destinationRanges.forEach((r, i) => {
+    if (!isCIDR(r))
+      throw invalid(
+        `resource.destinationRanges[${i}]`,
+        r,
+        'Must be a valid IPv4 or IPv6 CIDR range.',
+      );
+  });
+  if (destinationRanges.length > 5000)
+    throw invalid(
+      'resource.destinationRanges',
+      destinationRanges.length,
+      'At most 5000 destination ranges.',
+    );
   const targetTags = stringArray(
     'resource.targetTags',
     body['targetTags'] ?? current['targetTags'],
@@ -143,6 +162,7 @@ export function firewallFields(body: Json, current: Json): Json {
     allowed,
     sourceRanges:
       direction === 'INGRESS' && sourceRanges.length === 0 ? ['0.0.0.0/0'] : sourceRanges,
+    ...(destinationRanges.length === 0 ? {} : { destinationRanges }),
     ...(targetTags.length === 0 ? {} : { targetTags }),
     ...(body['description'] !== undefined ? { description: body['description'] } : {}),
   };
@@ -258,7 +278,15 @@ export function newNetworkEndpointGroup(
       'A network is required for GCE_VM_IP network endpoint groups.',
     );
   const networkPath = refPath('resource.network', body['network'], project, 'networks');
-  store.mustGet(networkPath);
+  const network = store.mustGet(networkPath).body;
+  // Zonal NEG overview / networkEndpointGroups.insert: a GCE_VM_IP NEG on a custom-mode VPC
+  // (autoCreateSubnetworks false) must name the subnetwork its endpoints are in.
+  if (body['subnetwork'] === undefined && network['autoCreateSubnetworks'] !== true)
+    throw invalid(
+      'resource.subnetwork',
+      '',
+      `A subnetwork is required for GCE_VM_IP network endpoint groups in custom-mode network ${String(network['name'])}.`,
+    );
   let subnetwork: Json = {};
   if (body['subnetwork'] !== undefined) {
     const p = refPath('resource.subnetwork', body['subnetwork'], project, 'subnetworks');
@@ -350,6 +378,14 @@ export function endpointKeys(
         `${field}.instance`,
         instance,
         'The instance is not in the network of the network endpoint group.',
+      );
+    // NetworkEndpointGroup.subnetwork: "the subnetwork to which all network endpoints in the
+    // NEG belong"; a GCE_VM_IP endpoint is the VM's nic0.
+    if (attaching && group['subnetwork'] !== undefined && nic['subnetwork'] !== group['subnetwork'])
+      throw invalid(
+        `${field}.instance`,
+        instance,
+        `The instance's nic0 is in subnetwork ${String(nic['subnetwork'] ?? 'none')}, not in ${String(group['subnetwork'])} of the network endpoint group.`,
       );
     const ip = String(nic['networkIP'] ?? '');
     if (e['ipAddress'] !== undefined && e['ipAddress'] !== ip)

@@ -5,8 +5,6 @@ import {
   checkDescription,
   checkLabels,
   checkName,
-  checkPortSpec,
-  intIn,
   ipInCIDR,
   isIPv4,
   oneOf,
@@ -23,12 +21,12 @@ export interface At {
   region: string;
 }
 
-const scopeOf = (at: At) => `regions/${at.region}`;
+export const scopeOf = (at: At) => `regions/${at.region}`;
 export const regionalPath = (at: At, collection: string, name: string) =>
   `projects/${at.project}/regions/${at.region}/${collection}/${name}`;
 
 /** The fields every regional resource shares, for a new one of `kind` in `collection`; 409 when the name is taken. */
-function common(
+export function common(
   store: Store,
   at: At,
   body: Json,
@@ -49,13 +47,13 @@ function common(
   };
 }
 
-function usedIPs(store: Store, at: At): Set<string> {
+export function usedIPs(store: Store, at: At): Set<string> {
   return new Set(
     store.list(at.project, scopeOf(at), 'addresses').map((a) => String(a.body['address'])),
   );
 }
 
-function subnetworkOf(store: Store, at: At, field: string, value: unknown): Json {
+export function subnetworkOf(store: Store, at: At, field: string, value: unknown): Json {
   const path = refPath(field, value, at.project, 'subnetworks');
   if (!path.includes(`/regions/${at.region}/`))
     throw invalid(field, value, 'The subnetwork must be in the same region.');
@@ -141,60 +139,7 @@ export function newAddress(store: Store, at: At, body: Json): Json {
   };
 }
 
-export function newHealthCheck(store: Store, at: At, body: Json): Json {
-  const out = common(store, at, body, {
-    collection: 'healthChecks',
-    kind: 'compute#healthCheck',
-  });
-  return { ...out, ...healthCheckFields(body, {}) };
-}
-
-/** The updatable part of a health check; `current` supplies what a PATCH leaves out. */
-export function healthCheckFields(body: Json, current: Json): Json {
-  const type = oneOf('resource.type', body['type'] ?? current['type'], [
-    'TCP',
-    'HTTP',
-    'HTTPS',
-    'SSL',
-    'HTTP2',
-  ] as const);
-  const blockName = `${type.toLowerCase()}HealthCheck`;
-  const block = (body[blockName] ??
-    (body['type'] === undefined ? current[blockName] : undefined) ??
-    {}) as Json;
-  const port = intIn(`resource.${blockName}.port`, block['port'], {
-    min: 1,
-    max: 65535,
-    fallback: type === 'HTTPS' ? 443 : 80,
-  });
-  const fields: Json = { port, proxyHeader: 'NONE' };
-  if (type.startsWith('HTTP')) {
-    const requestPath = block['requestPath'] ?? '/';
-    if (typeof requestPath !== 'string' || !requestPath.startsWith('/'))
-      throw invalid(`resource.${blockName}.requestPath`, requestPath, "Must start with '/'.");
-    fields['requestPath'] = requestPath;
-  }
-  const pick = (k: string, min: number, max: number, dflt: number) =>
-    intIn(`resource.${k}`, body[k] ?? current[k], { min, max, fallback: dflt });
-  const checkIntervalSec = pick('checkIntervalSec', 1, 300, 5);
-  const timeoutSec = pick('timeoutSec', 1, 300, 5);
-  if (timeoutSec > checkIntervalSec)
-    throw invalid(
-      'resource.timeoutSec',
-      timeoutSec,
-      'TimeoutSec should be less than checkIntervalSec.',
-    );
-  return {
-    type,
-    [blockName]: fields,
-    checkIntervalSec,
-    timeoutSec,
-    healthyThreshold: pick('healthyThreshold', 1, 10, 2),
-    unhealthyThreshold: pick('unhealthyThreshold', 1, 10, 2),
-  };
-}
-
-const PASSTHROUGH = ['EXTERNAL', 'INTERNAL'] as const;
+export const PASSTHROUGH = ['EXTERNAL', 'INTERNAL'] as const;
 
 export function newBackendService(store: Store, at: At, body: Json): Json {
   const out = common(store, at, body, {
@@ -307,6 +252,20 @@ export function backendServiceFields(store: Store, at: At, body: Json, current: 
     const path = refPath('resource.network', network, at.project, 'networks');
     store.mustGet(path);
     networkLink = { network: selfLink(path) };
+    // Internal passthrough load balancer backends: "the backends must be in the backend
+    // service's VPC network" (regionBackendServices, network field).
+    for (const [i, b] of checked.entries()) {
+      const group = store.get(
+        b.group.replace(/^https:\/\/www\.googleapis\.com\/compute\/v1\//, ''),
+      );
+      const groupNetwork = group?.body['network'];
+      if (groupNetwork !== undefined && groupNetwork !== selfLink(path))
+        throw invalid(
+          `resource.backends[${i}].group`,
+          b.group,
+          `The backend is in network ${String(groupNetwork)}, not in ${selfLink(path)} of the backend service.`,
+        );
+    }
   }
   return {
     protocol,
@@ -317,207 +276,6 @@ export function backendServiceFields(store: Store, at: At, body: Json, current: 
   };
 }
 
-export function newForwardingRule(store: Store, at: At, body: Json): Json {
-  const out = common(store, at, body, {
-    collection: 'forwardingRules',
-    kind: 'compute#forwardingRule',
-  });
-  const scheme = oneOf(
-    'resource.loadBalancingScheme',
-    body['loadBalancingScheme'],
-    PASSTHROUGH,
-    'EXTERNAL',
-  );
-  const ipProtocol = oneOf(
-    'resource.IPProtocol',
-    body['IPProtocol'],
-    ['TCP', 'UDP', 'SCTP', 'L3_DEFAULT'] as const,
-    'TCP',
-  );
-  if (body['backendService'] === undefined) throw required('resource.backendService');
-  const bsPath = refPath(
-    'resource.backendService',
-    body['backendService'],
-    at.project,
-    'backendServices',
-  );
-  const bs = store.mustGet(bsPath).body;
-  if (bs['loadBalancingScheme'] !== scheme)
-    throw invalid(
-      'resource.loadBalancingScheme',
-      scheme,
-      `Must match the backend service's load balancing scheme ${String(bs['loadBalancingScheme'])}.`,
-    );
-  if (
-    bs['protocol'] !== ipProtocol &&
-    !(bs['protocol'] === 'UNSPECIFIED' && ipProtocol === 'L3_DEFAULT')
-  ) {
-    throw invalid(
-      'resource.IPProtocol',
-      ipProtocol,
-      `Must match the backend service protocol ${String(bs['protocol'])}.`,
-    );
-  }
-  const portFields = forwardingPorts(body, scheme);
-  const labels = checkLabels(body['labels']);
-  const ip = resolveIP(store, at, body, scheme);
-  const extra: Json = {};
-  if (scheme === 'EXTERNAL') {
-    const tier = oneOf(
-      'resource.networkTier',
-      body['networkTier'],
-      ['PREMIUM', 'STANDARD'] as const,
-      'PREMIUM',
-    );
-    if (ip.tier !== undefined && ip.tier !== tier)
-      throw invalid(
-        'resource.networkTier',
-        tier,
-        `Must match the network tier ${ip.tier} of the address.`,
-      );
-    extra['networkTier'] = tier;
-  } else {
-    if (body['subnetwork'] === undefined) throw required('resource.subnetwork');
-    const subnet = subnetworkOf(store, at, 'resource.subnetwork', body['subnetwork']);
-    Object.assign(extra, {
-      subnetwork: subnet['selfLink'],
-      network: subnet['network'],
-      networkTier: 'PREMIUM',
-    });
-  }
-  checkPortConflicts(store, at, {
-    ip: ip.ip,
-    protocol: ipProtocol,
-    ports: portFields,
-    shared: ip.shared,
-  });
-  const rule = {
-    ...out,
-    IPAddress: ip.ip,
-    IPProtocol: ipProtocol,
-    ...portFields,
-    backendService: selfLink(bsPath),
-    loadBalancingScheme: scheme,
-    ...extra,
-    labels,
-  };
-  return {
-    ...rule,
-    labelFingerprint: store.fingerprint(labels),
-    fingerprint: store.fingerprint(rule),
-  };
-}
-
-function forwardingPorts(body: Json, scheme: string): Json {
-  const given = ['ports', 'portRange', 'allPorts'].filter(
-    (k) =>
-      body[k] !== undefined &&
-      body[k] !== false &&
-      !(Array.isArray(body[k]) && (body[k] as unknown[]).length === 0),
-  );
-  if (given.length > 1)
-    throw invalid(
-      `resource.${given[1] ?? ''}`,
-      '',
-      'Only one of ports, portRange and allPorts may be specified.',
-    );
-  if (given.length === 0) throw required('resource.ports');
-  if (body['allPorts'] === true) return { allPorts: true };
-  if (body['portRange'] !== undefined) {
-    if (scheme === 'INTERNAL')
-      throw invalid(
-        'resource.portRange',
-        body['portRange'],
-        'portRange is not supported for the INTERNAL load balancing scheme; use ports or allPorts.',
-      );
-    const [lo, hi] = checkPortSpec('resource.portRange', body['portRange']);
-    return { portRange: `${lo}-${hi}` };
-  }
-  const ports = stringArray('resource.ports', body['ports']);
-  if (ports.length > 5)
-    throw invalid('resource.ports', ports.join(','), 'At most 5 ports can be specified.');
-  ports.forEach((p, i) => {
-    const [lo, hi] = checkPortSpec(`resource.ports[${i}]`, p);
-    if (lo !== hi) throw invalid(`resource.ports[${i}]`, p, 'Must be a single port.');
-  });
-  if (new Set(ports).size !== ports.length)
-    throw invalid('resource.ports', ports.join(','), 'Ports must be unique.');
-  return { ports };
-}
-
-function resolveIP(
-  store: Store,
-  at: At,
-  body: Json,
-  scheme: string,
-): { ip: string; tier?: string; shared: boolean } {
-  const v = body['IPAddress'];
-  if (v === undefined)
-    return {
-      ip:
-        scheme === 'EXTERNAL'
-          ? store.allocateExternalIP()
-          : store.allocateInternalIP('10.128.0.0/20', () => false),
-      shared: false,
-    };
-  const address = isIPv4(v)
-    ? store.list(at.project, scopeOf(at), 'addresses').find((a) => a.body['address'] === v)?.body
-    : store.mustGet(refPath('resource.IPAddress', v, at.project, 'addresses')).body;
-  if (address === undefined) {
-    if (scheme === 'EXTERNAL')
-      throw invalid(
-        'resource.IPAddress',
-        v,
-        'The specified IP address is not reserved in this project and region.',
-      );
-    return { ip: String(v), shared: false };
-  }
-  if (address['addressType'] !== scheme)
-    throw invalid(
-      'resource.IPAddress',
-      v,
-      `An ${String(address['addressType'])} address cannot be used with the ${scheme} load balancing scheme.`,
-    );
-  return {
-    ip: String(address['address']),
-    tier: String(address['networkTier']),
-    shared: address['purpose'] === 'SHARED_LOADBALANCER_VIP' || scheme === 'EXTERNAL',
-  };
-}
-
-function portSet(rule: Json): [number, number][] {
-  if (rule['allPorts'] === true) return [[1, 65535]];
-  if (typeof rule['portRange'] === 'string') return [checkPortSpec('portRange', rule['portRange'])];
-  return (rule['ports'] as string[]).map((p) => [Number(p), Number(p)]);
-}
-
-/** A new forwarding rule on `ip`: the address must be shared, and no rule of the same protocol may overlap its ports. */
-function checkPortConflicts(
-  store: Store,
-  at: At,
-  { ip, protocol, ports, shared }: { ip: string; protocol: string; ports: Json; shared: boolean },
-): void {
-  const mine = portSet(ports);
-  for (const other of store.list(at.project, scopeOf(at), 'forwardingRules')) {
-    if (other.body['IPAddress'] !== ip) continue;
-    if (!shared)
-      throw invalid(
-        'resource.IPAddress',
-        ip,
-        'Specified IP address is in-use and would result in a conflict. Internal addresses shared by several forwarding rules need purpose SHARED_LOADBALANCER_VIP.',
-      );
-    if (other.body['IPProtocol'] !== protocol) continue;
-    const overlap = portSet(other.body).some(([a, b]) => mine.some(([c, d]) => a <= d && c <= b));
-    if (overlap)
-      throw invalid(
-        'resource.IPAddress',
-        ip,
-        `Specified IP address is in-use and would result in a conflict with forwarding rule ${String(other.body['name'])}.`,
-      );
-  }
-}
-
-/** Who uses a regional resource (delete refuses with resourceInUseByAnotherResource). */
 export function addressUsers(store: Store, at: At, address: Json): string[] {
   return store
     .list(at.project, scopeOf(at), 'forwardingRules')

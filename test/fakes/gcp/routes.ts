@@ -19,19 +19,18 @@ import type { At } from './regional.js';
 import {
   addressUsers,
   backendServiceFields,
-  healthCheckFields,
   newAddress,
   newBackendService,
-  newForwardingRule,
-  newHealthCheck,
   regionalPath,
 } from './regional.js';
+import { newForwardingRule } from './forwarding.js';
+import { healthCheckFields, newHealthCheck } from './healthchecks.js';
 import { endpoints, listEndpoints, listInstances, membership } from './members.js';
 import { mutate, operation } from './operations.js';
 import type { FakeCompute } from './server.js';
 import type { Json, Stored } from './store.js';
 import { selfLink } from './store.js';
-import { checkLabels } from './validate.js';
+import { checkDescription, checkLabels, mergePatch } from './validate.js';
 
 export interface HandlerContext {
   body: Json;
@@ -65,7 +64,7 @@ const API_NAME: Record<string, string> = {
 };
 
 const AGGREGATED =
-  /^\/compute\/v1\/projects\/([^/]+)\/aggregated\/(instanceGroups|networkEndpointGroups|addresses|forwardingRules)$/;
+  /^\/compute\/v1\/projects\/([^/]+)\/aggregated\/(instanceGroups|instances|networkEndpointGroups|addresses|forwardingRules)$/;
 
 export function route(fake: FakeCompute, method: string, pathname: string): Route {
   const agg = AGGREGATED.exec(pathname);
@@ -176,12 +175,14 @@ function dispatch(fake: FakeCompute, r: Req, ctx: HandlerContext): unknown {
       return setLabels(fake, r, path, ctx.body);
     case 'healthChecks.patch':
     case 'healthChecks.update':
-      return update(fake, r, path, (cur) =>
-        healthCheckFields(
-          r.verb === 'patch' ? ctx.body : { ...ctx.body },
-          r.verb === 'patch' ? cur : {},
-        ),
-      );
+      // PATCH merges the body into the stored health check, then the result must be valid;
+      // PUT (update) replaces every field.
+      return update(fake, r, path, (cur) => {
+        const next = r.verb === 'patch' ? mergePatch(cur, ctx.body) : ctx.body;
+        checkSameName(next, cur);
+        checkDescription(next);
+        return { ...healthCheckFields(next, {}), description: next['description'] ?? '' };
+      });
     case 'backendServices.patch':
     case 'backendServices.update':
       return update(fake, r, path, (cur) => {
@@ -301,6 +302,12 @@ function update(fake: FakeCompute, r: Req, path: string, fields: (current: Json)
   throw badRequest('badRequest', `Unsupported method ${r.method}`);
 }
 
+/** A PUT or PATCH cannot rename: the body's name, when given, is the resource's (Compute v1 REST reference). */
+function checkSameName(body: Json, current: Json): void {
+  if (body['name'] !== undefined && body['name'] !== current['name'])
+    throw invalid('resource.name', body['name'], 'The name of a resource cannot be changed.');
+}
+
 const IDENTITY = [
   'kind',
   'id',
@@ -342,7 +349,12 @@ function remove(fake: FakeCompute, r: Req, path: string): Json {
   );
 }
 
-/** `aggregatedList`: items grouped by scope, with the NO_RESULTS_ON_PAGE warning for empty scopes (one page). */
+/**
+ * `aggregatedList`: items grouped by scope, with the NO_RESULTS_ON_PAGE warning for scopes
+ * without items on this page. The filter, `maxResults` and `pageToken` apply across scopes, as
+ * in the Compute v1 REST reference (`{collection}.aggregatedList`: one page may hold several
+ * scopes, `nextPageToken` continues where it stopped).
+ */
 function aggregated(
   fake: FakeCompute,
   project: string,
@@ -350,21 +362,19 @@ function aggregated(
   ctx: HandlerContext,
 ): Json {
   if (project !== fake.project) throw notFound(`projects/${project}`);
-  const scopes =
-    collection === 'instanceGroups' || collection === 'networkEndpointGroups'
-      ? fake.zones.map((z) => `zones/${z}`)
-      : [`regions/${fake.region}`];
+  const zonal = ['instanceGroups', 'instances', 'networkEndpointGroups'].includes(collection);
+  const scopes = zonal ? fake.zones.map((z) => `zones/${z}`) : [`regions/${fake.region}`];
+  const all = scopes.flatMap((scope) =>
+    fake.store.list(project, scope, collection).map((s) => ({ ...view(fake, s), __scope: scope })),
+  );
+  const page = ctx.page(all, '', '');
+  const found = page['items'] as Json[];
   const items: Json = {};
   for (const scope of scopes) {
-    const page = ctx.page(
-      fake.store.list(project, scope, collection).map((s) => view(fake, s)),
-      '',
-      '',
-    );
-    const found = page['items'] as Json[];
+    const here = found.filter((x) => x['__scope'] === scope).map(({ __scope: _, ...rest }) => rest);
     items[scope] =
-      found.length > 0
-        ? { [collection]: found }
+      here.length > 0
+        ? { [collection]: here }
         : {
             warning: {
               code: 'NO_RESULTS_ON_PAGE',
@@ -377,6 +387,7 @@ function aggregated(
     kind: `compute#${singular(collection)}AggregatedList`,
     id: `projects/${project}/aggregated/${collection}`,
     items,
+    ...(page['nextPageToken'] === undefined ? {} : { nextPageToken: page['nextPageToken'] }),
     selfLink: selfLink(`projects/${project}/aggregated/${collection}`),
   };
 }

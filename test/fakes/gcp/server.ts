@@ -57,6 +57,16 @@ export interface RecordedRequest {
   /** The API method, e.g. `addresses.insert`, `regionOperations.wait`. */
   operation: string;
   status: number;
+  /** Items a list answered with (list, aggregatedList, listNetworkEndpoints): what a filter saved. */
+  items?: number;
+}
+
+export interface SeedInstanceOptions {
+  network?: string;
+  /** Subnetwork of nic0 (default: the network's subnetwork in this region). */
+  subnetwork?: string;
+  /** Network tags (default: the name up to its last dash). */
+  tags?: string[];
 }
 
 interface ScriptedFault {
@@ -152,8 +162,17 @@ export class FakeCompute {
     });
   }
 
-  /** A VM, so instance groups can hold it. */
-  seedInstance(zone: string, name: string, network = 'default'): string {
+  /**
+   * A VM on nic0 of `network` (and its subnetwork in this region), so groups can hold it. Its
+   * network tags default to its name up to the last dash (`node-a` → `node`), the way node
+   * pools name their VMs after their tag, which is what the in-tree provider relies on.
+   */
+  seedInstance(zone: string, name: string, options: SeedInstanceOptions = {}): string {
+    const network = options.network ?? 'default';
+    const subnetwork =
+      options.subnetwork ?? (network === 'default' ? 'default' : `${network}-${this.region}`);
+    const tags = options.tags ?? [name.slice(0, Math.max(1, name.lastIndexOf('-')))];
+    const region = zone.replace(/-[a-z]$/, '');
     const path = `projects/${this.project}/zones/${zone}/instances/${name}`;
     this.store.put(path, {
       project: this.project,
@@ -165,9 +184,15 @@ export class FakeCompute {
         name,
         zone: selfLink(`projects/${this.project}/zones/${zone}`),
         status: 'RUNNING',
+        // Instance.tags: { items, fingerprint } (Compute v1 REST reference, instances resource).
+        tags: { items: [...tags], fingerprint: this.store.fingerprint(tags) },
         networkInterfaces: [
           {
+            name: 'nic0',
             network: selfLink(`projects/${this.project}/global/networks/${network}`),
+            subnetwork: selfLink(
+              `projects/${this.project}/regions/${region}/subnetworks/${subnetwork}`,
+            ),
             networkIP: `10.128.0.${this.store.resources.size % 250}`,
           },
         ],
@@ -268,6 +293,8 @@ export class FakeCompute {
       payload = err.body();
     }
     record.status = status;
+    if (this.pagedItems !== undefined) record.items = this.pagedItems;
+    this.pagedItems = undefined;
     this.requests.push(record);
     res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
     res.end(JSON.stringify(payload));
@@ -285,6 +312,8 @@ export class FakeCompute {
   }
 
   private currentFaults: Faults = {};
+  /** Items paged by the request being served (see RecordedRequest.items). */
+  private pagedItems: number | undefined;
 
   private faultsFor(req: IncomingMessage): Faults {
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
@@ -336,6 +365,7 @@ export class FakeCompute {
     }
     const size = max === 0 ? 500 : max;
     const items_ = matching.slice(start, start + size);
+    this.pagedItems = (this.pagedItems ?? 0) + items_.length;
     const next =
       start + size < matching.length
         ? Buffer.from(`offset:${start + size}`).toString('base64url')

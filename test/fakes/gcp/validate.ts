@@ -120,3 +120,21 @@ export function stringArray(field: string, value: unknown): string[] {
     throw invalid(field, value, 'Must be a list of strings.');
   return value as string[];
 }
+
+/**
+ * What a PATCH leaves: Compute's PATCH methods "support PATCH semantics and use the JSON merge
+ * patch format and processing rules" (RFC 7386): objects merge key by key, anything else
+ * (arrays included) replaces, `null` removes. A field the request leaves out stays as it was.
+ */
+export function mergePatch(current: Json, patch: Json): Json {
+  const out: Json = { ...current };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else if (isPlainObject(v) && isPlainObject(out[k])) out[k] = mergePatch(out[k] as Json, v);
+    else out[k] = v;
+  }
+  return out;
+}
+
+const isPlainObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);

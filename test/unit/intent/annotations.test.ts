@@ -207,7 +207,7 @@ const BAD: [Record<string, string>, ProviderName, string][] = [
   [
     { 'lbctl.io/schema': 'internal' },
     'aws',
-    'metadata.annotations[lbctl.io/schema]: Invalid value: "internal": unknown lbctl annotation; supported: lbctl.io/health-check, lbctl.io/healthcheck-healthy-threshold,',
+    'metadata.annotations[lbctl.io/schema]: Invalid value: "internal": unknown lbctl annotation; supported: lbctl.io/allow-replacement, lbctl.io/health-check, lbctl.io/healthcheck-healthy-threshold,',
   ],
   [
     { [`${AWS}internal`]: 'maybe' },

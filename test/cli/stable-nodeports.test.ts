@@ -1,0 +1,157 @@
+// Plans from files keep the NodePorts the live load balancer forwards to: a Service's plan does
+// not depend on which other files are planned with it (issue 11, point 2).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runApply } from '../../src/cli/commands/apply.js';
+import { runPlan } from '../../src/cli/commands/plan.js';
+import { pinObservedNodePorts } from '../../src/cli/planning/stable-nodeports.js';
+import { loadProvider } from '../../src/cli/providers.js';
+import type { Service } from '../../src/core/k8s.js';
+import { createClients } from '../../providers/aws/clients.js';
+import { nodeManifests, seedMotoNetwork } from '../../infra/aws/moto-seed.js';
+import { localProviderModule } from '../../providers/local/index.js';
+import { startMoto, type Moto } from '../support/moto.js';
+import { recordingDeps, serviceYaml, writeFiles } from './support.js';
+
+const nodes = `apiVersion: v1
+kind: Node
+metadata: { name: node-a }
+spec: { providerID: kind://docker/demo/node-a }
+status: { addresses: [{ type: InternalIP, address: 172.18.0.2 }] }
+`;
+
+const base = { clusterName: 'demo', set: [] as string[], color: false };
+
+describe('stable NodePorts on the local provider', () => {
+  it('a Service applied alone is not replaced when planned after another file', async () => {
+    const mod = localProviderModule();
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(mod) });
+    const f = await writeFiles({
+      'nodes.yaml': nodes,
+      'web.yaml': serviceYaml('web', '00000000-0000-0000-0000-000000000001', [80]),
+      'api.yaml': serviceYaml('api', '00000000-0000-0000-0000-000000000002', [80]),
+    });
+    const applied = await runApply(
+      undefined,
+      {
+        ...base,
+        provider: 'local',
+        filename: [f['nodes.yaml']!, f['web.yaml']!],
+        autoApprove: true,
+      },
+      h.deps,
+    );
+    expect(applied).toBe(0);
+    h.clear();
+    // api comes first: allocated afresh, it would take web's NodePort and web would be replaced.
+    await runPlan(
+      {
+        ...base,
+        provider: 'local',
+        filename: [f['nodes.yaml']!, f['api.yaml']!, f['web.yaml']!],
+        json: true,
+      },
+      h.deps,
+    );
+    const json = JSON.parse(h.stdout()) as {
+      resource_changes: {
+        service: string;
+        change: { actions: string[]; after: { node_port?: number } | null };
+      }[];
+    };
+    const web = json.resource_changes.filter((c) => c.service === 'default/web');
+    expect(web.map((c) => c.change.actions)).toEqual(web.map(() => ['no-op']));
+    const apiPorts = json.resource_changes
+      .filter((c) => c.service === 'default/api')
+      .map((c) => c.change.after?.node_port)
+      .filter((p) => p !== undefined);
+    const webPorts = web.map((c) => c.change.after?.node_port).filter((p) => p !== undefined);
+    expect(apiPorts).toHaveLength(1);
+    expect(webPorts).not.toContain(apiPorts[0]);
+  });
+});
+
+describe('pinObservedNodePorts', () => {
+  const svc = (name: string, nodePort?: number): Service => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: 'default', uid: name },
+    spec: {
+      type: 'LoadBalancer',
+      ports: [{ port: 80, ...(nodePort === undefined ? {} : { nodePort }) }],
+    },
+  });
+  const live = [{ protocol: 'TCP' as const, port: 80, nodePort: 30100 }];
+
+  it('fills only ports the manifest leaves out', () => {
+    const [a, b] = pinObservedNodePorts([svc('a'), svc('b', 30200)], [live, live]);
+    expect(a?.spec.ports?.[0]?.nodePort).toBe(30100);
+    expect(b?.spec.ports?.[0]?.nodePort).toBe(30200);
+  });
+
+  it('leaves a port that another Service of the input writes to that Service', () => {
+    const [a] = pinObservedNodePorts([svc('a'), svc('b', 30100)], [live, []]);
+    expect(a?.spec.ports?.[0]?.nodePort).toBeUndefined();
+  });
+
+  it('returns the same object when nothing is pinned', () => {
+    const input = [svc('a')];
+    expect(pinObservedNodePorts(input, [[]])[0]).toBe(input[0]);
+  });
+});
+
+describe('stable NodePorts on AWS (moto)', () => {
+  let moto: Moto;
+  const env = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+  beforeAll(async () => {
+    moto = await startMoto();
+  });
+  afterAll(async () => {
+    await moto.stop();
+  });
+
+  it('target groups and listeners of a live Service are kept when another file comes first', async () => {
+    const { ec2 } = createClients(
+      { endpoint: moto.endpoint, region: 'us-east-1', rates: {} },
+      { env },
+    );
+    const net = await seedMotoNetwork(ec2, { nodes: 2, clusterName: 'demo' });
+    const set = [
+      `endpoint=${moto.endpoint}`,
+      'region=us-east-1',
+      `vpc-id=${net.vpcId}`,
+      `security-group=${net.nodeSecurityGroup}`,
+    ];
+    const h = recordingDeps({ loadProvider, env });
+    const f = await writeFiles({
+      'nodes.yaml': nodeManifests(net.nodes),
+      'web.yaml': serviceYaml('web', '00000000-0000-0000-0000-0000000000aa', [80, 443]),
+      'api.yaml': serviceYaml('api', '00000000-0000-0000-0000-0000000000bb', [80]),
+    });
+    const flags = { ...base, set, provider: 'aws' };
+    expect(
+      await runApply(
+        undefined,
+        { ...flags, filename: [f['nodes.yaml']!, f['web.yaml']!], autoApprove: true },
+        h.deps,
+      ),
+    ).toBe(0);
+    h.clear();
+    await runPlan(
+      { ...flags, filename: [f['nodes.yaml']!, f['api.yaml']!, f['web.yaml']!], json: true },
+      h.deps,
+    );
+    const json = JSON.parse(h.stdout()) as {
+      observed: string;
+      resource_changes: { service: string; address: string; change: { actions: string[] } }[];
+    };
+    expect(json.observed).toBe('cloud');
+    const web = json.resource_changes.filter((c) => c.service === 'default/web');
+    expect(web.length).toBeGreaterThan(0);
+    expect(web.filter((c) => c.change.actions[0] !== 'no-op').map((c) => c.address)).toEqual([]);
+    expect(
+      json.resource_changes
+        .filter((c) => c.service === 'default/api')
+        .every((c) => c.change.actions[0] === 'create'),
+    ).toBe(true);
+  }, 60_000);
+});
