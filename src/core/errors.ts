@@ -47,7 +47,14 @@ export class LbctlError extends Error {
 
 /** The field error types of the Kubernetes API server (k8s.io/apimachinery field.ErrorType). */
 export type FieldErrorType =
-  'Invalid' | 'Required' | 'Duplicate' | 'Unsupported' | 'Forbidden' | 'NotSupported';
+  | 'Invalid'
+  | 'Required'
+  | 'Duplicate'
+  | 'Unsupported'
+  | 'Forbidden'
+  | 'NotSupported'
+  | 'TooLong'
+  | 'TooMany';
 
 export interface FieldProblem {
   type: FieldErrorType;
@@ -65,6 +72,10 @@ export function formatFieldProblem(p: FieldProblem): string {
       return `${p.field}: Required value${p.detail ? `: ${p.detail}` : ''}`;
     case 'Forbidden':
       return `${p.field}: Forbidden: ${p.detail}`;
+    case 'TooLong':
+      return `${p.field}: Too long: ${p.detail}`;
+    case 'TooMany':
+      return `${p.field}: Too many: ${formatValue(p.value)}: ${p.detail}`;
     case 'Duplicate':
       return `${p.field}: Duplicate value: ${formatValue(p.value)}`;
     case 'Unsupported':
@@ -75,11 +86,45 @@ export function formatFieldProblem(p: FieldProblem): string {
   }
 }
 
+/** Values longer than this are cut in messages (a 100,000-character name stays readable). */
+const MAX_SHOWN = 256;
+
 function formatValue(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (v === undefined) return 'null';
-  if (typeof v === 'object' && v !== null) return JSON.stringify(v);
+  if (typeof v === 'string') return JSON.stringify(shorten(v));
+  if (v === undefined || v === null) return 'null';
+  if (typeof v === 'number' && !Number.isFinite(v)) return JSON.stringify(String(v));
+  if (typeof v === 'object') {
+    let text: string;
+    try {
+      text = JSON.stringify(v) ?? 'null';
+    } catch {
+      text = '(a value that cannot be shown)';
+    }
+    return text.length > MAX_SHOWN
+      ? `${text.slice(0, MAX_SHOWN)}… (${text.length} characters)`
+      : text;
+  }
   return String(v);
+}
+
+const shorten = (s: string): string =>
+  s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}… (${s.length} characters)` : s;
+
+/**
+ * One printable line: control characters (newlines included) and the Unicode line separators
+ * are written as JSON escapes, so that no input can split or hide part of an error message.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
+    c === '\n'
+      ? '\\n'
+      : c === '\r'
+        ? '\\r'
+        : c === '\t'
+          ? '\\t'
+          : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**
@@ -91,7 +136,11 @@ export class InvalidInputError extends LbctlError {
   readonly problems: FieldProblem[];
 
   constructor(object: string, problems: FieldProblem[], options: { cause?: unknown } = {}) {
-    super('invalid', `${object}: ${problems.map(formatFieldProblem).join('; ')}`, options);
+    super(
+      'invalid',
+      printable(`${object}: ${problems.map(formatFieldProblem).join('; ')}`),
+      options,
+    );
     this.name = 'InvalidInputError';
     this.object = object;
     this.problems = problems;

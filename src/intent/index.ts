@@ -56,6 +56,7 @@ export function buildIntent(
       field: 'metadata.uid',
       detail: 'cloud resources are tagged with it',
     });
+
   if (spec.type !== 'LoadBalancer') {
     ctx.fieldProblem({
       type: 'Unsupported',
@@ -89,7 +90,8 @@ export function buildIntent(
     service: {
       namespace: svc.metadata.namespace ?? 'default',
       name: svc.metadata.name,
-      uid: svc.metadata.uid ?? '',
+      // Cloud names derive from the lower-case form, the one the API server issues.
+      uid: (svc.metadata.uid ?? '').toLowerCase(),
     },
     clusterName: opts.clusterName,
     scheme,

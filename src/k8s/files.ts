@@ -6,11 +6,14 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
 import { InvalidInputError, LbctlError } from '../core/errors.js';
-import { parseManifestText } from './parse.js';
-import type { Manifests, Sourced } from './parse.js';
+import { emptyManifests, InvalidManifestsError, parseManifestText } from './parse.js';
+import type { Manifests, ReadOptions, Refused, Sourced } from './parse.js';
 
-export type { Manifests, Sourced } from './parse.js';
-export { parseManifestText } from './parse.js';
+export type { Manifests, ReadOptions, Refused, Sourced } from './parse.js';
+export { InvalidManifestsError, parseManifestText } from './parse.js';
+
+/** Larger files are refused before they are read (many Services of 3 MiB each at most). */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
@@ -19,34 +22,50 @@ const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
  * `.yaml`, `.yml` and `.json` files, in code-point order of their paths so that results never
  * depend on the file system. A file named twice is read once. Two Services (or Nodes) with the
  * same identity are an error naming both places. Throws LbctlError `invalid` with a one-line
- * message for a missing path or malformed content.
+ * message for a missing path; every refused object of every file at once as
+ * InvalidManifestsError, unless `keepInvalid` (then they are returned in `invalid`).
  */
-export async function readManifests(paths: readonly string[]): Promise<Manifests> {
+export async function readManifests(
+  paths: readonly string[],
+  opts: ReadOptions = {},
+): Promise<Manifests> {
   const files: string[] = [];
   for (const path of paths) files.push(...(await expand(path)));
-  const out: Manifests = { services: [], nodes: [], notices: [] };
+  const out = emptyManifests();
   const seen = new Set<string>();
   for (const file of files) {
     if (seen.has(file)) continue;
     seen.add(file);
     let text: string;
     try {
+      const size = (await stat(file)).size;
+      if (size > MAX_FILE_BYTES) {
+        throw new LbctlError(
+          'invalid',
+          `${file}: too large: ${size} bytes; lbctl reads files of at most ${MAX_FILE_BYTES} bytes`,
+        );
+      }
       text = await readFile(file, 'utf8');
     } catch (e) {
+      if (e instanceof LbctlError) throw e;
       throw new LbctlError('invalid', `${file}: cannot read: ${(e as Error).message}`, {
         cause: e,
       });
     }
-    const parsed = parseManifestText(file, text);
+    const parsed = parseManifestText(file, text, { keepInvalid: true });
     out.services.push(...parsed.services);
     out.nodes.push(...parsed.nodes);
     out.notices.push(...parsed.notices);
+    out.invalid.push(...parsed.invalid);
   }
-  refuseDuplicates(
+  out.services = dropDuplicates(
     out.services,
     (s) => `Service ${s.metadata.namespace ?? 'default'}/${s.metadata.name}`,
+    out.invalid,
   );
-  refuseDuplicates(out.nodes, (n) => `Node ${n.metadata.name}`);
+  out.nodes = dropDuplicates(out.nodes, (n) => `Node ${n.metadata.name}`, out.invalid);
+  if (out.invalid.length > 0 && opts.keepInvalid !== true)
+    throw new InvalidManifestsError(out.invalid);
   return out;
 }
 
@@ -74,20 +93,32 @@ async function expand(path: string): Promise<string[]> {
 
 const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function refuseDuplicates<T>(items: readonly Sourced<T>[], identity: (o: T) => string): void {
+/** Later objects of an identity already seen are refused, naming both places. */
+function dropDuplicates<T>(
+  items: readonly Sourced<T>[],
+  identity: (o: T) => string,
+  invalid: Refused[],
+): Sourced<T>[] {
   const first = new Map<string, Sourced<T>>();
+  const kept: Sourced<T>[] = [];
   for (const item of items) {
     const id = identity(item.object);
     const earlier = first.get(id);
     if (earlier !== undefined) {
       const at = (s: Sourced<T>) => `${s.source.file}, document ${s.source.document}`;
-      throw new LbctlError(
-        'invalid',
-        `${at(item)} (${id}): metadata.name: Duplicate value: also defined in ${at(earlier)}`,
-      );
+      invalid.push({
+        source: item.source,
+        object: id,
+        lines: [
+          `${at(item)} (${id}): metadata.name: Duplicate value: also defined in ${at(earlier)}`,
+        ],
+      });
+      continue;
     }
     first.set(id, item);
+    kept.push(item);
   }
+  return kept;
 }
 
 /** `file, document N`, to prefix errors about an object that came from a file. */

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 
-import { LineCounter, parseAllDocuments } from 'yaml';
-import type { Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 
-import { formatFieldProblem, LbctlError } from '../core/errors.js';
-import type { FieldProblem } from '../core/errors.js';
+import { formatFieldProblem, LbctlError, printable } from '../core/errors.js';
 import type { Node, Service } from '../core/k8s.js';
-import { checkShape, formatPath, rawPath } from './shape.js';
+import { decodeNode, decodeService } from './objects.js';
+import type { LocatedProblem } from './objects.js';
+import { formatPath, rawPath } from './shape.js';
 import type { Segment } from './shape.js';
+import { readYaml } from './yaml.js';
 
 /** An object read from a file, with where it came from (for error messages and plans). */
 export interface Sourced<T> {
@@ -15,11 +16,38 @@ export interface Sourced<T> {
   source: { file: string; /** 1-based */ document: number };
 }
 
+/** An object (or document) refused, with one line per problem. */
+export interface Refused {
+  source: { file: string; document: number };
+  /** `Service ns/name`, `Node name`, or '' when the document is no object. */
+  object: string;
+  lines: string[];
+}
+
 export interface Manifests {
   services: Sourced<Service>[];
   nodes: Sourced<Node>[];
   /** Things skipped or ignored (other kinds, unknown fields), one line each, never silent. */
   notices: string[];
+  /** Objects refused; empty unless read with `keepInvalid` (else they are thrown). */
+  invalid: Refused[];
+}
+
+export interface ReadOptions {
+  /** Return refused objects in `invalid` instead of throwing (`--skip-invalid`). */
+  keepInvalid?: boolean;
+}
+
+/**
+ * Every refusal of a set of manifests at once (Terraform lists every error): one line per
+ * problem, each naming the file, the document, the object, the field, the value and what is
+ * allowed; lines are joined by newlines and free of control characters.
+ */
+export class InvalidManifestsError extends LbctlError {
+  constructor(readonly refused: readonly Refused[]) {
+    super('invalid', [...new Set(refused.flatMap((r) => r.lines))].join('\n'));
+    this.name = 'InvalidManifestsError';
+  }
 }
 
 interface Context {
@@ -33,150 +61,181 @@ interface Context {
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+export const emptyManifests = (): Manifests => ({
+  services: [],
+  nodes: [],
+  notices: [],
+  invalid: [],
+});
+
 /**
- * Parses the text of one file (YAML, multi-document, or JSON) into Services and Nodes. Pure.
- * YAML is read as YAML 1.1, as kubectl does (sigs.k8s.io/yaml), so `yes` and `on` are booleans
- * there and here alike. Throws LbctlError `invalid` with a one-line message naming the file,
- * the document (1-based), the object and the field path, and the line when known.
+ * Parses the text of one file (YAML, multi-document, or JSON) into Services and Nodes, read as
+ * kubectl reads them (./yaml.ts) and decoded, defaulted and validated by ./objects.ts. Pure.
+ * Every refused object is reported (a bad document does not hide the next ones); they are
+ * thrown together as InvalidManifestsError unless `keepInvalid`.
  */
-export function parseManifestText(file: string, text: string): Manifests {
-  const out: Manifests = { services: [], nodes: [], notices: [] };
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, version: '1.1' });
-  const list = Array.isArray(docs) ? docs : [];
-  list.forEach((doc, i) => {
-    const document = i + 1;
-    const error = doc.errors[0];
+export function parseManifestText(file: string, text: string, opts: ReadOptions = {}): Manifests {
+  const out = emptyManifests();
+  const { documents, lines } = readYaml(text);
+  documents.forEach(({ value, error, doc }, i) => {
+    const ctx: Context = { file, document: i + 1, doc, lines, out };
     if (error !== undefined) {
-      const pos = lines.linePos(error.pos[0]);
-      throw new LbctlError(
-        'invalid',
-        `${file}, document ${document}: invalid YAML: ${error.message.replace(/\s+/g, ' ')} (line ${pos.line}, column ${pos.col})`,
-        {
-          cause: error,
-        },
-      );
+      refuse(ctx, '', [`${where(ctx, [])}: ${error}`]);
+      return;
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
     if (value === null || value === undefined) return; // an empty document, e.g. a trailing `---`
-    readObject(value, [], { file, document, doc, lines, out });
+    readObject(value, [], ctx);
   });
+  if (out.invalid.length > 0 && opts.keepInvalid !== true)
+    throw new InvalidManifestsError(out.invalid);
   return out;
 }
 
 function readObject(obj: unknown, prefix: Segment[], ctx: Context): void {
-  const where = location(ctx, prefix, obj);
+  const label = objectLabel(obj);
+  const at = where(ctx, prefix, label);
+  const refuseOne = (field: Segment[], message: string) =>
+    refuse(ctx, label, [withLine(ctx, [...prefix, ...field], `${at}: ${message}`)]);
   if (!isMap(obj)) {
-    fail(
-      ctx,
-      prefix,
+    refuseOne(
       [],
-      `${where}: must be a Kubernetes object (a map with apiVersion and kind), got ${describe(obj)}`,
+      `must be a Kubernetes object (a map with apiVersion and kind), got ${describe(obj)}`,
     );
+    return;
   }
   const kind = obj['kind'];
   const apiVersion = obj['apiVersion'];
   if (typeof kind !== 'string' || kind === '') {
-    fail(
-      ctx,
-      prefix,
-      [],
-      `${where}: ${formatFieldProblem({ type: 'Required', field: 'kind', detail: '' })}`,
-    );
+    refuseOne([], formatFieldProblem({ type: 'Required', field: 'kind', detail: '' }));
+    return;
   }
   if (typeof apiVersion !== 'string' || apiVersion === '') {
-    fail(
-      ctx,
-      prefix,
-      [],
-      `${where}: ${formatFieldProblem({ type: 'Required', field: 'apiVersion', detail: '' })}`,
-    );
+    refuseOne([], formatFieldProblem({ type: 'Required', field: 'apiVersion', detail: '' }));
+    return;
   }
   if (kind === 'List' || (kind.endsWith('List') && Array.isArray(obj['items']))) {
-    readList(obj, prefix, ctx, where);
+    readList(obj, prefix, ctx, at);
     return;
   }
   if (kind !== 'Service' && kind !== 'Node') {
-    ctx.out.notices.push(`${where}: skipped ${kind} (lbctl reads only Service and Node objects)`);
+    ctx.out.notices.push(
+      printable(`${at}: skipped ${kind} (lbctl reads only Service and Node objects)`),
+    );
     return;
   }
   if (apiVersion !== 'v1') {
-    const problem: FieldProblem = {
-      type: 'Unsupported',
-      field: 'apiVersion',
-      value: apiVersion,
-      detail: 'supported values: "v1"',
-    };
-    fail(ctx, prefix, ['apiVersion'], `${where}: ${formatFieldProblem(problem)}`);
+    refuseOne(
+      ['apiVersion'],
+      formatFieldProblem({
+        type: 'Unsupported',
+        field: 'apiVersion',
+        value: apiVersion,
+        detail: 'supported values: "v1"',
+      }),
+    );
+    return;
   }
-  const report = checkShape(kind, obj);
-  if (report.problem !== undefined) {
-    fail(ctx, prefix, report.problem.at, `${where}: ${formatFieldProblem(report.problem.problem)}`);
+  const result = kind === 'Service' ? decodeService(obj) : decodeNode(obj);
+  for (const field of result.unknown)
+    ctx.out.notices.push(printable(`${at}: ignored unknown field ${field}`));
+  if (result.object === undefined) {
+    refuse(
+      ctx,
+      label,
+      result.problems.map((p) => problemLine(ctx, prefix, at, p)),
+    );
+    return;
   }
-  for (const field of report.unknown)
-    ctx.out.notices.push(`${where}: ignored unknown field ${field}`);
   const source = { file: ctx.file, document: ctx.document };
   if (kind === 'Service') {
-    const svc = obj as unknown as Service;
-    svc.metadata.namespace ??= 'default';
-    svc.spec ??= {};
+    const svc = result.object as Service;
     if (!svc.metadata.uid) {
-      svc.metadata.uid = derivedUid(svc.metadata.namespace, svc.metadata.name);
+      svc.metadata.uid = derivedUid(svc.metadata.namespace ?? 'default', svc.metadata.name);
       ctx.out.notices.push(
-        `${where}: no metadata.uid; using ${svc.metadata.uid}, derived from namespace and name`,
+        printable(
+          `${at}: no metadata.uid; using ${svc.metadata.uid}, derived from namespace and name`,
+        ),
       );
     }
     ctx.out.services.push({ object: svc, source });
   } else {
-    const node = obj as unknown as Node;
-    delete node.metadata.namespace; // Nodes are cluster-scoped
-    ctx.out.nodes.push({ object: node, source });
+    ctx.out.nodes.push({ object: result.object as Node, source });
   }
 }
 
-function readList(
-  obj: Record<string, unknown>,
-  prefix: Segment[],
-  ctx: Context,
-  where: string,
-): void {
-  if (prefix.length > 0) fail(ctx, prefix, [], `${where}: a List may not contain another List`);
+function readList(obj: Record<string, unknown>, prefix: Segment[], ctx: Context, at: string): void {
+  if (prefix.length > 0) {
+    refuse(ctx, '', [withLine(ctx, prefix, `${at}: a List may not contain another List`)]);
+    return;
+  }
   const items = obj['items'] ?? [];
   if (!Array.isArray(items)) {
-    fail(
-      ctx,
-      prefix,
-      ['items'],
-      `${where}: ${formatFieldProblem({ type: 'Invalid', field: 'items', value: items, detail: 'must be a list' })}`,
-    );
+    const problem = formatFieldProblem({
+      type: 'Invalid',
+      field: 'items',
+      value: describe(items),
+      detail: 'must be a list',
+    });
+    refuse(ctx, '', [withLine(ctx, ['items'], `${at}: ${problem}`)]);
+    return;
   }
   items.forEach((item, i) => readObject(item, ['items', i], ctx));
 }
 
-/** `file, document N[, items[i]] (Kind namespace/name)` */
-function location(ctx: Context, prefix: Segment[], obj: unknown): string {
-  let where = `${ctx.file}, document ${ctx.document}`;
-  if (prefix.length > 0) where += `, ${formatPath(prefix)}`;
-  if (!isMap(obj) || typeof obj['kind'] !== 'string') return where;
-  const meta = isMap(obj['metadata']) ? obj['metadata'] : {};
-  const name = typeof meta['name'] === 'string' ? meta['name'] : undefined;
-  if (name === undefined) return `${where} (${obj['kind']})`;
-  if (obj['kind'] === 'Node') return `${where} (Node ${name})`;
-  const ns = typeof meta['namespace'] === 'string' ? meta['namespace'] : 'default';
-  return `${where} (${obj['kind']} ${ns}/${name})`;
+function refuse(ctx: Context, object: string, lines: string[]): void {
+  ctx.out.invalid.push({
+    source: { file: ctx.file, document: ctx.document },
+    object,
+    lines: lines.map(printable),
+  });
 }
 
-function fail(ctx: Context, prefix: Segment[], at: Segment[], message: string): never {
-  const line = lineOf(ctx, rawPath([...prefix, ...at]));
-  throw new LbctlError('invalid', line === undefined ? message : `${message} (line ${line})`);
+function problemLine(ctx: Context, prefix: Segment[], at: string, p: LocatedProblem): string {
+  return withLine(ctx, [...prefix, ...p.at], `${at}: ${formatFieldProblem(p.problem)}`);
+}
+
+/** Names longer than this are cut in the object label; validation reports them in full. */
+const MAX_LABEL_NAME = 80;
+const cut = (s: string): string =>
+  s.length > MAX_LABEL_NAME ? `${s.slice(0, MAX_LABEL_NAME)}…` : s;
+
+/** `Service ns/name`, `Node name`, `Deployment ns/name`, or the kind alone. */
+function objectLabel(obj: unknown): string {
+  if (!isMap(obj) || typeof obj['kind'] !== 'string') return '';
+  const kind = cut(obj['kind']);
+  const meta = isMap(obj['metadata']) ? obj['metadata'] : {};
+  const name =
+    typeof meta['name'] === 'string' && meta['name'] !== '' ? cut(meta['name']) : undefined;
+  if (name === undefined) return kind;
+  if (kind === 'Node') return `Node ${name}`;
+  const ns =
+    typeof meta['namespace'] === 'string' && meta['namespace'] !== ''
+      ? cut(meta['namespace'])
+      : 'default';
+  return `${kind} ${ns}/${name}`;
+}
+
+/** `file, document N[, items[i]] (Kind namespace/name)` */
+function where(ctx: Context, prefix: Segment[], label = ''): string {
+  let at = `${ctx.file}, document ${ctx.document}`;
+  if (prefix.length > 0) at += `, ${formatPath(prefix)}`;
+  return label === '' ? at : `${at} (${label})`;
+}
+
+function withLine(ctx: Context, path: Segment[], message: string): string {
+  const n = lineOf(ctx, rawPath(path));
+  return n === undefined ? message : `${message} (line ${n})`;
 }
 
 /** The line of the deepest node along `path` that exists in the document. */
 function lineOf(ctx: Context, path: (string | number)[]): number | undefined {
   for (let n = path.length; n >= 0; n--) {
-    const node = (n === 0 ? ctx.doc.contents : ctx.doc.getIn(path.slice(0, n), true)) as {
-      range?: [number, number, number];
-    } | null;
+    let node: { range?: [number, number, number] } | null | undefined;
+    try {
+      node = (n === 0 ? ctx.doc.contents : ctx.doc.getIn(path.slice(0, n), true)) as typeof node;
+    } catch {
+      node = undefined; // a path through an alias or a scalar: try a shorter one
+    }
     if (node?.range !== undefined) return ctx.lines.linePos(node.range[0]).line;
   }
   return undefined;
@@ -197,5 +256,7 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'string')
     return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'a map';
   return `${typeof v} ${String(v)}`;
 }

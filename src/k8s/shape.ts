@@ -1,7 +1,8 @@
 /**
- * Structural checks of the Service and Node objects lbctl reads from files: the JSON types of
- * the fields it uses, as the API server's decoder would refuse them. Semantic checks (port
- * ranges, protocols, CIDRs) belong to src/layers and src/intent.
+ * Structural decoding of Service and Node objects: the JSON types of every field lbctl reads or
+ * passes on, as the API server's decoder would refuse them. Builds a clean copy: explicit nulls
+ * are dropped (null means unset), unknown fields are dropped and reported (as the API server
+ * warns), and no key can reach a prototype. Semantic checks are in ./validation.
  */
 import type { FieldProblem } from '../core/errors.js';
 
@@ -15,6 +16,7 @@ type Shape =
   | 'intOrString'
   | 'stringMap'
   | 'any'
+  | 'number'
   | { object: Record<string, Shape> }
   | { list: Shape };
 
@@ -107,7 +109,18 @@ const NODE: Shape = {
     status: {
       object: {
         addresses: { list: { object: { type: 'string', address: 'string' } } },
-        conditions: { list: 'any' },
+        conditions: {
+          list: {
+            object: {
+              type: 'string',
+              status: 'string',
+              reason: 'string',
+              message: 'string',
+              lastHeartbeatTime: 'string',
+              lastTransitionTime: 'string',
+            },
+          },
+        },
         capacity: 'any',
         allocatable: 'any',
         nodeInfo: 'any',
@@ -126,10 +139,15 @@ const NODE: Shape = {
 
 export const SHAPES = { Service: SERVICE, Node: NODE } as const;
 
-export interface ShapeReport {
-  /** The first type error, with the path of segments to find its line. */
-  problem?: { problem: FieldProblem; at: Segment[] };
-  /** Fields lbctl does not know; reported as notices, never silently dropped. */
+/** Deeper values are refused rather than walked (no Service or Node field is deeper than 7). */
+export const MAX_DEPTH = 100;
+
+export interface Decoded {
+  /** The clean copy; absent when there are problems. */
+  value: Record<string, unknown> | undefined;
+  /** Every type error, with the path of segments to find its line. */
+  problems: { problem: FieldProblem; at: Segment[] }[];
+  /** Fields lbctl does not know, dropped (the API server drops them with a warning). */
   unknown: string[];
 }
 
@@ -147,89 +165,122 @@ export const rawPath = (at: readonly Segment[]): (string | number)[] =>
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Checks `value` against the shape of its kind; stops at the first type error. */
-export function checkShape(kind: keyof typeof SHAPES, value: unknown): ShapeReport {
-  const report: ShapeReport = { unknown: [] };
-  walk(SHAPES[kind], value, [], report);
-  if (report.problem === undefined) requireFields(kind, value as Record<string, unknown>, report);
-  return report;
+/** Sets an own property, whatever the key (`__proto__` included): never reaches a prototype. */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
-function fail(report: ShapeReport, at: Segment[], value: unknown, detail: string): false {
-  report.problem = { problem: { type: 'Invalid', field: formatPath(at), value, detail }, at };
-  return false;
+/** Checks `value` against the shape of its kind and builds the clean copy; reports every type error. */
+export function decodeShape(kind: keyof typeof SHAPES, value: unknown): Decoded {
+  const out: Decoded = { value: undefined, problems: [], unknown: [] };
+  const copy = walk(SHAPES[kind], value, [], out);
+  if (out.problems.length === 0 && isMap(copy)) out.value = copy;
+  return out;
 }
 
-function walk(shape: Shape, value: unknown, at: Segment[], report: ShapeReport): boolean {
-  if (value === null || value === undefined) return true; // null means unset, as in the API
+function fail(out: Decoded, at: Segment[], value: unknown, detail: string): undefined {
+  out.problems.push({
+    problem: { type: 'Invalid', field: formatPath(at), value: summary(value), detail },
+    at,
+  });
+  return undefined;
+}
+
+/** A map or list in a message is named, not printed (it may be huge or deep). */
+const summary = (v: unknown): unknown =>
+  Array.isArray(v) ? `(a list of ${v.length})` : isMap(v) ? '(a map)' : v;
+
+const isInt32 = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
+
+function walk(shape: Shape, value: unknown, at: Segment[], out: Decoded): unknown {
+  if (value === null || value === undefined) return undefined; // null means unset, as in the API
+  if (at.length > MAX_DEPTH)
+    return fail(out, at, '(deeper)', `nesting deeper than ${MAX_DEPTH} levels is refused`);
   switch (shape) {
     case 'any':
-      return true;
+      return copyAny(value, at, out);
     case 'string':
-      return typeof value === 'string' || fail(report, at, value, 'must be a string');
+      return typeof value === 'string' ? value : fail(out, at, value, 'must be a string');
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value)
+        ? value
+        : fail(out, at, value, 'must be a number');
     case 'integer':
-      return (
-        (typeof value === 'number' && Number.isInteger(value)) ||
-        fail(report, at, value, 'must be an integer')
-      );
+      return isInt32(value) ? value : fail(out, at, value, intDetail(value));
     case 'boolean':
-      return (
-        typeof value === 'boolean' || fail(report, at, value, 'must be a boolean (true or false)')
-      );
+      return typeof value === 'boolean'
+        ? value
+        : fail(out, at, value, 'must be a boolean (true or false)');
     case 'intOrString':
-      return (
-        typeof value === 'string' ||
-        (typeof value === 'number' && Number.isInteger(value)) ||
-        fail(report, at, value, 'must be an integer or a string')
-      );
-    case 'stringMap':
-      if (!isMap(value)) return fail(report, at, value, 'must be a map of strings');
+      return typeof value === 'string' || isInt32(value)
+        ? value
+        : fail(out, at, value, `${intDetail(value)} or a string`);
+    case 'stringMap': {
+      if (!isMap(value)) return fail(out, at, value, 'must be a map of strings');
+      const copy: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
+        if (v === null) continue;
         if (typeof v !== 'string') {
-          return fail(
-            report,
-            [...at, { key: k }],
-            v,
-            `must be a string (quote it in YAML: "${String(v)}")`,
-          );
-        }
+          const hint =
+            typeof v === 'number' || typeof v === 'boolean'
+              ? ` (quote it in YAML: "${String(v)}")`
+              : '';
+          fail(out, [...at, { key: k }], v, `must be a string${hint}`);
+        } else setOwn(copy, k, v);
       }
-      return true;
+      return copy;
+    }
   }
   if ('list' in shape) {
-    if (!Array.isArray(value)) return fail(report, at, value, 'must be a list');
-    return value.every((item, i) => walk(shape.list, item, [...at, i], report));
+    if (!Array.isArray(value)) return fail(out, at, value, 'must be a list');
+    // A null item decodes to the item type's zero value, as Go's encoding/json does.
+    return value.map((item, i) => walk(shape.list, item ?? zeroOf(shape.list), [...at, i], out));
   }
-  if (!isMap(value)) return fail(report, at, value, 'must be a map');
+  if (!isMap(value)) return fail(out, at, value, 'must be a map');
+  const copy: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    const child = shape.object[k];
-    if (child === undefined) report.unknown.push(formatPath([...at, k]));
-    else if (!walk(child, v, [...at, k], report)) return false;
+    const child = Object.hasOwn(shape.object, k) ? shape.object[k] : undefined;
+    if (child === undefined) {
+      out.unknown.push(formatPath([...at, k]));
+      continue;
+    }
+    const decoded = walk(child, v, [...at, k], out);
+    if (decoded !== undefined) setOwn(copy, k, decoded);
   }
-  return true;
+  return copy;
 }
 
-function requireFields(kind: string, obj: Record<string, unknown>, report: ShapeReport): void {
-  const meta = obj['metadata'];
-  if (!isMap(meta) || typeof meta['name'] !== 'string' || meta['name'] === '') {
-    report.problem = {
-      problem: { type: 'Required', field: 'metadata.name', detail: `a ${kind} needs a name` },
-      at: ['metadata'],
-    };
-    return;
+const intDetail = (v: unknown): string =>
+  typeof v === 'number' && Number.isInteger(v)
+    ? 'must be an integer between -2147483648 and 2147483647 (32 bits)'
+    : 'must be an integer';
+
+function zeroOf(shape: Shape): unknown {
+  if (shape === 'string' || shape === 'intOrString') return '';
+  if (shape === 'integer' || shape === 'number') return 0;
+  if (shape === 'boolean') return false;
+  if (shape === 'stringMap' || (typeof shape === 'object' && 'object' in shape)) return {};
+  if (typeof shape === 'object' && 'list' in shape) return [];
+  return null;
+}
+
+/** Fields lbctl passes on without reading: copied as plain JSON, depth-limited. */
+function copyAny(value: unknown, at: Segment[], out: Decoded): unknown {
+  if (at.length > MAX_DEPTH)
+    return fail(out, at, '(deeper)', `nesting deeper than ${MAX_DEPTH} levels is refused`);
+  if (Array.isArray(value)) return value.map((v, i) => copyAny(v, [...at, i], out));
+  if (isMap(value)) {
+    const copy: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) setOwn(copy, k, copyAny(v, [...at, k], out));
+    return copy;
   }
-  if (kind !== 'Node') return;
-  const taints = (obj['spec'] as { taints?: unknown[] } | undefined)?.taints ?? [];
-  taints.forEach((t, i) => {
-    if (report.problem !== undefined || !isMap(t)) return;
-    for (const field of ['key', 'effect']) {
-      if (typeof t[field] !== 'string' || t[field] === '') {
-        report.problem = {
-          problem: { type: 'Required', field: `spec.taints[${i}].${field}`, detail: '' },
-          at: ['spec', 'taints', i],
-        };
-        return;
-      }
-    }
-  });
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return fail(out, at, String(value), 'must be a finite number');
+  return value;
 }

@@ -8,7 +8,17 @@ export function cloneJson<T>(value: T): T {
   if (Array.isArray(value)) return value.map(cloneJson) as T;
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = cloneJson(v);
+    for (const [k, v] of Object.entries(value)) {
+      // A `__proto__` key (valid JSON) stays an own property instead of replacing the prototype.
+      if (k === '__proto__')
+        Object.defineProperty(out, k, {
+          value: cloneJson(v),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else out[k] = cloneJson(v);
+    }
     return out as T;
   }
   return value;

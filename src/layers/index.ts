@@ -39,3 +39,44 @@ export function allocateAll(services: readonly Service[], config?: LayersConfig)
   for (const svc of services) allocator.reserveRequested(svc);
   return services.map((svc) => allocator.allocate(svc));
 }
+
+/**
+ * allocateAll that refuses Services one by one instead of all at once: each entry is the
+ * allocated Service or the InvalidInputError that refused it (files mode lists every error and
+ * `--skip-invalid` plans the rest). Requested values of refused Services are not reserved.
+ */
+export function allocateEach(
+  services: readonly Service[],
+  config?: LayersConfig,
+): (Service | InvalidInputError)[] {
+  const allocator = new LayerAllocator(config);
+  const refused = new Map<number, InvalidInputError>();
+  const attempt = (i: number, f: () => void) => {
+    if (refused.has(i)) return;
+    try {
+      f();
+    } catch (e) {
+      if (!(e instanceof InvalidInputError)) throw e;
+      refused.set(i, e);
+    }
+  };
+  const seen = new Set<string>();
+  services.forEach((svc, i) => {
+    const key = ownerKey(svc);
+    if (seen.has(key)) {
+      refused.set(
+        i,
+        new InvalidInputError(serviceName(svc), [
+          { type: 'Duplicate', field: 'metadata.name', value: svc.metadata.name, detail: '' },
+        ]),
+      );
+    }
+    seen.add(key);
+  });
+  services.forEach((svc, i) => attempt(i, () => allocator.reserveRequested(svc)));
+  return services.map((svc, i) => {
+    let out: Service | undefined;
+    attempt(i, () => (out = allocator.allocate(svc)));
+    return refused.get(i) ?? (out as Service);
+  });
+}

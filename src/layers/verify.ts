@@ -1,8 +1,9 @@
 import { InvalidInputError } from '../core/errors.js';
 import type { FieldProblem } from '../core/errors.js';
 import type { Service } from '../core/k8s.js';
-import { applyDefaults, cloneJson, isHeadless, needsHealthCheck, serviceName } from './defaults.js';
-import { validateService } from './validate.js';
+import { defaultService } from '../k8s/validation/defaults.js';
+import { validateService } from '../k8s/validation/service.js';
+import { cloneJson, isHeadless, needsHealthCheck, serviceName } from './defaults.js';
 
 /**
  * Cluster mode: the API server has allocated the layers; check that a LoadBalancer Service has
@@ -13,10 +14,12 @@ import { validateService } from './validate.js';
  */
 export function verifyLayers(svc: Service, opts: { requireNodePorts: boolean }): void {
   if (svc.spec.type !== 'LoadBalancer') return;
-  const spec = cloneJson(svc.spec);
-  const copy: Service = { ...svc, spec };
-  applyDefaults(copy);
-  const problems: FieldProblem[] = validateService(copy);
+  const copy: Service = cloneJson(svc);
+  defaultService(copy);
+  const spec = copy.spec;
+  // The whole of kube-apiserver's validation, as for files and the sandbox; but the UID was
+  // issued by the API server itself, so its format is not second-guessed here.
+  const problems: FieldProblem[] = validateService(copy).filter((p) => p.field !== 'metadata.uid');
   if (!isHeadless(spec) && !spec.clusterIP && (spec.clusterIPs ?? []).length === 0) {
     problems.push({
       type: 'Required',

@@ -134,6 +134,8 @@ const CAUSE_REASON: Record<FieldProblem['type'], string> = {
   Unsupported: 'FieldValueNotSupported',
   NotSupported: 'FieldValueNotSupported',
   Forbidden: 'FieldValueForbidden',
+  TooLong: 'FieldValueTooLong',
+  TooMany: 'FieldValueTooMany',
 };
 
 /** HTTP 422 `Invalid`, worded as `Service "x" is invalid: spec.ports[0].nodePort: Invalid value: ...`. */

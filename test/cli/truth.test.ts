@@ -57,7 +57,9 @@ describe('a Service with no eligible Node', () => {
 
   it('only warns when nothing is live yet', async () => {
     const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
-    const f = await writeFiles({ 'web.yaml': serviceYaml('web', 'u-1', [80]) });
+    const f = await writeFiles({
+      'web.yaml': serviceYaml('web', '5f1c2a3e-8b9d-4c7a-9e01-0000000000a1', [80]),
+    });
     expect(
       await runApply(
         undefined,
@@ -74,7 +76,7 @@ describe('lbctl plan -offline and --observed say what they planned against', () 
     const h = recordingDeps({ loadProvider });
     const f = await writeFiles({
       'nodes.yaml': awsNodes,
-      'web.yaml': serviceYaml('web', 'u-1', [80]),
+      'web.yaml': serviceYaml('web', '5f1c2a3e-8b9d-4c7a-9e01-0000000000a1', [80]),
     });
     await runPlan(
       {
@@ -102,7 +104,7 @@ describe('lbctl plan -offline and --observed say what they planned against', () 
     const h = recordingDeps({ loadProvider });
     const f = await writeFiles({
       'nodes.yaml': awsNodes,
-      'web.yaml': serviceYaml('web', 'u-1', [80]),
+      'web.yaml': serviceYaml('web', '5f1c2a3e-8b9d-4c7a-9e01-0000000000a1', [80]),
       'observed.json': JSON.stringify({ format_version: '1', services: [] }),
     });
     await runPlan(
@@ -126,7 +128,7 @@ describe('lbctl show', () => {
     const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
     const f = await writeFiles({
       'nodes.yaml': nodes,
-      'web.yaml': serviceYaml('web', 'u-1', [80]),
+      'web.yaml': serviceYaml('web', '5f1c2a3e-8b9d-4c7a-9e01-0000000000a1', [80]),
     });
     const out = `${f['web.yaml']!}.plan`;
     const files = [f['nodes.yaml']!, f['web.yaml']!];

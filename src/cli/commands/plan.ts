@@ -24,6 +24,8 @@ export interface PlanFlags {
   out?: string;
   offline?: boolean;
   parallelism?: number;
+  /** Plan the valid Services and report the refused ones, instead of refusing the whole plan. */
+  skipInvalid?: boolean;
   color: boolean;
   /** `-R`: folders given with -f are read with their sub-folders (kubectl's meaning). */
   recursive?: boolean;
@@ -71,6 +73,10 @@ export function withPlanInputs(command: Command, options: { required: boolean })
       '--parallelism <n>',
       `Services observed and applied at once (default ${DEFAULT_PARALLELISM})`,
       parseParallelism,
+    )
+    .option(
+      '--skip-invalid',
+      'plan the valid Services and report the invalid ones (default: any invalid object fails the plan)',
     )
     .option('--no-color', 'never colour the output');
 }
@@ -204,6 +210,7 @@ export async function runPlan(
           ...(flags.observed === undefined ? {} : { observedFile: flags.observed }),
           connect: flags.offline === true ? 'never' : 'if-configured',
           ...(flags.parallelism === undefined ? {} : { parallelism: flags.parallelism }),
+          ...(flags.skipInvalid === true ? { skipInvalid: true } : {}),
           ...(deps.readStdin === undefined ? {} : { stdin: deps.readStdin }),
           loadProvider: deps.loadProvider,
           notice: (line) => deps.stderr(`${line}\n`),

@@ -27,6 +27,7 @@ export interface ChangeFlags {
   recursive?: boolean;
   /** Apply an empty target set to a live load balancer (no eligible Node) instead of refusing. */
   allowEmptyTargets?: boolean;
+  skipInvalid?: boolean;
 }
 
 /** The options apply and destroy add to the plan inputs. */
@@ -75,6 +76,7 @@ export async function planConfirmExecute(
     env: deps.env,
     connect: 'always',
     ...(flags.parallelism === undefined ? {} : { parallelism: flags.parallelism }),
+    ...(flags.skipInvalid === true ? { skipInvalid: true } : {}),
     destroy: kind.destroy,
     ...(deps.readStdin === undefined ? {} : { stdin: deps.readStdin }),
     loadProvider: deps.loadProvider,

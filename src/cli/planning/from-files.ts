@@ -1,5 +1,5 @@
 import { createCallLog } from '../../core/calls.js';
-import { LbctlError } from '../../core/errors.js';
+import { InvalidInputError, LbctlError } from '../../core/errors.js';
 import { keyOf, type Service } from '../../core/k8s.js';
 import type {
   CallLog,
@@ -10,8 +10,9 @@ import type {
   ProviderSettings,
 } from '../../core/provider.js';
 import type { Resource } from '../../core/resource.js';
-import { withSource } from '../../k8s/files.js';
-import { DEFAULT_LAYERS, allocateAll } from '../../layers/index.js';
+import { InvalidManifestsError, withSource } from '../../k8s/files.js';
+import type { Refused } from '../../k8s/files.js';
+import { DEFAULT_LAYERS, allocateEach } from '../../layers/index.js';
 import {
   planPrepared,
   prepareService,
@@ -47,6 +48,8 @@ export interface FilesPlanRequest {
   parallelism?: number;
   /** Plan the deletion of everything the Services own (`lbctl destroy`). */
   destroy?: boolean;
+  /** `--skip-invalid`: plan the valid Services, report the refused ones as notices. */
+  skipInvalid?: boolean;
   loadProvider: ProviderLoader;
   /** Notices (skipped kinds, snapshot entries without a Service) go here, never to stdout. */
   notice: (line: string) => void;
@@ -75,20 +78,35 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
   const module = await request.loadProvider(request.provider);
   const settings = settingsFrom(request);
   const model = module.model(settings);
-  const manifests = await readInputs(request.files, request.stdin);
+  const manifests = await readInputs(request.files, request.stdin, { keepInvalid: true });
   for (const n of manifests.notices) request.notice(n);
 
+  // Every refusal at once (Terraform lists every error), before anything is observed.
+  const refused: Refused[] = [...manifests.invalid];
+  const refuse = (e: unknown): void => {
+    const sourced = withSource(e, manifests);
+    if (!(e instanceof InvalidInputError) || !(sourced instanceof InvalidInputError)) throw sourced;
+    refused.push({
+      source: { file: '', document: 0 },
+      object: e.object,
+      lines: sourced.problems.map((p) => new InvalidInputError(sourced.object, [p]).message),
+    });
+  };
   const nodes = manifests.nodes.map((n) => n.object);
-  const prepareAll = (services: readonly Service[]): PreparedService[] => {
-    let allocated: Service[];
-    try {
-      allocated = allocateAll(services, DEFAULT_LAYERS);
-    } catch (e) {
-      throw withSource(e, manifests);
-    }
-    return allocated.map((service): PreparedService => {
+  /** The Services that pass, each with the manifest it came from (for the NodePort pinning). */
+  const prepareAll = (
+    services: readonly Service[],
+    onRefused: (e: unknown) => void,
+  ): { written: Service; prepared: PreparedService }[] => {
+    const allocated = allocateEach(services, DEFAULT_LAYERS);
+    return services.flatMap((written, i) => {
+      const service = allocated[i];
+      if (service === undefined || service instanceof InvalidInputError) {
+        onRefused(service);
+        return [];
+      }
       try {
-        return prepareService({
+        const prepared = prepareService({
           service,
           nodes,
           model,
@@ -96,13 +114,23 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
           mode: 'allocated',
           ...(request.destroy === true ? { destroy: true } : {}),
         });
+        return [{ written, prepared }];
       } catch (e) {
-        throw withSource(e, manifests);
+        onRefused(e);
+        return [];
       }
     });
   };
-  const written = manifests.services.map((s) => s.object);
-  let prepared = prepareAll(written);
+  const valid = prepareAll(
+    manifests.services.map((s) => s.object),
+    refuse,
+  );
+  if (refused.length > 0) {
+    if (request.skipInvalid !== true) throw new InvalidManifestsError(refused);
+    for (const line of refused.flatMap((r) => r.lines)) request.notice(`skipped: ${line}`);
+  }
+  const written = valid.map((v) => v.written);
+  let prepared = valid.map((v) => v.prepared);
 
   const calls = createCallLog();
   const snapshot =
@@ -134,7 +162,11 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
   if (model.observedNodePorts !== undefined) {
     const live = observed.map((o) => model.observedNodePorts?.(o) ?? []);
     const pinned = pinObservedNodePorts(written, live);
-    if (pinned.some((s, i) => s !== written[i])) prepared = prepareAll(pinned);
+    if (pinned.some((s, i) => s !== written[i])) {
+      prepared = prepareAll(pinned, (e) => {
+        throw withSource(e, manifests);
+      }).map((v) => v.prepared);
+    }
   }
   const services = prepared.map((p, i) => {
     const o = observed[i] ?? [];

@@ -1,7 +1,12 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { LbctlError } from '../../core/errors.js';
-import { parseManifestText, readManifests, type Manifests } from '../../k8s/files.js';
+import {
+  parseManifestText,
+  readManifests,
+  type Manifests,
+  type ReadOptions,
+} from '../../k8s/files.js';
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
@@ -55,11 +60,15 @@ async function topLevelFiles(dir: string): Promise<string[]> {
 export async function readInputs(
   paths: readonly string[],
   stdin: (() => Promise<string>) | undefined,
+  opts: ReadOptions = {},
 ): Promise<Manifests> {
-  const files = await readManifests(paths.filter((p) => p !== STDIN));
+  const files = await readManifests(
+    paths.filter((p) => p !== STDIN),
+    opts,
+  );
   if (!paths.includes(STDIN)) return files;
   if (stdin === undefined) throw new LbctlError('invalid', '-f -: no standard input to read');
-  const piped = parseManifestText('STDIN', await stdin());
+  const piped = parseManifestText('STDIN', await stdin(), opts);
   const ids = new Set([
     ...files.services.map(
       (s) => `Service ${s.object.metadata.namespace ?? 'default'}/${s.object.metadata.name}`,
@@ -78,6 +87,7 @@ export async function readInputs(
     services: [...piped.services, ...files.services],
     nodes: [...piped.nodes, ...files.nodes],
     notices: [...piped.notices, ...files.notices],
+    invalid: [...piped.invalid, ...files.invalid],
   };
 }
 

@@ -127,9 +127,34 @@ describe('examples: intents', () => {
   });
 });
 
+describe('examples/invalid/many-errors.yaml: every problem at once', () => {
+  it('lists the problems of all three Services, one line each', async () => {
+    const error = await readManifests(['examples/invalid/many-errors.yaml']).catch(
+      (e: unknown) => e,
+    );
+    const lines = (error as Error).message.split('\n');
+    const summary = lines.map((l) => {
+      const m =
+        /^examples\/invalid\/many-errors\.yaml, document \d \((Service [^)]*)\): ([^:]+): /.exec(l);
+      return m === null ? l : `${m[1]} ${m[2]}`;
+    });
+    expect(summary).toEqual([
+      'Service default/Bad_Name metadata.name',
+      'Service default/affinity spec.ports[0].targetPort',
+      'Service default/affinity spec.ports[0].targetPort',
+      'Service default/affinity spec.sessionAffinityConfig',
+      'Service default/labels metadata.labels',
+    ]);
+  });
+});
+
 describe('examples/invalid: one clear error each, naming file, object and field', () => {
   const cases: [string, string][] = [
     ['malformed', 'examples/invalid/malformed.yaml, document 1: invalid YAML: '],
+    [
+      'bad-uid',
+      'examples/invalid/bad-uid.yaml, document 1 (Service default/bad-uid): metadata.uid: Invalid value: "NOT-A-UUID!!": must be a UUID in RFC 4122 text form',
+    ],
     [
       'nodeport-out-of-range',
       'examples/invalid/nodeport-out-of-range.yaml, document 1 (Service default/low-nodeport): spec.ports[0].nodePort: Invalid value: 29999: provided port is not in the valid range. The range of valid ports is 30000-32767',

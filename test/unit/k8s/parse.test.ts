@@ -28,7 +28,10 @@ const parse = (text: string) => parseManifestText('in.yaml', text);
 
 describe('parseManifestText: good input', () => {
   it('reads a Service', () => {
-    expect(parse(SERVICE).services[0]?.object.spec.ports).toEqual([{ port: 80 }]);
+    // With kube-apiserver's defaults applied.
+    expect(parse(SERVICE).services[0]?.object.spec.ports).toEqual([
+      { port: 80, protocol: 'TCP', targetPort: 80 },
+    ]);
   });
 
   it('puts a Service without namespace in default', () => {
@@ -51,7 +54,7 @@ describe('parseManifestText: good input', () => {
   });
 
   it('reads an empty file as nothing', () => {
-    expect(parse('')).toEqual({ services: [], nodes: [], notices: [] });
+    expect(parse('')).toEqual({ services: [], nodes: [], notices: [], invalid: [] });
   });
 
   it('reads the items of a List', () => {
@@ -174,7 +177,7 @@ describe('parseManifestText: malformed input', () => {
   it('refuses a Service without a name', () => {
     expect(
       errorOf(() => parse('apiVersion: v1\nkind: Service\nmetadata: {}\nspec: {}\n')),
-    ).toContain('(Service): metadata.name: Required value: a Service needs a name');
+    ).toContain('(Service): metadata.name: Required value: name or generateName is required');
   });
 
   it('refuses an unquoted boolean annotation, naming the annotation', () => {
@@ -262,8 +265,20 @@ describe('parseManifestText: Services without a UID', () => {
     );
   });
 
-  it('keeps a UID that is there', () => {
-    const text = SERVICE.replace('  name: web', '  name: web\n  uid: abc-1234');
-    expect(parse(text).services[0]?.object.metadata.uid).toBe('abc-1234');
+  it('keeps a UID that is there, in lower case', () => {
+    const text = SERVICE.replace(
+      '  name: web',
+      '  name: web\n  uid: 5F1C2A3E-8B9D-4C7A-9E01-0000000000A1',
+    );
+    expect(parse(text).services[0]?.object.metadata.uid).toBe(
+      '5f1c2a3e-8b9d-4c7a-9e01-0000000000a1',
+    );
+  });
+
+  it('refuses a UID the API server would not have issued', () => {
+    const text = SERVICE.replace('  name: web', '  name: web\n  uid: NOT-A-UUID!!');
+    expect(errorOf(() => parse(text))).toContain(
+      'metadata.uid: Invalid value: "NOT-A-UUID!!": must be a UUID in RFC 4122 text form',
+    );
   });
 });
