@@ -4,13 +4,12 @@ import type { Service } from '../core/k8s.js';
 import { invalid } from './errors.js';
 import type { KObject } from './json.js';
 import { isObject } from './json.js';
+import { defaultService, validateService } from '../k8s/objects.js';
 import {
-  defaultServiceSpec,
   defaultServiceStatus,
   dropTypeDependentFields,
-  serviceSpecProblems,
+  healthCheckNodePortProblems,
   serviceStatusProblems,
-  serviceUpdateProblems,
 } from './validation/index.js';
 
 /** What admission needs from lbctl's layers module (`LayerAllocator` implements it). */
@@ -25,8 +24,10 @@ const SERVICES = { resource: 'services', group: '' };
  * Service admission as the API server does it, by lbctl's own layers module (one set of
  * rules for files mode and the sandbox): defaults, validation, values kept from the stored
  * object on update, type changes, and allocation of ClusterIP(s), nodePorts and
- * healthCheckNodePort; plus the server-only rules of validation/ (type-dependent fields,
- * immutability). Refusals become one 422 Invalid Status error with every field cause.
+ * healthCheckNodePort. Defaults and validation are lbctl's one decoding and validation layer
+ * (src/k8s/objects.ts, the same as file input); validation/ adds what only a server does
+ * (dropping type-dependent fields, healthCheckNodePort on update, status). Refusals become
+ * one 422 Invalid Status error with every field cause.
  */
 export function admitService(
   input: KObject,
@@ -35,12 +36,13 @@ export function admitService(
 ): KObject {
   if (!isObject(input['spec'])) input['spec'] = {};
   if (previous !== undefined) dropTypeDependentFields(input, previous);
-  defaultServiceSpec(input);
-  const problems: FieldProblem[] = [
-    ...serviceSpecProblems(input),
-    ...(previous === undefined ? [] : serviceUpdateProblems(input, previous)),
-  ];
   const svc = input as unknown as Service;
+  const old = previous as unknown as Service | undefined;
+  defaultService(svc);
+  const problems: FieldProblem[] = [
+    ...validateService(svc, old === undefined ? {} : { old }),
+    ...(previous === undefined ? [] : healthCheckNodePortProblems(input, previous)),
+  ];
   let allocated: Service | undefined;
   try {
     if (problems.length === 0)

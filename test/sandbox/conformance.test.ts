@@ -140,8 +140,8 @@ describe('Service spec and updates', () => {
     expect(r.body['message']).toBe(
       'Service "web" is invalid: [' +
         'spec.externalTrafficPolicy: Invalid value: "Local": may only be set for externally-accessible services, ' +
-        "spec.loadBalancerSourceRanges: Forbidden: may only be used when `type` is 'LoadBalancer', " +
-        "spec.loadBalancerClass: Forbidden: may only be used when `type` is 'LoadBalancer']",
+        "spec.loadBalancerClass: Forbidden: may only be used when `type` is 'LoadBalancer', " +
+        "spec.loadBalancerSourceRanges: Forbidden: may only be used when `type` is 'LoadBalancer']",
     );
   });
 

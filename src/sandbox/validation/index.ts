@@ -8,12 +8,7 @@ import { bindingProblems, defaultBinding, rulesProblems } from './rbac.js';
 import { defaultDeployment, deploymentProblems, pdbProblems } from './workloads.js';
 
 export { defaultServiceStatus, serviceStatusProblems } from './service-status.js';
-export {
-  defaultServiceSpec,
-  dropTypeDependentFields,
-  serviceSpecProblems,
-  serviceUpdateProblems,
-} from './service-spec.js';
+export { dropTypeDependentFields, healthCheckNodePortProblems } from './service-spec.js';
 
 /**
  * Kind-specific validation of an object about to be stored (storage form), for the kinds

@@ -1,15 +1,12 @@
 import type { FieldProblem } from '../../core/errors.js';
 import type { JsonObject, KObject } from '../json.js';
 import { arr, isObject, jsonEqual, obj, str } from '../json.js';
-import { invalidEach, qualifiedNameErrors } from './rules.js';
 
 /**
- * The Service rules of kube-apiserver that lbctl's layers module does not apply, because they
- * matter only to a server: type-dependent fields, update-time immutability and the defaults
- * that depend on the stored object. They run before the layers module's admission.
+ * The Service rules only a server applies, on top of src/k8s/validation (which file input
+ * shares): what a type change drops given the stored object, and healthCheckNodePort's
+ * update rule.
  */
-
-const LB_ONLY = "may only be used when `type` is 'LoadBalancer'";
 
 const specOf = (o: KObject): JsonObject => {
   if (!isObject(o['spec'])) o['spec'] = {};
@@ -26,89 +23,50 @@ const externallyAccessible = (spec: JsonObject): boolean => {
   );
 };
 
-/** SetDefaults_Service parts the layers module leaves out. */
-export function defaultServiceSpec(svc: KObject): void {
-  const spec = specOf(svc);
-  if (spec['sessionAffinity'] === 'ClientIP') {
-    const config = obj(spec['sessionAffinityConfig']) ?? {};
-    const clientIP = obj(config['clientIP']) ?? {};
-    // The API server's DefaultClientIPServiceAffinitySeconds: three hours.
-    clientIP['timeoutSeconds'] ??= 10800;
-    config['clientIP'] = clientIP;
-    spec['sessionAffinityConfig'] = config;
-  }
-  if (externallyAccessible(spec) && (spec['externalTrafficPolicy'] ?? '') === '')
-    spec['externalTrafficPolicy'] = 'Cluster';
-}
+const needsNodePorts = (spec: JsonObject): boolean =>
+  spec['type'] === 'NodePort' || spec['type'] === 'LoadBalancer';
+const needsHC = (spec: JsonObject): boolean =>
+  spec['type'] === 'LoadBalancer' && spec['externalTrafficPolicy'] === 'Local';
 
 /**
- * dropTypeDependentFields (the Service REST storage) for what the layers module does not
- * drop: on a type change, `loadBalancerClass` (leaving LoadBalancer) and
- * `externalTrafficPolicy` (no longer externally accessible) are cleared when the client left
- * them as they were; a value the client changed stays and is then refused by validation.
+ * dropTypeDependentFields (the Service REST storage), before validation: what the new type
+ * or traffic policy no longer uses is cleared when the client left it as stored (nodePorts,
+ * healthCheckNodePort, allocateLoadBalancerNodePorts, loadBalancerClass,
+ * externalTrafficPolicy, the ClusterIPs of a Service turned ExternalName); a value the client
+ * changed stays and is then refused by validation.
  */
 export function dropTypeDependentFields(next: KObject, prev: KObject): void {
   const n = specOf(next);
   const p = obj(prev['spec']) ?? {};
+  const same = (f: string): boolean => jsonEqual(n[f], p[f]);
+  if (needsHC(p) && !needsHC(n) && same('healthCheckNodePort')) delete n['healthCheckNodePort'];
   if ((n['type'] ?? 'ClusterIP') === (p['type'] ?? 'ClusterIP')) return;
+  if (needsNodePorts(p) && !needsNodePorts(n)) {
+    const old = new Set(arr(p['ports']).map((x) => obj(x)?.['nodePort']));
+    for (const port of arr(n['ports'])) {
+      const o = obj(port);
+      if (o !== undefined && old.has(o['nodePort'])) delete o['nodePort'];
+    }
+  }
   if (p['type'] === 'LoadBalancer' && n['type'] !== 'LoadBalancer') {
-    if (jsonEqual(n['loadBalancerClass'], p['loadBalancerClass'])) delete n['loadBalancerClass'];
+    if (same('loadBalancerClass')) delete n['loadBalancerClass'];
+    if (same('allocateLoadBalancerNodePorts')) delete n['allocateLoadBalancerNodePorts'];
   }
-  if (externallyAccessible(p) && !externallyAccessible(n)) {
-    if (jsonEqual(n['externalTrafficPolicy'], p['externalTrafficPolicy']))
-      delete n['externalTrafficPolicy'];
+  if (n['type'] === 'ExternalName' && same('clusterIPs') && same('clusterIP')) {
+    for (const f of ['clusterIP', 'clusterIPs', 'ipFamilies', 'ipFamilyPolicy']) delete n[f];
   }
+  if (externallyAccessible(p) && !externallyAccessible(n) && same('externalTrafficPolicy'))
+    delete n['externalTrafficPolicy'];
 }
 
-/** ValidateService's type-dependent checks (create and update). */
-export function serviceSpecProblems(svc: KObject): FieldProblem[] {
-  const spec = specOf(svc);
-  const problems: FieldProblem[] = [];
-  const isLB = spec['type'] === 'LoadBalancer';
-  const etp = str(spec['externalTrafficPolicy']) ?? '';
-  if (!externallyAccessible(spec) && etp !== '' && spec['type'] !== 'ExternalName') {
-    problems.push({
-      type: 'Invalid',
-      field: 'spec.externalTrafficPolicy',
-      value: etp,
-      detail: 'may only be set for externally-accessible services',
-    });
-  }
-  if (!isLB && arr(spec['loadBalancerSourceRanges']).length > 0) {
-    problems.push({ type: 'Forbidden', field: 'spec.loadBalancerSourceRanges', detail: LB_ONLY });
-  }
-  const lbClass = str(spec['loadBalancerClass']);
-  if (lbClass !== undefined) {
-    if (!isLB)
-      problems.push({ type: 'Forbidden', field: 'spec.loadBalancerClass', detail: LB_ONLY });
-    else
-      problems.push(
-        ...invalidEach('spec.loadBalancerClass', lbClass, qualifiedNameErrors(lbClass)),
-      );
-  }
-  return problems;
-}
-
-/** ValidateServiceUpdate's immutability rules, given the stored Service. */
-export function serviceUpdateProblems(next: KObject, prev: KObject): FieldProblem[] {
+/**
+ * ValidateServiceUpdate's healthCheckNodePort rule (the rest of the update rules are in
+ * src/k8s/validation): the port cannot move while the Service keeps needing one.
+ */
+export function healthCheckNodePortProblems(next: KObject, prev: KObject): FieldProblem[] {
   const n = specOf(next);
   const p = obj(prev['spec']) ?? {};
   const problems: FieldProblem[] = [];
-  // validateLoadBalancerClassField: set once on a LoadBalancer, it stays while the type does.
-  if (
-    p['type'] === 'LoadBalancer' &&
-    n['type'] === 'LoadBalancer' &&
-    !jsonEqual(n['loadBalancerClass'], p['loadBalancerClass'])
-  ) {
-    problems.push({
-      type: 'Invalid',
-      field: 'spec.loadBalancerClass',
-      value: n['loadBalancerClass'] ?? null,
-      detail: 'may not change once set',
-    });
-  }
-  const needsHC = (s: JsonObject): boolean =>
-    s['type'] === 'LoadBalancer' && s['externalTrafficPolicy'] === 'Local';
   const oldHC = p['healthCheckNodePort'];
   const newHC = n['healthCheckNodePort'];
   // A healthCheckNodePort in use cannot be moved while the Service keeps needing one.
