@@ -4,7 +4,8 @@ import type { Service } from '../core/k8s.js';
 import { invalid } from './errors.js';
 import type { KObject } from './json.js';
 import { isObject } from './json.js';
-import { defaultService, validateService } from '../k8s/objects.js';
+import { decodeService } from '../k8s/objects.js';
+import { clone } from './json.js';
 import {
   defaultServiceStatus,
   dropTypeDependentFields,
@@ -38,11 +39,12 @@ export function admitService(
   if (previous !== undefined) dropTypeDependentFields(input, previous);
   const svc = input as unknown as Service;
   const old = previous as unknown as Service | undefined;
-  defaultService(svc);
-  const problems: FieldProblem[] = [
-    ...validateService(svc, old === undefined ? {} : { old }),
-    ...(previous === undefined ? [] : healthCheckNodePortProblems(input, previous)),
-  ];
+  // The shared layer decodes (nulls as unset, types), defaults and validates a copy; the
+  // sandbox keeps its own metadata and status and takes the decoded spec.
+  const decoded = decodeService(clone(input), old === undefined ? {} : { old });
+  const problems: FieldProblem[] = decoded.problems.map((p) => p.problem);
+  if (decoded.object !== undefined) input['spec'] = decoded.object.spec as unknown as KObject;
+  if (previous !== undefined) problems.push(...healthCheckNodePortProblems(input, previous));
   let allocated: Service | undefined;
   try {
     if (problems.length === 0)

@@ -6,6 +6,23 @@ import { toWire } from '../resources.js';
 import { coreEventProblems, eventsV1Problems, leaseProblems } from './lease-event.js';
 import { bindingProblems, defaultBinding, rulesProblems } from './rbac.js';
 import { defaultDeployment, deploymentProblems, pdbProblems } from './workloads.js';
+import type { Node } from '../../core/k8s.js';
+import { decodeNode } from '../../k8s/objects.js';
+import { clone } from '../json.js';
+
+/** Nodes by the shared decoding and validation layer; the decoded spec and status are kept. */
+function nodeProblems(o: KObject, previous: KObject | undefined): FieldProblem[] {
+  const old = previous as unknown as Node | undefined;
+  const decoded = decodeNode(clone(o), old === undefined ? {} : { old });
+  if (decoded.object !== undefined) {
+    const n = decoded.object as unknown as KObject;
+    for (const f of ['spec', 'status']) {
+      if (n[f] === undefined) delete o[f];
+      else o[f] = n[f];
+    }
+  }
+  return decoded.problems.map((p) => p.problem);
+}
 
 export { defaultServiceStatus, serviceStatusProblems } from './service-status.js';
 export { dropTypeDependentFields, healthCheckNodePortProblems } from './service-spec.js';
@@ -26,6 +43,8 @@ export function kindProblems(def: ResourceDef, o: KObject, previous?: KObject): 
       return deploymentProblems(o, previous);
     case 'poddisruptionbudgets.policy':
       return pdbProblems(o);
+    case 'nodes':
+      return nodeProblems(o, previous);
     case 'leases.coordination.k8s.io':
       return leaseProblems(o);
     case 'events':
