@@ -1,7 +1,7 @@
 import type { ProviderModel, ProviderSettings } from '../../src/core/provider.js';
 import { desiredResources } from './desired.js';
 import { ingressOf } from './ingress.js';
-import { observedNodePorts } from './nodeports.js';
+import { observedHealthCheckNodePort, observedNodePorts } from './nodeports.js';
 import { awsSchemas } from './schemas.js';
 import { parseSettings } from './settings.js';
 
@@ -14,5 +14,6 @@ export function awsModel(settings: ProviderSettings): ProviderModel {
     desired: (intent) => desiredResources(intent, parsed),
     ingress: ingressOf,
     observedNodePorts,
+    observedHealthCheckNodePort,
   };
 }

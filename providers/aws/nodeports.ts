@@ -25,3 +25,15 @@ export function observedNodePorts(observed: readonly Resource[]): ObservedNodePo
       return protocols.map((p) => ({ protocol: p, port, nodePort }));
     });
 }
+
+/** The HTTP `/healthz` probe port of the live target groups (a Local Service's healthCheckNodePort). Pure. */
+export function observedHealthCheckNodePort(observed: readonly Resource[]): number | undefined {
+  for (const r of observed) {
+    if (r.type !== TARGET_GROUP) continue;
+    const hc = r.attributes['health_check'];
+    if (typeof hc !== 'object' || hc === null || Array.isArray(hc)) continue;
+    if (hc['protocol'] === 'HTTP' && hc['path'] === '/healthz' && typeof hc['port'] === 'number')
+      return hc['port'];
+  }
+  return undefined;
+}

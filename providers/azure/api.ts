@@ -1,4 +1,5 @@
 import type {
+  BackendAddressPool,
   LoadBalancer,
   NetworkManagementClient,
   NetworkSecurityGroup,
@@ -175,6 +176,63 @@ export class AzureApi {
           ).beginDeleteAndWait(rg, name, this.opts(cond));
         } catch (e) {
           throw stale(e, `${kind}/${name}`);
+        }
+      },
+    );
+  }
+
+  /** One backend pool of a load balancer, or undefined on 404 (pool or load balancer gone). */
+  async getPool(lb: string, pool: string): Promise<BackendAddressPool | undefined> {
+    try {
+      return await this.call(
+        {
+          operation: 'LoadBalancerBackendAddressPools.Get',
+          write: false,
+          apiClass: 'read',
+          ...this.sig,
+        },
+        () =>
+          this.client.loadBalancerBackendAddressPools.get(
+            this.options.resourceGroup,
+            lb,
+            pool,
+            this.opts(),
+          ),
+      );
+    } catch (e) {
+      if (e instanceof LbctlError && e.kind === 'not-found') return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * Creates or replaces a backend pool with its IP-based members: the only call through which
+   * ARM keeps them (members sent inside a load balancer PUT are dropped).
+   */
+  async putPool(
+    lb: string,
+    pool: string,
+    body: BackendAddressPool,
+    cond: Condition,
+  ): Promise<BackendAddressPool> {
+    return this.call(
+      {
+        operation: 'LoadBalancerBackendAddressPools.CreateOrUpdate',
+        write: true,
+        apiClass: 'write',
+        ...this.sig,
+      },
+      async () => {
+        try {
+          return await this.client.loadBalancerBackendAddressPools.beginCreateOrUpdateAndWait(
+            this.options.resourceGroup,
+            lb,
+            pool,
+            body,
+            this.opts(cond),
+          );
+        } catch (e) {
+          throw stale(e, `loadBalancers/${lb}/backendAddressPools/${pool}`);
         }
       },
     );

@@ -1,11 +1,16 @@
-import { InvalidInputError } from '../../src/core/errors.js';
 import type { LoadBalancerIntent } from '../../src/core/intent.js';
-import { keyOf } from '../../src/core/k8s.js';
 import type { Resource } from '../../src/core/resource.js';
-import { loadBalancerName, publicIPName, ruleName, serviceNamePrefix } from './names.js';
+import {
+  loadBalancerName,
+  publicIPName,
+  ruleName,
+  securityRuleDescription,
+  serviceNamePrefix,
+} from './names.js';
 import { T } from './schemas.js';
 import type { AzureSettings } from './settings.js';
-import { FORBIDDEN_TAG_NAME, serviceTags, sharedTags } from './tags.js';
+import { validateForAzure } from './limits.js';
+import { serviceTags, sharedTags } from './tags.js';
 
 /** Graph address of the shared load balancer of a scheme. */
 export const sharedAddresses = (internal: boolean) => ({
@@ -25,7 +30,7 @@ type Model = Pick<AzureSettings, 'clusterName' | 'location' | 'vnet' | 'subnet' 
  * NodePort exactly as on the other clouds; the security rule therefore opens the nodePort.
  */
 export function desiredResources(intent: LoadBalancerIntent, model: Model): Resource[] {
-  validate(intent);
+  validateForAzure(intent);
   const internal = intent.scheme === 'internal';
   const svc = intent.service;
   const svcAddr = `${svc.namespace}-${svc.name}`;
@@ -101,12 +106,22 @@ export function desiredResources(intent: LoadBalancerIntent, model: Model): Reso
       port: hc.port,
       ...(hc.protocol === 'HTTP' ? { request_path: hc.path ?? '/healthz' } : {}),
       interval_in_seconds: Math.max(5, hc.intervalSeconds),
-      number_of_probes: hc.unhealthyThreshold,
+      // Azure honours probeThreshold (consecutive failures), not numberOfProbes.
+      probe_threshold: hc.unhealthyThreshold,
     },
     [shared.lb],
   );
 
-  const sources = intent.sourceRanges.length === 0 ? ['Internet'] : intent.sourceRanges;
+  // No loadBalancerSourceRanges: an external Service admits the Internet, an internal one only
+  // its virtual network (never the Internet, whatever the scheme).
+  const sources =
+    intent.sourceRanges.length > 0
+      ? intent.sourceRanges
+      : [internal ? 'VirtualNetwork' : 'Internet'];
+  // Floating IP is off, so a packet reaches the node addressed to the node's IP and nodePort (the
+  // load balancer rewrites the destination); the tightest destination is the Service's own
+  // target nodes, not '*' (the frontend IP would match no packet at all).
+  const destinations = [...new Set(intent.targets.map((t) => t.internalIP as string))].sort();
   for (const l of intent.listeners) {
     const protocol = l.protocol === 'UDP' ? 'Udp' : 'Tcp';
     add(
@@ -131,52 +146,16 @@ export function desiredResources(intent: LoadBalancerIntent, model: Model): Reso
     );
     add(T.securityRule, l.name, {
       name: ruleName(svc, l.protocol, l.port),
+      description: securityRuleDescription(svc, l.name),
       network_security_group: model.securityGroup,
       direction: 'Inbound',
       access: 'Allow',
       protocol,
       source_port_range: '*',
       source_address_prefixes: [...sources],
-      destination_address_prefix: '*',
+      destination_address_prefixes: destinations,
       destination_port_range: String(l.nodePort),
     });
   }
   return out;
-}
-
-function validate(intent: LoadBalancerIntent): void {
-  const object = `Service ${keyOf(intent.service)}`;
-  const sctp = intent.listeners.find((l) => l.protocol === 'SCTP');
-  if (sctp !== undefined) {
-    throw new InvalidInputError(object, [
-      {
-        type: 'Unsupported',
-        field: 'spec.ports[].protocol',
-        value: sctp.protocol,
-        detail: 'Azure load balancers support "TCP", "UDP"',
-      },
-    ]);
-  }
-  const noIP = intent.targets.find((t) => t.internalIP === undefined);
-  if (noIP !== undefined) {
-    throw new InvalidInputError(`Node ${noIP.nodeName}`, [
-      {
-        type: 'Required',
-        field: 'status.addresses',
-        detail: `an InternalIP address is needed for the Azure IP-based backend pool of ${object}`,
-      },
-    ]);
-  }
-  for (const key of Object.keys(intent.extraTags)) {
-    if (FORBIDDEN_TAG_NAME.test(key) || key.length > 512) {
-      throw new InvalidInputError(object, [
-        {
-          type: 'Invalid',
-          field: 'metadata.annotations',
-          value: key,
-          detail: 'Azure tag names must be at most 512 characters without <, >, %, &, \\, ? or /',
-        },
-      ]);
-    }
-  }
 }

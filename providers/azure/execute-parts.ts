@@ -161,10 +161,15 @@ export async function securityRule(
     const rule = sdkSecurityRule(a, prefixes, priority);
     if (existing !== undefined) {
       // The single and the list form are exclusive: clear the one not used.
-      const single = rule.sourceAddressPrefix !== undefined;
-      if (single && existing.sourceAddressPrefixes?.length) rule.sourceAddressPrefixes = [];
-      if (!single && existing.sourceAddressPrefix !== undefined)
-        (rule as { sourceAddressPrefix?: string | undefined }).sourceAddressPrefix = undefined;
+      const r2 = rule as Record<string, unknown>;
+      for (const side of ['source', 'destination'] as const) {
+        const single = r2[`${side}AddressPrefix`] !== undefined;
+        const ex = existing as Record<string, unknown>;
+        if (single && (ex[`${side}AddressPrefixes`] as unknown[] | undefined)?.length)
+          r2[`${side}AddressPrefixes`] = [];
+        if (!single && ex[`${side}AddressPrefix`] !== undefined)
+          r2[`${side}AddressPrefix`] = undefined;
+      }
     }
     return upsertByName(rules, rule) || renamed;
   });

@@ -6,7 +6,7 @@ import { type AzureApi, StaleEtagError } from './api.js';
 import type { ArmCache } from './cache.js';
 import { deletePublicIP, ensurePublicIP, mergeTags, securityRule } from './execute-parts.js';
 import { type ArmIds, observedLoadBalancer, sdkFrontend, sdkProbe, sdkRule } from './mapping.js';
-import { deleteChild, renameChild, upsertPool } from './lb-edit.js';
+import { deleteChild, renameChild, writePool } from './lb-edit.js';
 import { mutateLoadBalancer, upsertByName } from './rmw.js';
 import { loadBalancerName } from './names.js';
 import { T } from './schemas.js';
@@ -132,6 +132,20 @@ async function lbChild(
     clusterName: c.settings.clusterName,
     pause: c.pause,
   };
+  if (r.type === T.pool && step.action !== 'delete') {
+    const pool = await writePool(parent, {
+      lbName,
+      vnetId: c.ids.vnet(str(a, 'virtual_network')),
+      attributes: a,
+      step,
+    });
+    const addresses = (pool.loadBalancerBackendAddresses ?? []).map((b) => b.ipAddress ?? '');
+    return {
+      ...r,
+      id: c.ids.lbChild(lbName, 'backendAddressPools', name),
+      attributes: { ...a, addresses: [...new Set(addresses)].sort() },
+    };
+  }
   const childRefs = r.type === T.frontend ? await frontendRefs(c, request, a) : {};
   const oldName = step.action === 'update' ? str(step.before?.attributes ?? {}, 'name') : name;
   const lb = await mutateLoadBalancer(parent, lbName, (x) => {
@@ -144,8 +158,6 @@ async function lbChild(
   });
   function upsertChild(x: LoadBalancer, type: string): boolean {
     switch (type) {
-      case T.pool:
-        return upsertPool(x, c.ids.vnet(str(a, 'virtual_network')), a, step);
       case T.frontend:
         return upsertByName((x.frontendIPConfigurations ??= []), sdkFrontend(a, childRefs));
       case T.probe:
@@ -197,12 +209,6 @@ async function lbChild(
       (f) => f.name?.toLowerCase() === name.toLowerCase(),
     );
     if (fe?.privateIPAddress !== undefined) attributes.private_ip_address = fe.privateIPAddress;
-  }
-  if (r.type === T.pool) {
-    const pool = lb.backendAddressPools?.find((p) => p.name?.toLowerCase() === name.toLowerCase());
-    attributes.addresses = [
-      ...new Set((pool?.loadBalancerBackendAddresses ?? []).map((b) => b.ipAddress ?? '')),
-    ].sort();
   }
   return { ...r, id: c.ids.lbChild(lbName, kind, name), attributes };
 }

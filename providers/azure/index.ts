@@ -1,6 +1,7 @@
 import type { ProviderModel, ProviderModule } from '../../src/core/provider.js';
 import { desiredResources } from './desired.js';
 import { azureIngress } from './ingress.js';
+import { observedHealthCheckNodePort, observedNodePorts } from './nodeports.js';
 import { AZURE_SCHEMAS } from './schemas.js';
 import { parseAzureSettings } from './settings.js';
 import { connectAzure } from './provider.js';
@@ -15,6 +16,8 @@ export const provider: ProviderModule = {
       schemas: AZURE_SCHEMAS,
       desired: (intent) => desiredResources(intent, s),
       ingress: azureIngress,
+      observedNodePorts,
+      observedHealthCheckNodePort,
     };
   },
   isConfigured(settings) {

@@ -1,5 +1,9 @@
 import type { BackendAddressPool, LoadBalancer } from '@azure/arm-network';
+import { LbctlError, NotOwnedError } from '../../src/core/errors.js';
 import type { Step } from '../../src/core/plan.js';
+import { StaleEtagError } from './api.js';
+import type { Parent } from './rmw.js';
+import { isAzureOwned } from './tags.js';
 import type { Attributes, Value } from '../../src/core/resource.js';
 import { lastSegment } from './mapping.js';
 import { removeByName } from './rmw.js';
@@ -89,4 +93,52 @@ export function upsertPool(lb: LoadBalancer, vnetId: string, a: Attributes, step
   pool = { ...pool, loadBalancerBackendAddresses: [...kept, ...add.map(member)] };
   pools[pools.findIndex((p) => p.name?.toLowerCase() === name.toLowerCase())] = pool;
   return true;
+}
+
+/**
+ * Writes one Service's pool and its members through the backend-pool API
+ * (`LoadBalancerBackendAddressPools.CreateOrUpdate`): ARM drops IP-based members sent inside a
+ * load balancer PUT. Starts from the cached load balancer (or reads it), applies the plan's
+ * delta, and writes with the pool's etag (its load balancer's); a 412 re-reads and re-applies.
+ * The pool is this Service's own, so no other Service's members are ever in the body.
+ */
+export async function writePool(
+  p: Parent,
+  o: { lbName: string; vnetId: string; attributes: Attributes; step: Step },
+): Promise<BackendAddressPool> {
+  const name = str(o.attributes, 'name');
+  for (let attempt = 0; attempt < 16; attempt++) {
+    const lb = p.cache.loadBalancer(o.lbName) ?? (await p.api.get('loadBalancers', o.lbName));
+    if (lb === undefined)
+      throw new LbctlError('conflict', `load balancer ${o.lbName} does not exist (yet)`);
+    if (!isAzureOwned(lb.tags, p.clusterName))
+      throw new NotOwnedError(
+        `load balancer ${lb.id ?? o.lbName}`,
+        `it lacks k8s-azure-cluster-name=${p.clusterName}`,
+      );
+    p.cache.setLoadBalancer(lb);
+    const byName = (x: { name?: string }) => x.name?.toLowerCase() === name.toLowerCase();
+    const before = lb.backendAddressPools?.find(byName);
+    const next = structuredClone(lb);
+    const changed = upsertPool(next, o.vnetId, o.attributes, o.step);
+    const pool = next.backendAddressPools?.find(byName) ?? { name };
+    if (!changed && before !== undefined) return before;
+    const etag = before?.etag ?? lb.etag;
+    try {
+      const written = await p.api.putPool(
+        o.lbName,
+        name,
+        { name, loadBalancerBackendAddresses: pool.loadBalancerBackendAddresses ?? [] },
+        before === undefined || etag === undefined ? {} : { ifMatch: etag },
+      );
+      // The load balancer's etag changed with its pool: the next edit reads it again.
+      p.cache.dropLoadBalancer(o.lbName);
+      return written;
+    } catch (e) {
+      p.cache.dropLoadBalancer(o.lbName);
+      if (!(e instanceof StaleEtagError)) throw e;
+      await p.pause(attempt);
+    }
+  }
+  throw new LbctlError('conflict', `backend pool ${name}: still changing under us`);
 }

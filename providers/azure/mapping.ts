@@ -116,7 +116,7 @@ export function observedProbe(p: Probe, address: string, lbAddress: string): Res
       port: num(p.port),
       ...(p.requestPath === undefined ? {} : { request_path: p.requestPath }),
       interval_in_seconds: num(p.intervalInSeconds),
-      number_of_probes: num(p.numberOfProbes),
+      probe_threshold: num(p.probeThreshold ?? 1),
     },
     [lbAddress],
   );
@@ -188,13 +188,20 @@ export function observedSecurityRule(r: SecurityRule, address: string, nsgName: 
     { type: T.securityRule, address, id: r.id },
     {
       name: str(r.name),
+      ...(r.description === undefined ? {} : { description: r.description }),
       network_security_group: nsgName,
       direction: str(r.direction),
       access: str(r.access),
       protocol: str(r.protocol),
       source_port_range: str(r.sourcePortRange),
       source_address_prefixes: [...prefixes].sort(),
-      destination_address_prefix: str(r.destinationAddressPrefix),
+      destination_address_prefixes: [
+        ...(r.destinationAddressPrefixes?.length
+          ? r.destinationAddressPrefixes
+          : r.destinationAddressPrefix === undefined
+            ? []
+            : [r.destinationAddressPrefix]),
+      ].sort(),
       destination_port_range: str(r.destinationPortRange),
       priority: num(r.priority),
     },
@@ -212,7 +219,7 @@ export function sdkProbe(a: Attributes): Probe {
     protocol: s(a, 'protocol'),
     port: n(a, 'port'),
     intervalInSeconds: n(a, 'interval_in_seconds'),
-    numberOfProbes: n(a, 'number_of_probes'),
+    probeThreshold: n(a, 'probe_threshold'),
     ...(a.request_path === undefined ? {} : { requestPath: s(a, 'request_path') }),
   };
 }
@@ -259,8 +266,12 @@ export function sdkSecurityRule(
   priority: number,
 ): SecurityRule {
   const sorted = [...prefixes].sort();
+  const destinations = Array.isArray(a.destination_address_prefixes)
+    ? a.destination_address_prefixes.map(String).sort()
+    : [];
   return {
     name: s(a, 'name'),
+    ...(a.description === undefined ? {} : { description: s(a, 'description') }),
     direction: s(a, 'direction'),
     access: s(a, 'access'),
     protocol: s(a, 'protocol'),
@@ -269,7 +280,9 @@ export function sdkSecurityRule(
     ...(sorted.length === 1
       ? { sourceAddressPrefix: sorted[0] as string }
       : { sourceAddressPrefixes: sorted }),
-    destinationAddressPrefix: s(a, 'destination_address_prefix'),
+    ...(destinations.length === 1
+      ? { destinationAddressPrefix: destinations[0] as string }
+      : { destinationAddressPrefixes: destinations }),
     destinationPortRange: s(a, 'destination_port_range'),
   };
 }

@@ -34,3 +34,28 @@ export const isServiceChild = (childName: string, service: ServiceIdentity): boo
 /** Whether a child name follows the per-Service convention at all (any Service's). */
 export const isAnyServiceChild = (childName: string): boolean =>
   /^a[0-9a-f]{31}(-|$)/.test(childName);
+
+/** ARM's limit on a security rule's description. */
+const DESCRIPTION_MAX = 140;
+
+/**
+ * A security rule's description says whose it is: children of a load balancer or security group
+ * carry no tags and their in-tree names keep only 31 hex digits of the UID, so the ownership
+ * sweep reads the full UID, the listener's graph name and (when it fits) the Service's name here.
+ */
+export function securityRuleDescription(service: ServiceIdentity, listener: string): string {
+  const full = `lbctl ${service.uid} ${listener} ${service.namespace}/${service.name}`;
+  return full.length <= DESCRIPTION_MAX ? full : `lbctl ${service.uid} ${listener}`;
+}
+
+export function parseSecurityRuleDescription(
+  description: string | undefined,
+): { uid: string; listener: string; namespace?: string; name?: string } | undefined {
+  const m = /^lbctl ([0-9a-f-]{36}) (\S+)(?: ([^/\s]+)\/(\S+))?$/.exec(description ?? '');
+  if (m === null) return undefined;
+  return {
+    uid: m[1] as string,
+    listener: m[2] as string,
+    ...(m[3] === undefined ? {} : { namespace: m[3], name: m[4] as string }),
+  };
+}

@@ -29,11 +29,12 @@ import type { ArmCache } from './cache.js';
 type Settings = Pick<AzureSettings, 'clusterName' | 'resourceGroup' | 'securityGroup' | 'vnet'>;
 
 /**
- * The Service's resources as they exist, found by tags: public IPs by this cluster's and the
- * Service UID's tags; the shared load balancers by this cluster's tag, and inside them the
+ * The Service's resources as they exist: public IPs by name, owned when they carry this
+ * cluster's and the Service UID's tags; the shared load balancers by name and this cluster's tag, and inside them the
  * frontend, probe and rules whose in-tree names carry the Service's UID; the same for the
- * rules of the cluster's (tagged) network security group. Reads only: 3 calls when every list
- * fits one page (load balancers, public IPs, security group).
+ * rules of the cluster's (tagged) network security group. Reads only, all by name: the two
+ * shared load balancers, the Service's public IP(s) and the security group, 4 calls for a
+ * Service with one public IP whatever else the resource group holds.
  *
  * The shared load balancer is reported when this Service wants it, or when no other Service has
  * anything on it: deleting the last Service shows (and performs) their
@@ -52,32 +53,50 @@ export async function observeAzure(
   const desired = new Map(request.desired.map((r) => [addressOf(r), r]));
   const out: Resource[] = [];
 
-  const lbs = await api.list('loadBalancers');
-  // Public IPs live in the resource group, or where the Service asks (azure-load-balancer-resource-group);
-  // when it is being deleted, its frontends still point at them.
-  const pipRgs = new Set([s.resourceGroup]);
+  // By name only (issue 9): the two shared load balancers, the Service's public IPs and the
+  // security group; never a list of the resource group, so the cost is flat in its size.
+  const lbs: LoadBalancer[] = [];
+  for (const internal of [false, true]) {
+    const name = loadBalancerName(s.clusterName, internal);
+    const lb = cache.freshLoadBalancer(name) ?? (await api.get('loadBalancers', name));
+    if (lb !== undefined) lbs.push(lb);
+  }
+  // The Service's public IPs: the names it wants (or would have by default, also when deleting),
+  // and whatever its frontends point at (another resource group, a renamed public IP, or the
+  // existing public IP holding a requested address).
+  const wantedPips = new Map<string, { name: string; rg: string }>();
+  const want = (name: string, rg: string) =>
+    wantedPips.set(`${rg}/${name}`.toLowerCase(), { name, rg });
+  want(publicIPName(s.clusterName, svc), s.resourceGroup);
   for (const r of request.desired)
-    if (r.type === T.publicIP && typeof r.attributes.resource_group === 'string')
-      pipRgs.add(r.attributes.resource_group);
+    if (r.type === T.publicIP)
+      want(
+        String(r.attributes.name),
+        typeof r.attributes.resource_group === 'string'
+          ? r.attributes.resource_group
+          : s.resourceGroup,
+      );
+  const referenced = new Map<string, { name: string; rg: string }>();
   for (const lb of lbs)
     for (const fe of lb.frontendIPConfigurations ?? [])
-      if (isServiceChild(fe.name ?? '', svc) && fe.publicIPAddress?.id !== undefined)
-        if (
-          ![...pipRgs].some((g) => g.toLowerCase() === lastRg(fe.publicIPAddress?.id).toLowerCase())
-        )
-          pipRgs.add(lastRg(fe.publicIPAddress.id));
-  const pips: PublicIPAddress[] = [];
-  for (const rg of pipRgs) pips.push(...(await api.list('publicIPAddresses', rg)));
+      if (isServiceChild(fe.name ?? '', svc) && fe.publicIPAddress?.id !== undefined) {
+        const id = fe.publicIPAddress.id;
+        referenced.set(id.toLowerCase(), { name: lastSegmentOf(id), rg: lastRg(id) });
+      }
+  const pips: { pip: PublicIPAddress; wanted: boolean }[] = [];
+  for (const [key, at] of wantedPips) {
+    const pip = await api.get('publicIPAddresses', at.name, at.rg);
+    if (pip !== undefined) pips.push({ pip, wanted: true });
+    for (const [id, ref] of referenced)
+      if (`${ref.rg}/${ref.name}`.toLowerCase() === key) referenced.delete(id);
+  }
+  for (const ref of referenced.values()) {
+    const pip = await api.get('publicIPAddresses', ref.name, ref.rg);
+    if (pip !== undefined) pips.push({ pip, wanted: false });
+  }
   const publicIPs = new Map<string, { address?: string; ip?: string; otherUid?: string }>();
-  for (const pip of pips) {
+  for (const { pip, wanted } of pips) {
     const tags = pip.tags ?? {};
-    // The names this Service's public IP would have, desired or by default (also when deleting).
-    const wanted =
-      request.desired.some(
-        (r) =>
-          r.type === T.publicIP &&
-          String(r.attributes.name).toLowerCase() === pip.name?.toLowerCase(),
-      ) || pip.name?.toLowerCase() === publicIPName(s.clusterName, svc).toLowerCase();
     const mine = isAzureOwned(tags, s.clusterName) && tags[AZURE_SERVICE_UID_TAG] === svc.uid;
     if (wanted && !mine) {
       throw new NotOwnedError(
@@ -140,7 +159,9 @@ export async function observeAzure(
     if (desired.has(shared.lb) || !othersOnIt) out.push(observedLoadBalancer(lb, shared.lb));
   }
 
-  const nsg = await api.get('networkSecurityGroups', s.securityGroup);
+  const nsg =
+    cache.freshSecurityGroup(s.securityGroup) ??
+    (await api.get('networkSecurityGroups', s.securityGroup));
   const wantsRules = request.desired.some((r) => r.type === T.securityRule);
   if (nsg === undefined) {
     if (wantsRules) {
@@ -259,7 +280,9 @@ function serviceChildren(lb: LoadBalancer, c: ChildContext): Resource[] {
   return out;
 }
 
-const lastRg = (id: string | undefined): string => {
+const lastSegmentOf = (id: string): string => id.split('/').at(-1) ?? '';
+
+export const lastRg = (id: string | undefined): string => {
   const parts = (id ?? '').split('/');
   const i = parts.findIndex((p) => p.toLowerCase() === 'resourcegroups');
   return i < 0 ? '' : (parts[i + 1] ?? '');

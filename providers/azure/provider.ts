@@ -10,6 +10,7 @@ import { azureIngress } from './ingress.js';
 import { armIds } from './mapping.js';
 import { observeAzure } from './observe.js';
 import { AZURE_SCHEMAS } from './schemas.js';
+import { sweepAzure } from './sweep.js';
 import type { AzureSettings } from './settings.js';
 
 /** What tests and benchmarks may inject; production uses the defaults. */
@@ -21,6 +22,11 @@ export interface AzureProviderOptions extends ClientOptions {
   now?: () => number;
   /** Poll interval of long-running operations when ARM gives no Retry-After (SDK default 2 s). */
   lroIntervalMs?: number;
+  /**
+   * How long observe may reuse the shared load balancers and security group as last read or
+   * written (ETag cache), instead of reading them for every Service; 0 (default): always read.
+   */
+  sharedReadMaxAgeMs?: number;
 }
 
 /** Retries of one call: ARM asks for patience on 429 (Retry-After) and 409 (operation in progress). */
@@ -45,17 +51,16 @@ export function createAzureProvider(
     ...(options.ca === undefined ? {} : { ca: options.ca }),
   });
   const { rates } = settings;
+  const classes = {
+    read: { rate: rates.readPerSecond, burst: rates.readBurst },
+    write: { rate: rates.writePerSecond, burst: rates.writeBurst },
+    delete: { rate: rates.writePerSecond, burst: rates.writeBurst },
+  };
   const call = createCloudCaller({
     provider: 'azure',
     calls: options.calls,
     classify: classifyAzureError,
-    limiter: {
-      classes: {
-        read: { rate: rates.readPerSecond, burst: rates.readBurst },
-        write: { rate: rates.writePerSecond, burst: rates.writeBurst },
-        delete: { rate: rates.writePerSecond, burst: rates.writeBurst },
-      },
-    },
+    limiter: { classes },
     retry: options.retry ?? AZURE_RETRY,
     ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
     ...(options.random === undefined ? {} : { random: options.random }),
@@ -65,7 +70,7 @@ export function createAzureProvider(
     resourceGroup: settings.resourceGroup,
     ...(options.lroIntervalMs === undefined ? {} : { lroIntervalMs: options.lroIntervalMs }),
   });
-  const cache = new ArmCache();
+  const cache = new ArmCache(options.sharedReadMaxAgeMs ?? 0, options.now ?? Date.now);
   const sleep =
     options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = options.random ?? Math.random;
@@ -79,9 +84,9 @@ export function createAzureProvider(
     ingress: azureIngress,
     observe: (request, pctx) => observeAzure(api.withSignal(pctx.signal), settings, request, cache),
     execute: (request, pctx) => executeAzure({ ...ctx, api: api.withSignal(pctx.signal) }, request),
-    // Replaced by the real listing in this wave (issue 9); until then it says so.
-    sweep: () =>
-      Promise.reject(new Error('azure: the cluster-wide ownership sweep is not implemented yet')),
+    sweep: (pctx) => sweepAzure(api.withSignal(pctx.signal), settings),
     calls: options.calls,
+    // The controller's verification budget is a share of these (calls per second).
+    clientRates: Object.fromEntries(Object.entries(classes).map(([k, l]) => [k, l.rate])),
   };
 }

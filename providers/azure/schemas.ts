@@ -75,7 +75,7 @@ export const AZURE_SCHEMAS: SchemaSet = {
   [T.securityRule]: {
     type: T.securityRule,
     forceNew: ['network_security_group', 'direction'],
-    sets: ['source_address_prefixes'],
+    sets: ['source_address_prefixes', 'destination_address_prefixes'],
     computed: ['priority'],
   },
 };

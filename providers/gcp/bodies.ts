@@ -112,8 +112,12 @@ export function forwardingRuleBody(
   state: ReadonlyMap<string, Resource>,
   from: string,
 ): CloudForwardingRule {
-  const address = referenced(state, str(a, 'ip_address'), from).attributes;
   const bs = referenced(state, str(a, 'backend_service'), from).attributes;
+  // A graph address is lbctl's reserved address; anything else is the IP of the user's own.
+  const target = str(a, 'ip_address');
+  const address: Attributes = target.startsWith('google_')
+    ? referenced(state, target, from).attributes
+    : { address: target };
   const ip = address['address'];
   return {
     name: str(a, 'name'),

@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../../src/core/errors.js';
 import type { LoadBalancerIntent, Listener, Target } from '../../src/core/intent.js';
 import type { Protocol } from '../../src/core/k8s.js';
+import type { RefusedPort } from '../../src/core/provider.js';
 import type { Attributes, Resource, Value } from '../../src/core/resource.js';
 import { addressOf } from '../../src/core/resource.js';
 import { ownershipDescription, ownershipLabels } from './labels.js';
@@ -58,19 +59,27 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
     return addressOf({ type, name });
   };
 
-  const addrAddress = addressOf({ type: T.address, name: N.address });
   const requestedIP = intent.requestedIPs.find((ip) => !ip.includes(':'));
-  add(T.address, N.address, {
-    name: lb,
-    region: settings.region,
-    address_type: scheme,
-    ip_version: 'IPV4',
-    ...(external
-      ? { network_tier: intent.options.gcp?.networkTier ?? 'PREMIUM' }
-      : { subnetwork: subnetworkOf(settings), purpose: 'SHARED_LOADBALANCER_VIP' }),
-    ...(requestedIP === undefined ? {} : { address: requestedIP }),
-    labels: labels(addrAddress),
-  });
+  // A requested external IP is a static address the user reserved (Google lets nobody reserve
+  // an external IP of their choosing): the forwarding rules use it by its IP and lbctl never
+  // owns, relabels or releases it, as the in-tree provider treats a user-owned IP. Internal
+  // IPs can be reserved as given, so lbctl reserves (and owns) those.
+  const userAddress = external && requestedIP !== undefined ? requestedIP : undefined;
+  const addrAddress = userAddress ?? addressOf({ type: T.address, name: N.address });
+  if (userAddress === undefined) {
+    add(T.address, N.address, {
+      name: lb,
+      region: settings.region,
+      address_type: scheme,
+      ip_version: 'IPV4',
+      ...(external
+        ? { network_tier: intent.options.gcp?.networkTier ?? 'PREMIUM' }
+        : { subnetwork: subnetworkOf(settings), purpose: 'SHARED_LOADBALANCER_VIP' }),
+      ...(requestedIP === undefined ? {} : { address: requestedIP }),
+      labels: labels(addrAddress),
+    });
+  }
+  const onAddress = userAddress === undefined ? [addrAddress] : [];
 
   const hc = intent.healthCheck;
   const hcAddress = add(T.healthCheck, N.healthCheck, {
@@ -147,7 +156,7 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
           : { network: settings.network, subnetwork: subnetworkOf(settings) }),
         labels: labels(frAddress),
       },
-      [addrAddress, bsAddress],
+      [...onAddress, bsAddress],
     );
   }
 
@@ -166,7 +175,7 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
       priority: 1000,
       source_ranges: sourceRangesOf(intent),
       // Only to the load balancer's address: a passthrough load balancer keeps the destination IP.
-      destination_ranges: [addrAddress],
+      destination_ranges: [userAddress === undefined ? addrAddress : `${userAddress}/32`],
       allowed: protocolsOf(intent.listeners).map((p) => ({
         protocol: p.toLowerCase(),
         ports: [...new Set(intent.listeners.filter((l) => l.protocol === p).map((l) => l.port))]
@@ -176,7 +185,7 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
       ...targetTags,
       description: description(addressOf({ type: T.firewall, name: N.trafficFirewall })),
     },
-    [addrAddress, ...igAddresses],
+    [...onAddress, ...igAddresses],
   );
   add(
     T.firewall,
@@ -196,6 +205,23 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
     igAddresses,
   );
   return resources;
+}
+
+/**
+ * Ports of a protocol Google's passthrough load balancers do not serve (SCTP: a backend-service
+ * forwarding rule takes TCP, UDP or L3_DEFAULT, and L3_DEFAULT's extra protocols are ESP, GRE,
+ * ICMP — never SCTP), so the pipeline serves the others and reports these in the port status.
+ */
+export function refusedPortsOf(intent: LoadBalancerIntent): RefusedPort[] {
+  return intent.listeners
+    .filter((l) => !SUPPORTED.includes(l.protocol))
+    .map((l) => ({
+      listener: l.name,
+      port: l.port,
+      protocol: l.protocol,
+      reason: 'ProtocolNotSupported',
+      message: `port ${l.port}/${l.protocol}: Google Cloud passthrough load balancers with a backend service support "TCP", "UDP"`,
+    }));
 }
 
 function protocolsOf(listeners: readonly Listener[]): Protocol[] {

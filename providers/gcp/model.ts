@@ -1,5 +1,5 @@
 import type { ProviderModel, ProviderSettings } from '../../src/core/provider.js';
-import { desiredResources } from './desired.js';
+import { desiredResources, refusedPortsOf } from './desired.js';
 import { ingressOf } from './ingress.js';
 import { schemas } from './schemas.js';
 import { readSettings } from './settings.js';
@@ -11,6 +11,7 @@ export function createModel(settings: GcpSettings): ProviderModel {
     name: 'gcp',
     schemas,
     desired: (intent) => desiredResources(intent, settings),
+    refusedPorts: refusedPortsOf,
     ingress: ingressOf,
   };
 }

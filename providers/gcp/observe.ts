@@ -24,6 +24,7 @@ import {
   refsOf,
 } from './convert.js';
 import { getByName, listEndpoints } from './lookup.js';
+import { checkUserAddresses, pinnedIPs } from './user-address.js';
 import { CLUSTER_LABEL, labelValue, parseDescription, SERVICE_UID_LABEL } from './labels.js';
 import { loadBalancerName, N, T } from './names.js';
 
@@ -125,7 +126,14 @@ export async function observe(
       if (name !== undefined && owned(x.description)) out.push(build(name, x));
     }
   };
-  addLabelled(T.address, addresses as CloudAddress[], observedAddress);
+  // While the Service requests, by IP, the address lbctl reserved for it earlier, that address
+  // stays out of the observed state: its IP is then the user's pin, not something to release.
+  const pinned = pinnedIPs(request.desired);
+  addLabelled(
+    T.address,
+    (addresses as CloudAddress[]).filter((a) => !pinned.has(a.address ?? '')),
+    observedAddress,
+  );
   addDescribed(T.healthCheck, checks as CloudHealthCheck[], observedHealthCheck);
   // Firewalls name the address's IP as their destination: mapped back through the address.
   const addressRefs = refsOf(out);
@@ -164,6 +172,7 @@ export async function observe(
   }
 
   await lookUpMissing(gcp, clusterName, request, out);
+  await checkUserAddresses(gcp, request, rules as CloudForwardingRule[]);
   if (request.desired.length === 0) {
     await refuseForeignAddress(gcp, clusterName, request, out);
   }

@@ -50,16 +50,15 @@ export function createGcpProvider(
     ]);
   }
   const clients = options.clients ?? createClients(settings);
+  const classes = {
+    read: { rate: settings.readPerMinute / 60, burst: BURST },
+    write: { rate: settings.writePerMinute / 60, burst: BURST },
+  };
   const call = createCloudCaller({
     provider: 'gcp',
     calls: options.calls,
     classify: (e) => classifyGcpError(e),
-    limiter: {
-      classes: {
-        read: { rate: settings.readPerMinute / 60, burst: BURST },
-        write: { rate: settings.writePerMinute / 60, burst: BURST },
-      },
-    },
+    limiter: { classes },
     retry: options.retry ?? GCP_RETRY,
     ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
     ...(options.random === undefined ? {} : { random: options.random }),
@@ -69,6 +68,8 @@ export function createGcpProvider(
   return {
     ...createModel(settings),
     calls: options.calls,
+    // The controller's verification budget is a share of these (calls per second).
+    clientRates: { read: classes.read.rate, write: classes.write.rate },
     observe: (request) => observe(gcp, clusterName, request),
     execute: (request) => execute(gcp, clusterName, request),
     sweep: (ctx) => sweep(gcp, ctx.clusterName),

@@ -2,7 +2,7 @@ import { InvalidInputError, type FieldProblem } from '../../src/core/errors.js';
 import type { ProviderModule, ProviderSettings } from '../../src/core/provider.js';
 import { LocalCloud, type LocalCloudOptions } from './cloud.js';
 import { desiredLocal, ingressLocal } from './desired.js';
-import { observedNodePorts } from './nodeports.js';
+import { observedHealthCheckNodePort, observedNodePorts } from './nodeports.js';
 import { connectLocal } from './provider.js';
 import { localSchemas } from './schemas.js';
 
@@ -74,6 +74,7 @@ export function localProviderModule(
       desired: desiredLocal,
       ingress: ingressLocal,
       observedNodePorts,
+      observedHealthCheckNodePort,
     }),
     isConfigured: () => true,
     connect: (settings, options) => connectLocal(cloudFor(settings), options.calls),

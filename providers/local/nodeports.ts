@@ -17,3 +17,15 @@ export function observedNodePorts(observed: readonly Resource[]): ObservedNodePo
       return [{ protocol: String(listener.attributes['protocol']) as Protocol, port, nodePort }];
     });
 }
+
+/** The HTTP `/healthz` probe port of the live target sets (a Local Service's healthCheckNodePort). Pure. */
+export function observedHealthCheckNodePort(observed: readonly Resource[]): number | undefined {
+  for (const r of observed) {
+    if (r.type !== TARGET_SET) continue;
+    const hc = r.attributes['health_check'];
+    if (typeof hc !== 'object' || hc === null || Array.isArray(hc)) continue;
+    if (hc['protocol'] === 'HTTP' && hc['path'] === '/healthz' && typeof hc['port'] === 'number')
+      return hc['port'];
+  }
+  return undefined;
+}

@@ -70,6 +70,7 @@ export class Controller {
   private readonly abort = new AbortController();
   private nodesSynced = false;
   private inFlight = 0;
+  private highInFlight = 0;
   /** When each reconcile in flight started, for the unfinished-work metrics. */
   private readonly startedAt = new Map<string, number>();
 
@@ -88,6 +89,10 @@ export class Controller {
       ...(this.budget === undefined ? {} : { budget: this.budget }),
       maxInFlight: Math.max(1, Math.floor((o.workers ?? 4) / 2)),
       admit: (key) => this.enqueue(key, 'verify', 'low'),
+      // New and changed Services first, also at the cloud's rate limiter.
+      // Not before the workers start: the first keys they take must be the new and changed ones.
+      idle: () =>
+        this.workers.length > 0 && this.highInFlight === 0 && !this.queue.hasWaiting('high'),
     });
   }
 
@@ -168,7 +173,10 @@ export class Controller {
         s.metadata.deletionTimestamp === undefined &&
         wantsLoadBalancer(s as Service, classOption)
       ) {
-        this.enqueue(serviceKey(s), 'nodes', 'high');
+        // With what was last applied known, a node delta costs no cloud read: at once. Without
+        // it (not verified since a restart) it is a full observe: after new and changed ones.
+        const key = serviceKey(s);
+        this.enqueue(key, 'nodes', this.applied.has(key) ? 'high' : 'low');
       }
     }
   }
@@ -198,6 +206,7 @@ export class Controller {
     if (!Number.isInteger(n) || n < 1)
       throw new TypeError(`workers must be an integer >= 1, got ${n}`);
     for (let i = 0; i < n; i++) this.workers.push(this.work());
+    this.verifier.poke();
   }
 
   /** Stops taking keys and waits for reconciles in flight to finish. */
@@ -237,6 +246,7 @@ export class Controller {
       this.reasons.delete(key);
       this.metrics.dequeued(item.priority, item.waitedMs / 1000);
       this.inFlight++;
+      if (item.priority === 'high') this.highInFlight++;
       const started = this.o.clock.now();
       this.startedAt.set(key, started);
       try {
@@ -245,8 +255,10 @@ export class Controller {
         this.startedAt.delete(key);
         this.metrics.workDone((this.o.clock.now() - started) / 1000);
         this.inFlight--;
+        if (item.priority === 'high') this.highInFlight--;
         this.queue.done(key);
         this.verifier.done(key);
+        this.verifier.poke();
       }
     }
   }

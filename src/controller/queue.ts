@@ -86,6 +86,14 @@ export class WorkQueue {
     return out;
   }
 
+  /** Whether a key of this priority waits to be taken (cheap: skips only stale lane entries). */
+  hasWaiting(priority: Priority): boolean {
+    return this.lanes[priority].some((key) => {
+      const queued = this.dirty.get(key);
+      return queued !== undefined && queued.priority === priority && !this.processing.has(key);
+    });
+  }
+
   /** Keys waiting for a timer (backoff, provisioning requeue, verification). */
   delayedCount(): number {
     return this.delayed.size;
@@ -141,6 +149,12 @@ class Lane {
 
   push(key: string): void {
     this.items.push(key);
+  }
+
+  /** Whether `test` holds for an entry, from the head on (stale entries sit at the head). */
+  some(test: (key: string) => boolean): boolean {
+    for (let i = this.head; i < this.items.length; i++) if (test(this.items[i]!)) return true;
+    return false;
   }
 
   shift(): string | undefined {

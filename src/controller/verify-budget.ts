@@ -12,11 +12,12 @@ export interface VerifyBudgetOptions {
 
 /**
  * How much cloud rate drift verification may spend: a token bucket per API class filled at
- * `share × rate`, holding at most one second of it. A verification is admitted when every
- * class holds what a verification costs on average (learned from the calls it really made,
+ * `share × rate`, holding one second of it or one verification's cost, whichever is more. A
+ * verification is admitted when every class holds what a verification costs on average (learned from the calls it really made,
  * attributed through AsyncLocalStorage, so concurrent new-Service reconciles are never counted
  * against it), charged that estimate up front and corrected by its actual calls when it ends.
- * Over any window, verification calls stay within the budget plus one bucket.
+ * Calls are made only after their tokens accrued: over any window W, verification calls stay
+ * within `share × rate × W` plus one bucket (one verification's cost).
  */
 export class VerifyBudget {
   private readonly tokens = new Map<string, number>();
@@ -53,7 +54,8 @@ export class VerifyBudget {
     this.refill();
     let wait = 0;
     for (const [cls, tokens] of this.tokens) {
-      const need = Math.min(this.cost.get(cls) ?? 0, this.burst(cls));
+      // The whole cost must have accrued before the calls are made (the bucket can hold it).
+      const need = this.cost.get(cls) ?? 0;
       if (tokens < need) wait = Math.max(wait, ((need - tokens) / this.rateOf(cls)) * 1000);
     }
     return Math.ceil(wait);
@@ -98,8 +100,9 @@ export class VerifyBudget {
     return this.o.share * (this.o.rates[cls] ?? 0);
   }
 
+  /** One second of the budget, or one verification's cost when that is more. */
   private burst(cls: string): number {
-    return Math.max(1, this.rateOf(cls));
+    return Math.max(1, this.rateOf(cls), this.cost.get(cls) ?? 0);
   }
 
   private add(cls: string, n: number): void {

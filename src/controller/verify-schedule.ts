@@ -9,6 +9,12 @@ export interface VerifySchedulerOptions {
   maxInFlight: number;
   /** Puts an admitted key on the work queue (low priority). */
   admit: (key: string) => void;
+  /**
+   * False while higher-priority work (new and changed Services) is queued or running: a
+   * verification admitted then would compete with it for the same client rate. `poke` when it
+   * may have become true.
+   */
+  idle?: () => boolean;
 }
 
 /**
@@ -54,6 +60,11 @@ export class VerifyScheduler {
     if (this.admitted.delete(key)) this.pump();
   }
 
+  /** Higher-priority work may have ended: admit what is due. */
+  poke(): void {
+    this.pump();
+  }
+
   /** Keys whose verification time has come but that wait for the budget or a slot. */
   waiting(): number {
     const now = this.o.clock.now();
@@ -81,6 +92,7 @@ export class VerifyScheduler {
       if (next.at > now) return this.wake(next.at - now);
       // Due again while its verification still runs: `done` pumps once it ends.
       if (this.admitted.has(next.key) || this.admitted.size >= this.maxInFlight()) return;
+      if (this.o.idle !== undefined && !this.o.idle()) return;
       const wait = this.o.budget?.waitMs() ?? 0;
       if (wait > 0) return this.wake(wait);
       pop(this.heap);

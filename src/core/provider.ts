@@ -39,6 +39,12 @@ export interface ProviderModel {
    * that serves TCP and UDP gives both. Optional: without it, file plans allocate afresh.
    */
   observedNodePorts?(observed: readonly Resource[]): ObservedNodePort[];
+  /**
+   * The port the live load balancer probes with HTTP `/healthz`, for the same purpose: an
+   * `externalTrafficPolicy: Local` Service's healthCheckNodePort, when the manifest leaves it out.
+   * Undefined when nothing probes that way. Optional, pure.
+   */
+  observedHealthCheckNodePort?(observed: readonly Resource[]): number | undefined;
 }
 
 /** A Service port a provider refuses (ProviderModel.refusedPorts). */

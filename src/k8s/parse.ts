@@ -146,6 +146,15 @@ function readObject(obj: unknown, prefix: Segment[], ctx: Context): void {
     );
     return;
   }
+  if (!result.object.metadata.name) {
+    const problem = {
+      type: 'Required' as const,
+      field: 'metadata.name',
+      detail: 'a plan from files needs a name (only an API server turns generateName into one)',
+    };
+    refuseOne(['metadata'], formatFieldProblem(problem));
+    return;
+  }
   const source = { file: ctx.file, document: ctx.document };
   if (kind === 'Service') {
     const svc = result.object as Service;

@@ -266,9 +266,11 @@ function validateTraffic(svc: Service): FieldProblem[] {
   const hc = spec.healthCheckNodePort;
   if (hc !== undefined && hc !== 0) {
     if (!needsHealthCheck(spec)) {
+      // field.Invalid with the value, as ValidateService words it.
       problems.push({
-        type: 'Forbidden',
+        type: 'Invalid',
         field: 'spec.healthCheckNodePort',
+        value: hc,
         detail:
           "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
       });

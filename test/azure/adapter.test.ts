@@ -47,29 +47,43 @@ describe('Azure adapter through @azure/arm-network against the fake', () => {
     expect(new Set(observed.map(addressOf))).toEqual(new Set(desired.map(addressOf)));
     expect(p.calls.count({ write: true })).toBe(0);
     expect(fake.count({ write: true })).toBe(writesBefore);
-    expect(p.calls.count()).toBe(3);
+    // By name: both shared load balancers, the public IP and the security group.
+    expect(p.calls.count()).toBe(4);
+    expect(p.calls.count({ operation: 'PublicIPAddresses.List' })).toBe(0);
   });
 
-  it('adds and removes one node with one load balancer write each, touching only the pool delta', async () => {
+  it('adds and removes one node with one pool write each (backend-pool API), touching only the pool delta', async () => {
     const p = providerFor(fake);
     await reconcileOnce(p, svc, intent);
     p.calls.reset();
     const plus = intentFixture({ targets: [...intent.targets, node('node-c', '10.240.0.6')] });
     const { plan: up } = await reconcileOnce(p, svc, plus);
+    const delta = (path: string, add: string[], remove: string[]) => [{ path, add, remove }];
     expect(
       up.steps.filter((s) => s.action !== 'no-op').map((s) => [s.address, s.action, s.setDeltas]),
     ).toEqual([
       [
         'azurerm_lb_backend_address_pool.default-web',
         'update',
-        [{ path: 'addresses', add: ['10.240.0.6'], remove: [] }],
+        delta('addresses', ['10.240.0.6'], []),
+      ],
+      [
+        'azurerm_network_security_rule.http',
+        'update',
+        delta('destination_address_prefixes', ['10.240.0.6'], []),
+      ],
+      [
+        'azurerm_network_security_rule.https',
+        'update',
+        delta('destination_address_prefixes', ['10.240.0.6'], []),
       ],
     ]);
-    expect(p.calls.count({ write: true })).toBe(1);
-    expect(p.calls.count({ operation: 'LoadBalancers.CreateOrUpdate' })).toBe(1);
+    expect(p.calls.count({ operation: 'LoadBalancerBackendAddressPools.CreateOrUpdate' })).toBe(1);
+    expect(p.calls.count({ operation: 'LoadBalancers.CreateOrUpdate' })).toBe(0);
+    expect(p.calls.count({ operation: 'NetworkSecurityGroups.CreateOrUpdate' })).toBe(2);
     p.calls.reset();
     await reconcileOnce(p, svc, intentFixture({ targets: [node('node-a', '10.240.0.4')] }));
-    expect(p.calls.count({ write: true })).toBe(1);
+    expect(p.calls.count({ operation: 'LoadBalancerBackendAddressPools.CreateOrUpdate' })).toBe(1);
     const pool = fake.store.get('loadBalancers', RG, 'prod')?.properties as {
       backendAddressPools: {
         properties: { loadBalancerBackendAddresses: { properties: { ipAddress: string } }[] };

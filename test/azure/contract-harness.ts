@@ -120,8 +120,14 @@ export async function azureContractHarness() {
       removed: number;
       listeners: number;
     }): Record<string, number> {
-      // One read-modify-write of the shared load balancer carries the pool delta, whatever the listeners.
-      return delta.added + delta.removed > 0 ? { 'LoadBalancers.CreateOrUpdate': 1 } : {};
+      // One write of the Service's pool (backend-pool API) carries the member delta; each
+      // listener's security rule names the target nodes as destination, so each changes too.
+      return delta.added + delta.removed > 0
+        ? {
+            'LoadBalancerBackendAddressPools.CreateOrUpdate': 1,
+            'NetworkSecurityGroups.CreateOrUpdate': delta.listeners,
+          }
+        : {};
     },
     close: () => fake.close(),
   };

@@ -137,7 +137,7 @@ describe('azure desired resources', () => {
       protocol: 'Http',
       port: 32000,
       request_path: '/healthz',
-      number_of_probes: 3,
+      probe_threshold: 3,
     });
     expect(rs.get('azurerm_lb_rule.http')?.attributes.load_distribution).toBe('SourceIP');
   });

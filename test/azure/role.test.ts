@@ -18,6 +18,7 @@ const TYPE_OF: Record<string, string> = {
   LoadBalancers: 'loadBalancers',
   PublicIPAddresses: 'publicIPAddresses',
   NetworkSecurityGroups: 'networkSecurityGroups',
+  LoadBalancerBackendAddressPools: 'loadBalancers/backendAddressPools',
 };
 
 /** Linked-access checks ARM makes when a load balancer references other resources. */

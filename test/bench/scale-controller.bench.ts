@@ -230,10 +230,14 @@ export default async function scaleControllerBench(): Promise<void> {
     out(
       `Services verified in ${elapsedS.toFixed(0)} s: ${done} of ${k} (${(done / elapsedS).toFixed(2)}/s)`,
     );
-    out(
+    const round =
       done >= k
         ? `verification round completed in ${elapsedS.toFixed(1)} s (configured interval ${intervalS} s)`
-        : `verification round: projected ${(k / Math.max(done / elapsedS, 1e-9)).toFixed(0)} s at the measured rate; the controller's effective interval is ${status.intervalSeconds.toFixed(0)} s (configured ${intervalS} s)`,
+        : done === 0
+          ? `verification round: no verification completed in the window`
+          : `verification round: projected ${(k / (done / elapsedS)).toFixed(0)} s at the measured rate`;
+    out(
+      `${round}; the controller's effective interval is ${status.intervalSeconds.toFixed(0)} s (configured ${intervalS} s)`,
     );
     out(`Services waiting for the budget at the end: ${status.waiting}`);
     direct.elb.destroy();

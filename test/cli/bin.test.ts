@@ -18,11 +18,12 @@ function lbctl(args: string[], env: Record<string, string> = {}, stdin = ''): Pr
     const child = execFile(
       process.execPath,
       ['bin/lbctl.js', ...args],
-      // No cloud is configured: plans are offline and nothing can reach a real API.
+      // No cloud is configured: nothing can reach a real API. Generous timeout: a loaded machine
+      // (the suite runs tsx processes side by side) can take many seconds to start one.
       {
         cwd: root,
         env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', HOME: tmpdir(), ...env },
-        timeout: 20_000,
+        timeout: 90_000,
       },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
@@ -33,7 +34,7 @@ function lbctl(args: string[], env: Record<string, string> = {}, stdin = ''): Pr
   });
 }
 
-describe('lbctl plan (spawned)', () => {
+describe('lbctl plan (spawned)', { timeout: 120_000 }, () => {
   it.concurrent('plans the bundled examples on AWS: text, exit 0', async () => {
     const r = await lbctl([
       'plan',
@@ -98,7 +99,7 @@ describe('lbctl plan (spawned)', () => {
   });
 });
 
-describe('lbctl never claims to have read the cloud (spawned)', () => {
+describe('lbctl never claims to have read the cloud (spawned)', { timeout: 120_000 }, () => {
   it.concurrent(
     'refuses a plan with no credentials and no --offline, saying how to fix it',
     async () => {
@@ -163,7 +164,7 @@ describe('lbctl never claims to have read the cloud (spawned)', () => {
   });
 });
 
-describe('lbctl apply and destroy (spawned)', () => {
+describe('lbctl apply and destroy (spawned)', { timeout: 120_000 }, () => {
   it.concurrent('apply refuses without a terminal and without --auto-approve', async () => {
     const r = await lbctl(['apply', ...examples, '--provider', 'aws']);
     expect(r.code).toBe(1);

@@ -70,6 +70,42 @@ describe('stable NodePorts on the local provider', () => {
   });
 });
 
+describe('stable healthCheckNodePorts on the local provider', () => {
+  it('a Local Service keeps its live probe port when planned after another Local Service', async () => {
+    const local = (name: string, uid: string) =>
+      serviceYaml(name, uid, [80]).replace(
+        'type: LoadBalancer',
+        'type: LoadBalancer\n  externalTrafficPolicy: Local',
+      );
+    const mod = localProviderModule();
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(mod) });
+    const f = await writeFiles({
+      'nodes.yaml': nodes,
+      'web.yaml': local('web', '00000000-0000-0000-0000-000000000001'),
+      'api.yaml': local('api', '00000000-0000-0000-0000-000000000002'),
+    });
+    const flags = { ...base, provider: 'local' };
+    expect(
+      await runApply(
+        undefined,
+        { ...flags, filename: [f['nodes.yaml']!, f['web.yaml']!], autoApprove: true },
+        h.deps,
+      ),
+    ).toBe(0);
+    h.clear();
+    await runPlan(
+      { ...flags, filename: [f['nodes.yaml']!, f['api.yaml']!, f['web.yaml']!], json: true },
+      h.deps,
+    );
+    const json = JSON.parse(h.stdout()) as {
+      resource_changes: { service: string; change: { actions: string[] } }[];
+    };
+    const web = json.resource_changes.filter((c) => c.service === 'default/web');
+    expect(web.length).toBeGreaterThan(0);
+    expect(web.map((c) => c.change.actions[0])).toEqual(web.map(() => 'no-op'));
+  });
+});
+
 describe('pinObservedNodePorts', () => {
   const svc = (name: string, nodePort?: number): Service => ({
     apiVersion: 'v1',
@@ -91,6 +127,20 @@ describe('pinObservedNodePorts', () => {
   it('leaves a port that another Service of the input writes to that Service', () => {
     const [a] = pinObservedNodePorts([svc('a'), svc('b', 30100)], [live, []]);
     expect(a?.spec.ports?.[0]?.nodePort).toBeUndefined();
+  });
+
+  it("pins a Local Service's healthCheckNodePort from the live probe, never kube-proxy's 10256", () => {
+    const localSvc = (name: string): Service => ({
+      ...svc(name),
+      spec: { ...svc(name).spec, externalTrafficPolicy: 'Local' },
+    });
+    const [a, b] = pinObservedNodePorts(
+      [localSvc('a'), localSvc('b')],
+      [live, live],
+      [31000, 10256],
+    );
+    expect(a?.spec.healthCheckNodePort).toBe(31000);
+    expect(b?.spec.healthCheckNodePort).toBeUndefined();
   });
 
   it('returns the same object when nothing is pinned', () => {
@@ -154,4 +204,28 @@ describe('stable NodePorts on AWS (moto)', () => {
         .every((c) => c.change.actions[0] === 'create'),
     ).toBe(true);
   }, 60_000);
+});
+
+describe('observedNodePorts readers', () => {
+  it('azure: each rule forwards its frontend port to its backend port (the NodePort)', async () => {
+    const { observedNodePorts } = await import('../../providers/azure/nodeports.js');
+    const rule = (name: string, protocol: string, frontend: number, backend: number) => ({
+      type: 'azurerm_lb_rule',
+      name,
+      attributes: { protocol, frontend_port: frontend, backend_port: backend },
+      dependsOn: [],
+    });
+    expect(
+      observedNodePorts([rule('tcp-80', 'Tcp', 80, 30080), rule('udp-53', 'Udp', 53, 30053)]),
+    ).toEqual([
+      { protocol: 'TCP', port: 80, nodePort: 30080 },
+      { protocol: 'UDP', port: 53, nodePort: 30053 },
+    ]);
+  });
+
+  it('azure: a plan of files keeps the live rule ports (model wiring)', async () => {
+    const { provider } = await import('../../providers/azure/index.js');
+    const model = provider.model({ clusterName: 'demo', values: {}, env: {} });
+    expect(model.observedNodePorts).toBeTypeOf('function');
+  });
 });

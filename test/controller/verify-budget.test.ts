@@ -217,3 +217,48 @@ describe('reconcile failures in the log', () => {
     expect(failed[4]!.err).toMatch(/quota exceeded for load balancers/);
   });
 });
+
+describe('node changes after a restart', () => {
+  it('Services not verified since the restart take a node change after new Services', async () => {
+    const cloud = new LocalCloud();
+    const cluster = await convergedCluster(10, cloud);
+    const h = harness({ cloud, cluster, random: seeded(), verifyIntervalMs: 600_000, workers: 1 });
+    running.push(h);
+    cluster.replay();
+    await h.start();
+    h.calls.reset();
+    cluster.setNode(node('n2')); // every Service must register it: 10 full observes
+    cluster.applyService(lbService('new', { index: 99 }));
+    await h.settle();
+    const creates = h.ops().indexOf('CreateLoadBalancer');
+    const observesBefore = h
+      .ops()
+      .slice(0, creates)
+      .filter((o) => o === 'DescribeResources');
+    expect(observesBefore.length).toBeLessThanOrEqual(2); // the new one's, and at most one in flight
+    expect(h.ops().filter((o) => o === 'RegisterTargets')).toHaveLength(10);
+  });
+});
+
+describe('verification waits for new and changed Services', () => {
+  it('a due verification is not admitted while a new Service is being reconciled', async () => {
+    const cloud = new LocalCloud();
+    const cluster = await convergedCluster(3, cloud);
+    const h = harness({ cloud, cluster, random: () => 0.5, verifyIntervalMs: 100_000 });
+    running.push(h);
+    cluster.replay();
+    await h.start(); // the three are due at 50 s
+    let release: () => void = () => {};
+    cloud.beforeCall = (op) =>
+      op === 'CreateLoadBalancer' ? new Promise<void>((r) => (release = r)) : undefined;
+    h.calls.reset();
+    cluster.applyService(lbService('new', { index: 99 }));
+    await h.clock.advance(60_000); // due now, but the new Service's create hangs
+    expect(h.calls.count({ operation: 'DescribeResources' })).toBe(1);
+    release();
+    await h.settle();
+    await h.clock.advance(1_000);
+    await h.settle();
+    expect(h.calls.count({ operation: 'DescribeResources' })).toBe(4);
+  });
+});

@@ -19,6 +19,9 @@ let env: Awaited<ReturnType<typeof e2eEnv>>;
 let cloud: LocalCloud;
 let provider: Provider;
 let dir: string;
+let ctl: Awaited<ReturnType<Awaited<ReturnType<typeof e2eEnv>>['startCtl']>>;
+/** The controller's own sweep, as `lbctl run --orphan-sweep-interval=1s` (report mode). */
+const sweepConfig = { orphanSweepInterval: '1s' };
 
 beforeEach(async () => {
   env = await e2eEnv();
@@ -27,7 +30,7 @@ beforeEach(async () => {
   await env.apply(nodeYaml('node-1', 'local://node-1'));
   const calls = createCallLog();
   provider = connectLocal(cloud, calls);
-  await env.startCtl({ provider, calls });
+  ctl = await env.startCtl({ provider, calls, config: sweepConfig });
   await env.apply(serviceYaml('web'));
   await eventually(
     async () => (await env.getSvc('web')).status?.loadBalancer?.ingress?.[0]?.ip,
@@ -146,6 +149,16 @@ describe('lbctl plan --orphans', { timeout: 60_000 }, () => {
     expect(guessed.out).toMatch(
       /Service default\/web \(uid [-0-9a-f]+\) no longer exists; the Service of that name now has uid/,
     );
+  });
+
+  it('the running controller sweeps too: it reports the orphans in lbctl_orphaned_resources and deletes nothing', async () => {
+    const metrics = await eventually(async () => {
+      const text = await (await fetch(`${ctl.opsUrl}/metrics`)).text();
+      return /lbctl_orphaned_resources\{kind="gone"\} 3/.test(text) ? text : undefined;
+    }, 'a sweep that found the ghost');
+    expect(metrics).toMatch(/lbctl_orphaned_resources\{kind="not-needed"\} 0/);
+    expect(metrics).toMatch(/lbctl_orphaned_resources_deleted_total 0/);
+    expect(cloud.list()).toHaveLength(7);
   });
 
   it('refuses inputs that would narrow the live set', async () => {

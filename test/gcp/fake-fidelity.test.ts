@@ -189,3 +189,125 @@ describe('fake Compute API: what the real API refuses', () => {
     ]);
   });
 });
+
+describe('fake Compute API: external IPs are Google’s to give (issue 12)', () => {
+  const ruleWithEphemeralIP = async (name: string): Promise<string> => {
+    await c.healthChecks.insert({
+      project,
+      region,
+      healthCheckResource: { name, type: 'TCP', tcpHealthCheck: { port: 10256 } },
+    });
+    await c.backendServices.insert({
+      project,
+      region,
+      backendServiceResource: {
+        name,
+        protocol: 'TCP',
+        loadBalancingScheme: 'EXTERNAL',
+        healthChecks: [`projects/${project}/regions/${region}/healthChecks/${name}`],
+      },
+    });
+    await c.forwardingRules.insert({
+      project,
+      region,
+      forwardingRuleResource: {
+        name,
+        IPProtocol: 'TCP',
+        allPorts: true,
+        loadBalancingScheme: 'EXTERNAL',
+        backendService: `projects/${project}/regions/${region}/backendServices/${name}`,
+      },
+    });
+    const [rule] = await c.forwardingRules.get({ project, region, forwardingRule: name });
+    return String(rule.IPAddress);
+  };
+
+  it('refuses to reserve an arbitrary external IP', async () => {
+    expect(
+      await errorOf(
+        c.addresses.insert({
+          project,
+          region,
+          addressResource: { name: 'chosen', addressType: 'EXTERNAL', address: '203.0.113.77' },
+        }),
+      ),
+    ).toMatchObject({ code: 400, message: expect.stringContaining('resource.address') });
+  });
+
+  it('promotes the ephemeral IP of a forwarding rule to a reserved address, once', async () => {
+    const ip = await ruleWithEphemeralIP('ephemeral');
+    await c.addresses.insert({
+      project,
+      region,
+      addressResource: { name: 'promoted', addressType: 'EXTERNAL', address: ip },
+    });
+    const [address] = await c.addresses.get({ project, region, address: 'promoted' });
+    expect(address.address).toBe(ip);
+    expect(
+      await errorOf(
+        c.addresses.insert({
+          project,
+          region,
+          addressResource: { name: 'again', addressType: 'EXTERNAL', address: ip },
+        }),
+      ),
+    ).toMatchObject({ code: 400 });
+  });
+
+  it('keeps an ephemeral IP across a forwarding-rule switch when it is promoted first (the migration order)', async () => {
+    const ip = await ruleWithEphemeralIP('old-rule');
+    await c.addresses.insert({
+      project,
+      region,
+      addressResource: { name: 'old-rule-ip', addressType: 'EXTERNAL', address: ip },
+    });
+    await c.forwardingRules.delete({ project, region, forwardingRule: 'old-rule' });
+    await c.forwardingRules.insert({
+      project,
+      region,
+      forwardingRuleResource: {
+        name: 'new-rule',
+        IPProtocol: 'TCP',
+        allPorts: true,
+        IPAddress: ip,
+        loadBalancingScheme: 'EXTERNAL',
+        backendService: `projects/${project}/regions/${region}/backendServices/old-rule`,
+      },
+    });
+    const [rule] = await c.forwardingRules.get({ project, region, forwardingRule: 'new-rule' });
+    expect(rule.IPAddress).toBe(ip);
+  });
+
+  it('loses an ephemeral IP whose rule is deleted before it is promoted', async () => {
+    const ip = await ruleWithEphemeralIP('lost-rule');
+    await c.forwardingRules.delete({ project, region, forwardingRule: 'lost-rule' });
+    expect(
+      await errorOf(
+        c.addresses.insert({
+          project,
+          region,
+          addressResource: { name: 'too-late', addressType: 'EXTERNAL', address: ip },
+        }),
+      ),
+    ).toMatchObject({ code: 400, message: expect.stringContaining('resource.address') });
+  });
+
+  it('refuses a forwarding rule on an external IP that is not a reserved address', async () => {
+    expect(
+      await errorOf(
+        c.forwardingRules.insert({
+          project,
+          region,
+          forwardingRuleResource: {
+            name: 'unreserved',
+            IPProtocol: 'TCP',
+            allPorts: true,
+            IPAddress: '203.0.113.78',
+            loadBalancingScheme: 'EXTERNAL',
+            backendService: `projects/${project}/regions/${region}/backendServices/ephemeral`,
+          },
+        }),
+      ),
+    ).toMatchObject({ code: 400, message: expect.stringContaining('not reserved') });
+  });
+});

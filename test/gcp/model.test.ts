@@ -174,9 +174,26 @@ describe('gcp desired resources', () => {
     ).toBe('CLIENT_IP');
   });
 
-  it('honours the requested IP', () => {
+  it('uses a requested external IP as the user’s own reserved address, reserving none', () => {
     const rs = desiredResources(gcpIntent({ requestedIPs: ['203.0.113.10'] }), settings);
-    expect(get(rs, 'google_compute_address.this').attributes['address']).toBe('203.0.113.10');
+    expect(rs.find((r) => r.type === 'google_compute_address')).toBeUndefined();
+    const rule = get(rs, 'google_compute_forwarding_rule.tcp');
+    expect(rule.attributes['ip_address']).toBe('203.0.113.10');
+    expect(rule.dependsOn).toEqual(['google_compute_region_backend_service.tcp']);
+    expect(get(rs, 'google_compute_firewall.traffic').attributes['destination_ranges']).toEqual([
+      '203.0.113.10/32',
+    ]);
+  });
+
+  it('reserves a requested internal IP as its own address', () => {
+    const rs = desiredResources(
+      gcpIntent({ scheme: 'internal', requestedIPs: ['10.0.0.7'] }),
+      settings,
+    );
+    expect(get(rs, 'google_compute_address.this').attributes['address']).toBe('10.0.0.7');
+    expect(get(rs, 'google_compute_forwarding_rule.tcp').attributes['ip_address']).toBe(
+      'google_compute_address.this',
+    );
   });
 
   it('builds an internal load balancer in the subnetwork with a shareable VIP', () => {

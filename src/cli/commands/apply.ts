@@ -37,6 +37,10 @@ export function registerApply(
     ),
   )
     .option('--allow-replacement', "carry out replacements that change a Service's address")
+    .option(
+      '--allow-empty-targets',
+      'go ahead when a live load balancer would be left with no targets (no eligible Node)',
+    )
     .action(async (planfile: string | undefined, flags: ApplyFlags) => {
       setExitCode(await runApply(planfile, flags, deps()));
     });

@@ -9,6 +9,7 @@ import { planWarnings, sourceNotice, truthfulReasons } from '../planning/truth.j
 import { processDeps, type CommandDeps } from '../planning/io.js';
 import { SAVED_PLAN_FORMAT, writeSavedPlan } from '../planning/saved-plan.js';
 import { parseProviderName } from '../providers.js';
+import { LBCTL_VERSION } from '../version.js';
 import type { SetExitCode } from './index.js';
 
 export interface PlanFlags {
@@ -226,7 +227,7 @@ export async function runPlan(
   // Everything is validated and planned before the first byte goes to stdout.
   const output =
     flags.json === true
-      ? `${JSON.stringify(renderJson(plans, { observed: planned.observed }), null, 2)}\n`
+      ? `${JSON.stringify(renderJson(plans, { observed: planned.observed, lbctlVersion: LBCTL_VERSION }), null, 2)}\n`
       : renderText(plans, { color: flags.color && deps.colorCapable });
   if (flags.out !== undefined) {
     await writeSavedPlan(flags.out, {

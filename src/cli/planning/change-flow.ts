@@ -34,11 +34,7 @@ export interface ChangeFlags {
 export function withChangeOptions(command: Command): Command {
   return command
     .option('--auto-approve', 'do not ask for confirmation')
-    .option('--show-calls', 'print the cloud calls made, by operation and outcome')
-    .option(
-      '--allow-empty-targets',
-      'go ahead when a live load balancer would be left with no targets (no eligible Node)',
-    );
+    .option('--show-calls', 'print the cloud calls made, by operation and outcome');
 }
 
 /** What tells apply and destroy apart: the plan's direction and the words shown to the user. */

@@ -161,7 +161,8 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
   // NodePorts the manifests leave out are the live load balancer's, not a fresh pick.
   if (model.observedNodePorts !== undefined) {
     const live = observed.map((o) => model.observedNodePorts?.(o) ?? []);
-    const pinned = pinObservedNodePorts(written, live);
+    const probes = observed.map((o) => model.observedHealthCheckNodePort?.(o));
+    const pinned = pinObservedNodePorts(written, live, probes);
     if (pinned.some((s, i) => s !== written[i])) {
       prepared = prepareAll(pinned, (e) => {
         throw withSource(e, manifests);

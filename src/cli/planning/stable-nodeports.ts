@@ -7,15 +7,20 @@ import type { ObservedNodePort } from '../../core/provider.js';
  * forwards to (`observed[i]`, from the provider model's observedNodePorts) before anything new
  * is allocated: the plan of a Service then never depends on which other files are planned with
  * it. A port that some Service of the input writes explicitly stays that Service's (the
- * allocator would refuse it twice), and a port is pinned once. Pure; returns new objects only
+ * allocator would refuse it twice), and a port is pinned once. The same holds for a Local
+ * Service's healthCheckNodePort (`healthChecks[i]`). Pure; returns new objects only
  * for the Services that changed.
  */
 export function pinObservedNodePorts(
   services: readonly Service[],
   observed: readonly (readonly ObservedNodePort[])[],
+  healthChecks: readonly (number | undefined)[] = [],
 ): Service[] {
   const taken = new Set<number>();
-  for (const s of services) for (const p of s.spec.ports ?? []) taken.add(p.nodePort ?? 0);
+  for (const s of services) {
+    for (const p of s.spec.ports ?? []) taken.add(p.nodePort ?? 0);
+    taken.add(s.spec.healthCheckNodePort ?? 0);
+  }
   return services.map((service, i) => {
     const live = observed[i] ?? [];
     const wantsNodePorts =
@@ -31,6 +36,21 @@ export function pinObservedNodePorts(
       changed = true;
       return { ...p, nodePort: found.nodePort };
     });
-    return changed ? { ...service, spec: { ...service.spec, ports } } : service;
+    const hc = healthChecks[i];
+    const pinHealthCheck =
+      service.spec.externalTrafficPolicy === 'Local' &&
+      service.spec.healthCheckNodePort === undefined &&
+      hc !== undefined &&
+      !taken.has(hc) &&
+      isNodePort(hc);
+    if (pinHealthCheck) taken.add(hc);
+    if (!changed && !pinHealthCheck) return service;
+    return {
+      ...service,
+      spec: { ...service.spec, ports, ...(pinHealthCheck ? { healthCheckNodePort: hc } : {}) },
+    };
   });
 }
+
+/** The default NodePort range: a probe on another port (kube-proxy's 10256) is no healthCheckNodePort. */
+const isNodePort = (port: number): boolean => port >= 30000 && port <= 32767;

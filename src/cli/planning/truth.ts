@@ -41,12 +41,20 @@ export function planWarnings(
 ): string[] {
   if (services.length === 0 && inputs !== undefined)
     return [`Warning: no Service found in ${inputs}: nothing to plan.`];
-  return services
-    .filter((s) => s.intent !== undefined && s.intent.targets.length === 0)
-    .map((s) => {
-      const live = s.observed.length > 0;
-      return `Warning: Service ${keyOf(s.service)} has no eligible Node (none given, or all excluded): its load balancer would have no targets${live ? '; apply refuses to empty a live load balancer unless --allow-empty-targets' : ''}.`;
-    });
+  const empty = services.filter((s) => s.intent !== undefined && s.intent.targets.length === 0);
+  if (empty.length === 0) return [];
+  const live = empty.some((s) => s.observed.length > 0);
+  const refusal = live
+    ? '; apply refuses to empty a live load balancer unless --allow-empty-targets'
+    : '';
+  // One line, not one per Service, for the common case of no Node given at all.
+  const who =
+    empty.length === 1
+      ? `Service ${keyOf((empty[0] as ServicePlan).service)} has`
+      : `${empty.length} Services (${empty.map((s) => keyOf(s.service)).join(', ')}) have`;
+  return [
+    `Warning: ${who} no eligible Node (none given, or all excluded): ${empty.length === 1 ? 'its load balancer' : 'their load balancers'} would have no targets${refusal}.`,
+  ];
 }
 
 /**

@@ -54,7 +54,12 @@ export interface MetaRules {
  */
 export function validateObjectMeta(meta: ObjectMeta, rules: MetaRules): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (!meta.name) {
+  const generateName = (meta as { generateName?: string }).generateName;
+  if (!meta.name && generateName) {
+    // The API server appends 5 random characters; the prefix must be valid with them.
+    const detail = rules.name(`${generateName}x`);
+    problems.push(...invalid('metadata.generateName', generateName, detail));
+  } else if (!meta.name) {
     problems.push({
       type: 'Required',
       field: 'metadata.name',

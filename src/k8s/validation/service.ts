@@ -88,15 +88,18 @@ export function validateService(svc: Service, opts: ValidateOptions = {}): Field
     });
   }
   if (spec.loadBalancerClass !== undefined) {
+    // The format is checked on LoadBalancers only; elsewhere the field is forbidden outright.
     if (!isLB)
       problems.push({ type: 'Forbidden', field: 'spec.loadBalancerClass', detail: LB_ONLY });
-    for (const detail of isQualifiedName(spec.loadBalancerClass))
-      problems.push({
-        type: 'Invalid',
-        field: 'spec.loadBalancerClass',
-        value: spec.loadBalancerClass,
-        detail,
-      });
+    else {
+      for (const detail of isQualifiedName(spec.loadBalancerClass))
+        problems.push({
+          type: 'Invalid',
+          field: 'spec.loadBalancerClass',
+          value: spec.loadBalancerClass,
+          detail,
+        });
+    }
   }
   problems.push(...validateSourceRanges(svc, isLB));
   if (opts.old !== undefined) problems.push(...validateImmutable(svc, opts.old));
@@ -163,6 +166,12 @@ function validateImmutable(svc: Service, old: Service): FieldProblem[] {
       });
     }
   }
+  const local = (s: Service) =>
+    s.spec.type === 'LoadBalancer' && s.spec.externalTrafficPolicy === 'Local';
+  // An omitted port is carried over from `old` (the registry does it before validation).
+  const hc = svc.spec.healthCheckNodePort;
+  if (local(old) && local(svc) && hc !== undefined && old.spec.healthCheckNodePort !== hc)
+    problems.push({ type: 'Forbidden', field: 'spec.healthCheckNodePort', detail: immutable });
   if (old.metadata.uid && svc.metadata.uid && old.metadata.uid !== svc.metadata.uid)
     problems.push({
       type: 'Invalid',

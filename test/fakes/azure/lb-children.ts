@@ -112,45 +112,74 @@ export function frontendsOf(
   return frontends;
 }
 
-/** IP-based backend pools: valid addresses in a known virtual network, each once. */
-export function poolsOf(id: string, p: Obj, w: Lookup, etag: string): Obj[] {
+/**
+ * Backend pools in a whole-load-balancer PUT: names only. IP-based members sent here are ignored
+ * and the stored members of a same-named pool are kept (Microsoft: IP-based members are managed
+ * through `loadBalancerBackendAddressPools` create-or-update; Bicep/Pulumi/Terraform users report
+ * addresses in the load balancer PUT accepted and then dropped).
+ */
+export function poolsOf(id: string, p: Obj, previous: Obj | undefined, etag: string): Obj[] {
   const pools = arrOf(p.backendAddressPools);
   const poolNames = uniqueNames('backendAddressPools', pools);
-  const backendAddressPools = pools.map((pool, n) => {
-    const addrs = arrOf(objOf(pool.properties).loadBalancerBackendAddresses);
-    uniqueNames(`backendAddressPools[${n}].loadBalancerBackendAddresses`, addrs);
-    const seen = new Set<string>();
-    const loadBalancerBackendAddresses: Json[] = addrs.map((a) => {
-      const ap = objOf(a.properties);
-      const ip = strOf(ap.ipAddress);
-      const vnet = refId(ap.virtualNetwork);
-      if (ip === undefined || !isIP(ip))
-        throw badRequest(
-          'InvalidRequestFormat',
-          `Backend address ${String(a.name)} has an invalid ipAddress ${JSON.stringify(ap.ipAddress)}.`,
-        );
-      if (vnet === undefined || !w.isVnet(vnet))
-        throw badRequest(
-          'InvalidResourceReference',
-          `Virtual network ${String(vnet)} referenced by backend address ${String(a.name)} was not found.`,
-        );
-      if (seen.has(ip))
-        throw badRequest(
-          'DuplicateIpAddressesInBackendPool',
-          `Backend pool ${String(poolNames[n])} contains the IP address ${ip} more than once.`,
-        );
-      seen.add(ip);
-      return {
-        name: a.name as string,
-        properties: { ipAddress: ip, virtualNetwork: { id: vnet } },
-      };
-    });
-    return child(id, 'backendAddressPools', poolNames[n] as string, etag, 'loadBalancers', {
-      loadBalancerBackendAddresses,
+  const before = arrOf(objOf(previous?.properties).backendAddressPools);
+  return poolNames.map((name) => {
+    const kept = before.find((b) => String(b.name).toLowerCase() === name.toLowerCase());
+    return child(id, 'backendAddressPools', name, etag, 'loadBalancers', {
+      loadBalancerBackendAddresses: arrOf(objOf(kept?.properties).loadBalancerBackendAddresses),
     });
   });
+}
 
-  return backendAddressPools;
+/** Standard SKU limit (Microsoft, "Azure subscription and service limits", Load Balancer): 5,000 IP configurations per backend pool. */
+export const MAX_POOL_MEMBERS = 5000;
+
+/**
+ * The members of one IP-based pool (`loadBalancerBackendAddressPools` PUT): valid addresses in a
+ * known virtual network, inside its address space, each once; Standard SKU only.
+ */
+export function poolMembersOf(lbSku: string, poolName: string, body: Obj, w: Lookup): Json[] {
+  const addrs = arrOf(objOf(body.properties).loadBalancerBackendAddresses);
+  // Microsoft: "IP based backend pools are only supported for Standard SKU load balancers".
+  if (addrs.length > 0 && lbSku !== 'Standard')
+    throw badRequest(
+      'IPBasedBackendPoolNotSupportedOnBasicSku',
+      `Backend pool ${poolName}: IP-based backend addresses need a Standard SKU load balancer, not ${lbSku}.`,
+    );
+  if (addrs.length > MAX_POOL_MEMBERS)
+    throw badRequest(
+      'LoadBalancerBackendAddressPoolLimitReached',
+      `Backend pool ${poolName} has ${addrs.length} addresses; at most ${MAX_POOL_MEMBERS} are allowed.`,
+    );
+  uniqueNames(`backendAddressPools/${poolName}.loadBalancerBackendAddresses`, addrs);
+  const seen = new Set<string>();
+  return addrs.map((a) => {
+    const ap = objOf(a.properties);
+    const ip = strOf(ap.ipAddress);
+    const vnet = refId(ap.virtualNetwork);
+    if (ip === undefined || !isIP(ip))
+      throw badRequest(
+        'InvalidRequestFormat',
+        `Backend address ${String(a.name)} has an invalid ipAddress ${JSON.stringify(ap.ipAddress)}.`,
+      );
+    if (vnet === undefined || !w.isVnet(vnet))
+      throw badRequest(
+        'InvalidResourceReference',
+        `Virtual network ${String(vnet)} referenced by backend address ${String(a.name)} was not found.`,
+      );
+    // Microsoft: the IP address of an IP-based member must belong to the referenced virtual network.
+    if (!w.vnetContains(vnet, ip))
+      throw badRequest(
+        'IpAddressNotInVirtualNetworkAddressSpace',
+        `Backend address ${String(a.name)}: ${ip} is not in the address space of virtual network ${vnet}.`,
+      );
+    if (seen.has(ip))
+      throw badRequest(
+        'DuplicateIpAddressesInBackendPool',
+        `Backend pool ${poolName} contains the IP address ${ip} more than once.`,
+      );
+    seen.add(ip);
+    return { name: a.name as string, properties: { ipAddress: ip, virtualNetwork: { id: vnet } } };
+  });
 }
 
 export function probesOf(id: string, p: Obj, etag: string): Obj[] {
@@ -179,7 +208,10 @@ export function probesOf(id: string, p: Obj, etag: string): Obj[] {
         5,
         2147483647,
       ),
+      // Stored as sent but not honoured (Microsoft: "numberOfProbes ... is not respected; use probeThreshold").
       numberOfProbes: intIn(`probes[${n}].numberOfProbes`, pp.numberOfProbes ?? 2, 1, 2147483647),
+      // The number of consecutive failures that take an instance out of rotation (default 1).
+      probeThreshold: intIn(`probes[${n}].probeThreshold`, pp.probeThreshold ?? 1, 1, 2147483647),
       ...(requestPath === undefined ? {} : { requestPath }),
     });
   });

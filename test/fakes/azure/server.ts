@@ -7,6 +7,8 @@ import { type FaultOptions, type FaultState, faultState, mulberry32, pickFault }
 
 export { mulberry32, type FaultOptions } from './faults.js';
 import { type FakeVnet, FakeStore } from './store.js';
+import { checkPreconditions, header } from './conditions.js';
+import { handlePool } from './pools.js';
 
 export interface AzureFakeOptions {
   subscription?: string;
@@ -136,7 +138,7 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
       return pollOperation(op[3] as string, op[4] as string, url, send);
     }
     const m =
-      /^\/subscriptions\/([^/]+)(?:\/resourceGroups\/([^/]+))?\/providers\/Microsoft\.Network\/([^/]+)(?:\/([^/]+))?$/i.exec(
+      /^\/subscriptions\/([^/]+)(?:\/resourceGroups\/([^/]+))?\/providers\/Microsoft\.Network\/([^/]+)(?:\/([^/]+))?(?:\/(backendAddressPools)\/([^/]+))?$/i.exec(
         url.pathname,
       );
     const kind = KINDS.find((k) => k.toLowerCase() === m?.[3]?.toLowerCase());
@@ -216,6 +218,19 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
         'ResourceNotFound',
         `The Resource 'Microsoft.Network/${kind}/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
       );
+    if (m[5] !== undefined) {
+      if (kind !== 'loadBalancers') throw notFound();
+      return handlePool(
+        {
+          store,
+          asyncOp: () => options.lro === 'async' || (options.lro === 'mixed' && lroRng() < 0.5),
+          pollsToComplete: options.pollsToComplete ?? 1,
+          opLink: (id) =>
+            `${origin}/subscriptions/${subscription}/providers/Microsoft.Network/locations/eastus/operations/${id}?api-version=${version}`,
+        },
+        { req, text, rg, lb: name, pool: m[6] as string, send, fault, active },
+      );
+    }
     if (method === 'GET') {
       const body = store.get(kind, rg, name);
       if (body === undefined) throw notFound();
@@ -337,22 +352,3 @@ export async function startAzureFake(options: AzureFakeOptions = {}): Promise<Az
       }),
   };
 }
-
-function checkPreconditions(req: IncomingMessage, etag: string | undefined): void {
-  const ifMatch = header(req, 'if-match');
-  const ifNoneMatch = header(req, 'if-none-match');
-  const failed = () =>
-    new ArmError(
-      412,
-      'PreconditionFailed',
-      `The condition specified using HTTP conditional header(s) is not met (current etag ${etag ?? 'none'}).`,
-    );
-  if (ifMatch !== undefined && (etag === undefined || (ifMatch !== '*' && ifMatch !== etag)))
-    throw failed();
-  if (ifNoneMatch === '*' && etag !== undefined) throw failed();
-}
-
-const header = (req: IncomingMessage, name: string): string | undefined => {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-};

@@ -4,12 +4,14 @@ import {
   type Kind,
   objOf,
   type Obj,
+  checkName,
   refId,
   resourceId,
   sameId,
   strOf,
   vnetId,
 } from './arm.js';
+import { poolMembersOf } from './lb-children.js';
 import {
   type Lookup,
   normalizeLoadBalancer,
@@ -22,6 +24,18 @@ export interface FakeVnet {
   name: string;
   /** Subnet name → IPv4 prefix (e.g. `10.240.0.0/16`). */
   subnets: Record<string, string>;
+  /** The address space; the subnets' prefixes when absent. */
+  addressPrefixes?: string[];
+}
+
+/** Whether an IPv4 address lies in an IPv4 CIDR (IPv6 prefixes are compared as never matching). */
+function inCidr(ip: string, cidr: string): boolean {
+  const [base, bits] = cidr.split('/');
+  const toInt = (a: string) => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(ip) || base === undefined || !base.includes('.')) return false;
+  const width = Number(bits ?? '32');
+  const size = 2 ** (32 - width);
+  return Math.floor(toInt(ip) / size) === Math.floor(toInt(base) / size);
 }
 
 interface PendingOp {
@@ -87,6 +101,54 @@ export class FakeStore {
           : normalizeSecurityGroup(id, name, body, previous, lookup);
     this.resources.set(key, { kind, rg, body: stored });
     return { body: this.decorate(kind, structuredClone(stored)), created: previous === undefined };
+  }
+
+  /** One backend pool of a stored load balancer (`loadBalancers/{lb}/backendAddressPools/{pool}`). */
+  getPool(rg: string, lbName: string, pool: string): Obj | undefined {
+    const lb = this.get('loadBalancers', rg, lbName);
+    return arrOf(objOf(lb?.properties).backendAddressPools).find(
+      (p) => String(p.name).toLowerCase() === pool.toLowerCase(),
+    );
+  }
+
+  /**
+   * Creates or replaces one backend pool and its IP-based members: the load balancer keeps
+   * everything else and gets a new etag (children share their parent's). 404 when the load
+   * balancer does not exist.
+   */
+  putPool(rg: string, lbName: string, pool: string, body: Obj): { body: Obj; created: boolean } {
+    const key = keyOf('loadBalancers', rg, lbName);
+    const stored = this.resources.get(key);
+    if (stored === undefined)
+      throw new ArmError(
+        404,
+        'ResourceNotFound',
+        `The Resource 'Microsoft.Network/loadBalancers/${lbName}' under resource group '${rg}' was not found.`,
+      );
+    this.assertNotBusy(key);
+    const lookup = this.lookup(rg);
+    const members = poolMembersOf(String(objOf(stored.body.sku).name), pool, body, lookup);
+    const props = objOf(stored.body.properties);
+    const pools = arrOf(props.backendAddressPools);
+    const created = !pools.some((p) => String(p.name).toLowerCase() === pool.toLowerCase());
+    const next = structuredClone(stored.body);
+    const nextProps = objOf(next.properties);
+    const name = created ? checkName('backendAddressPools', pool) : pool;
+    nextProps.backendAddressPools = created ? [...pools, { name, properties: {} }] : pools;
+    // Re-validate the whole load balancer (new etag for it and its children), then set the members.
+    const normalized = normalizeLoadBalancer(
+      next.id as string,
+      next.name as string,
+      next,
+      stored.body,
+      lookup,
+    );
+    const target = arrOf(objOf(normalized.properties).backendAddressPools).find(
+      (p) => String(p.name).toLowerCase() === pool.toLowerCase(),
+    ) as Obj;
+    objOf(target.properties).loadBalancerBackendAddresses = members;
+    this.resources.set(key, { kind: 'loadBalancers', rg: stored.rg, body: normalized });
+    return { body: structuredClone(target), created };
   }
 
   /** Deletes; returns false when there was nothing to delete (ARM answers 204). */
@@ -215,6 +277,12 @@ export class FakeStore {
       },
       publicIPUser: (pipId, exceptLb) => this.publicIPUser(pipId, exceptLb),
       subnetPrefix: subnet,
+      vnetContains: (id, ip) =>
+        this.vnets.some(
+          (v) =>
+            sameId(id, vnetId(this.subscription, v.resourceGroup, v.name)) &&
+            (v.addressPrefixes ?? Object.values(v.subnets)).some((c) => inCidr(ip, c)),
+        ),
       isVnet: (id) =>
         this.vnets.some((v) => sameId(id, vnetId(this.subscription, v.resourceGroup, v.name))),
       allocatePrivateIP: (subnetId, taken) => {

@@ -11,6 +11,8 @@ export interface Lookup {
   /** The prefix of a known subnet (`<vnet id>/subnets/<name>`) or a known virtual network. */
   subnetPrefix(subnetId: string): string | undefined;
   isVnet(vnetId: string): boolean;
+  /** Whether `ip` lies in the address space of the virtual network. */
+  vnetContains(vnetId: string, ip: string): boolean;
   allocatePrivateIP(subnetId: string, taken: ReadonlySet<string>): string;
   nextGuid(): string;
   nextEtag(): string;
@@ -47,6 +49,12 @@ export function common(body: Obj, where: string): { location: string; tags: Obj 
   if (location === undefined || location === '')
     throw badRequest('LocationRequired', `The location property is required for ${where}.`);
   const tags = objOf(body.tags);
+  // Microsoft, "Use tags to organize your Azure resources": at most 50 tag name/value pairs per resource.
+  if (Object.keys(tags).length > 50)
+    throw badRequest(
+      'InvalidTag',
+      `Resource ${where} has ${Object.keys(tags).length} tags; each resource can have at most 50 tag name/value pairs.`,
+    );
   for (const [k, v] of Object.entries(tags)) {
     if (/[<>%&\\?/]/.test(k) || k.length > 512)
       throw badRequest(

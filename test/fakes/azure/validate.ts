@@ -37,9 +37,20 @@ export function normalizeLoadBalancer(
   const p = objOf(body.properties);
   const etag = w.nextEtag();
   const frontends = frontendsOf(id, name, sku, p, previous, w, etag);
-  const backendAddressPools = poolsOf(id, p, w, etag);
+  const backendAddressPools = poolsOf(id, p, previous, etag);
   const probes = probesOf(id, p, etag);
   const loadBalancingRules = rulesOf(id, p, { frontends, backendAddressPools, probes }, etag);
+  // Standard SKU limits (Microsoft, "Azure subscription and service limits", Load Balancer).
+  for (const [what, list, max] of [
+    ['frontend IP configurations', frontends, 600],
+    ['rules (load balancing and inbound NAT)', loadBalancingRules, 1500],
+  ] as const) {
+    if (sku === 'Standard' && list.length > max)
+      throw badRequest(
+        'LoadBalancerLimitExceeded',
+        `Load balancer ${name} has ${list.length} ${what}; a Standard load balancer allows at most ${max}.`,
+      );
+  }
   return {
     id,
     name,
@@ -118,7 +129,11 @@ export function normalizePublicIP(
 }
 
 const SERVICE_TAGS = ['*', 'Internet', 'VirtualNetwork', 'AzureLoadBalancer'];
-const isPrefix = (s: string) => SERVICE_TAGS.includes(s) || isCIDR(s);
+const isTag = (s: string) => SERVICE_TAGS.some((t) => t.toLowerCase() === s.toLowerCase());
+const isPrefix = (s: string) => isTag(s) || isCIDR(s);
+/** Microsoft, "Azure subscription and service limits", Networking: per network security group. */
+const MAX_SECURITY_RULES = 1000;
+const MAX_PREFIXES = 4000;
 const isPortRange = (s: string) => s === '*' || /^\d{1,5}(-\d{1,5})?$/.test(s);
 
 /** Validates a network security group PUT including every rule; priorities are unique per direction. */
@@ -133,6 +148,12 @@ export function normalizeSecurityGroup(
   const etag = w.nextEtag();
   const rules = arrOf(objOf(body.properties).securityRules);
   const names = uniqueNames('securityRules', rules);
+  if (rules.length > MAX_SECURITY_RULES)
+    throw badRequest(
+      'SecurityRulesLimitExceeded',
+      `Network security group ${name} has ${rules.length} security rules; at most ${MAX_SECURITY_RULES} are allowed.`,
+    );
+  const prefixCount = { source: 0, destination: 0 };
   const priorities = new Map<string, string>();
   const securityRules = rules.map((r, n) => {
     const rp = objOf(r.properties);
@@ -162,6 +183,14 @@ export function normalizeSecurityGroup(
       priority,
       direction,
     };
+    const description = strOf(rp.description);
+    // ARM: a security rule's description is "restricted to 140 chars".
+    if (description !== undefined && description.length > 140)
+      throw badRequest(
+        'SecurityRuleDescriptionTooLong',
+        `Security rule ${rn}: the description is limited to 140 characters, got ${description.length}.`,
+      );
+    if (description !== undefined) props.description = description;
     for (const side of ['source', 'destination'] as const) {
       const one = strOf(rp[`${side}AddressPrefix`]);
       const many = Array.isArray(rp[`${side}AddressPrefixes`])
@@ -178,6 +207,13 @@ export function normalizeSecurityGroup(
             'SecurityRuleInvalidAddressPrefix',
             `Security rule ${rn} has invalid Address prefix. Value provided: ${JSON.stringify(pre)}.`,
           );
+        // ARM: the plural form "cannot specify existing VIRTUALNETWORK, INTERNET, AZURELOADBALANCER, '*' or system tags".
+        if (one === undefined && isTag(pre))
+          throw badRequest(
+            'SecurityRuleParameterContainsUnsupportedValue',
+            `Security rule parameter ${side[0]?.toUpperCase()}${side.slice(1)}AddressPrefixes for rule ${rn} cannot specify existing VIRTUALNETWORK, INTERNET, AZURELOADBALANCER, '*' or system tags. Unsupported value used: ${pre}.`,
+          );
+        if (!isTag(pre)) prefixCount[side]++;
       }
       if (one !== undefined) props[`${side}AddressPrefix`] = one;
       else props[`${side}AddressPrefixes`] = many;
@@ -191,6 +227,13 @@ export function normalizeSecurityGroup(
     }
     return child(id, 'securityRules', rn, etag, 'networkSecurityGroups', props);
   });
+  // The error cloud-provider-azure#2725 reports ("has 4094 DestinationAddressPrefixes ... not more than 4000").
+  for (const side of ['source', 'destination'] as const)
+    if (prefixCount[side] > MAX_PREFIXES)
+      throw badRequest(
+        'SecurityRuleAddressesOrPortsPerSecurityGroupLimitReached',
+        `Network security group ${name} has ${prefixCount[side]} ${side === 'source' ? 'Source' : 'Destination'}AddressPrefixes. A security group cannot have more than ${MAX_PREFIXES} as per the limit MaxSecurityRuleAddressesOrPortsPerSecurityGroup.`,
+      );
   return {
     id,
     name,

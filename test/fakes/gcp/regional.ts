@@ -53,6 +53,17 @@ export function usedIPs(store: Store, at: At): Set<string> {
   );
 }
 
+/** IPs that forwarding rules of this region hold without a reserved address (ephemeral). */
+function ephemeralIPs(store: Store, at: At): Set<string> {
+  const reserved = usedIPs(store, at);
+  return new Set(
+    store
+      .list(at.project, scopeOf(at), 'forwardingRules')
+      .map((r) => String(r.body['IPAddress']))
+      .filter((ip) => !reserved.has(ip)),
+  );
+}
+
 export function subnetworkOf(store: Store, at: At, field: string, value: unknown): Json {
   const path = refPath(field, value, at.project, 'subnetworks');
   if (!path.includes(`/regions/${at.region}/`))
@@ -95,6 +106,15 @@ export function newAddress(store: Store, at: At, body: Json): Json {
     );
     if (address !== undefined && usedIPs(store, at).has(address))
       throw badRequest('ipAddressNotAvailable', `IP address '${address}' is not available.`);
+    // An external IP cannot be chosen: only an ephemeral IP already in use in this project and
+    // region can be reserved by naming it ("Promote an ephemeral external IP address",
+    // Reserve a static external IP address); any other IP is not the project's to reserve.
+    if (address !== undefined && !ephemeralIPs(store, at).has(address))
+      throw invalid(
+        'resource.address',
+        address,
+        'Specified IP address is not available to this project: an external address can only be reserved by promoting an ephemeral IP in use in this region.',
+      );
     address ??= store.allocateExternalIP();
     Object.assign(out, { networkTier });
   } else {

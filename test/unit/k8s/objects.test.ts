@@ -283,3 +283,33 @@ describe('parseManifestText: every error at once, on one line each', () => {
     expect(line).toContain('a\\nb');
   });
 });
+
+describe('validateService with old (updates)', () => {
+  const lb = (extra: Record<string, unknown>) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', uid: '5f1c2a3e-8b9d-4c7a-9e01-0000000000a1' },
+    spec: { type: 'LoadBalancer', ports: [{ port: 80 }], ...extra },
+  });
+
+  it('refuses a changed loadBalancerClass', () => {
+    const old = decodeService(lb({ loadBalancerClass: 'a.io/x' })).object;
+    const next = decodeService(
+      lb({ loadBalancerClass: 'a.io/y' }),
+      old === undefined ? {} : { old },
+    );
+    expect(next.problems.map((p) => formatFieldProblem(p.problem))).toEqual([
+      'spec.loadBalancerClass: Invalid value: "a.io/y": may not change once set',
+    ]);
+  });
+
+  it('refuses a changed healthCheckNodePort, allows an omitted one', () => {
+    const local = { externalTrafficPolicy: 'Local', healthCheckNodePort: 30100 };
+    const old = decodeService(lb(local)).object;
+    const opts = old === undefined ? {} : { old };
+    expect(decodeService(lb({ ...local, healthCheckNodePort: 30101 }), opts).problems).toHaveLength(
+      1,
+    );
+    expect(decodeService(lb({ externalTrafficPolicy: 'Local' }), opts).problems).toEqual([]);
+  });
+});

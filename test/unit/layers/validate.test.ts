@@ -104,7 +104,7 @@ describe('layers: static validation with the API server wording', () => {
     [
       'healthCheckNodePort without Local',
       { type: 'LoadBalancer', ports: [{ port: 80 }], healthCheckNodePort: 30100 },
-      "spec.healthCheckNodePort: Forbidden: may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
+      "spec.healthCheckNodePort: Invalid value: 30100: may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
     ],
     [
       'unknown externalTrafficPolicy',
