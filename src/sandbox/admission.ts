@@ -9,7 +9,6 @@ import { clone } from './json.js';
 import {
   defaultServiceStatus,
   dropTypeDependentFields,
-  healthCheckNodePortProblems,
   serviceStatusProblems,
 } from './validation/index.js';
 
@@ -44,7 +43,6 @@ export function admitService(
   const decoded = decodeService(clone(input), old === undefined ? {} : { old });
   const problems: FieldProblem[] = decoded.problems.map((p) => p.problem);
   if (decoded.object !== undefined) input['spec'] = decoded.object.spec as unknown as KObject;
-  if (previous !== undefined) problems.push(...healthCheckNodePortProblems(input, previous));
   let allocated: Service | undefined;
   try {
     if (problems.length === 0)

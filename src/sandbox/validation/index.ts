@@ -25,7 +25,7 @@ function nodeProblems(o: KObject, previous: KObject | undefined): FieldProblem[]
 }
 
 export { defaultServiceStatus, serviceStatusProblems } from './service-status.js';
-export { dropTypeDependentFields, healthCheckNodePortProblems } from './service-spec.js';
+export { dropTypeDependentFields } from './service-spec.js';
 
 /**
  * Kind-specific validation of an object about to be stored (storage form), for the kinds

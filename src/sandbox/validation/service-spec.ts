@@ -1,4 +1,3 @@
-import type { FieldProblem } from '../../core/errors.js';
 import type { JsonObject, KObject } from '../json.js';
 import { arr, isObject, jsonEqual, obj, str } from '../json.js';
 
@@ -57,28 +56,4 @@ export function dropTypeDependentFields(next: KObject, prev: KObject): void {
   }
   if (externallyAccessible(p) && !externallyAccessible(n) && same('externalTrafficPolicy'))
     delete n['externalTrafficPolicy'];
-}
-
-/**
- * ValidateServiceUpdate's healthCheckNodePort rule (the rest of the update rules are in
- * src/k8s/validation): the port cannot move while the Service keeps needing one.
- */
-export function healthCheckNodePortProblems(next: KObject, prev: KObject): FieldProblem[] {
-  const n = specOf(next);
-  const p = obj(prev['spec']) ?? {};
-  const problems: FieldProblem[] = [];
-  const oldHC = p['healthCheckNodePort'];
-  const newHC = n['healthCheckNodePort'];
-  // A healthCheckNodePort in use cannot be moved while the Service keeps needing one.
-  if (needsHC(p) && needsHC(n) && typeof oldHC === 'number' && oldHC !== 0) {
-    if (newHC !== undefined && newHC !== 0 && newHC !== oldHC) {
-      problems.push({
-        type: 'Invalid',
-        field: 'spec.healthCheckNodePort',
-        value: newHC,
-        detail: 'field is immutable',
-      });
-    }
-  }
-  return problems;
 }
