@@ -3,17 +3,29 @@ import type { Json, JsonObject, KObject } from './json.js';
 import { clone, isObject, jsonEqual } from './json.js';
 import type { Schema } from './schema.js';
 import { fieldSchema } from './schema.js';
+import { FieldOwners } from './managed.js';
 
 /**
- * Server-side apply, simplified: each field manager's last applied configuration is kept
- * per object; applying merges the new configuration into the live object (maps by key,
- * lists with merge keys item by item, other lists and scalars replaced) and removes the
- * fields this manager applied before but no longer sets. Conflicts between managers are
- * not detected (every apply behaves as `--force-conflicts`), and `managedFields` is not
- * written.
+ * Server-side apply: each field manager's last applied configuration is kept per object;
+ * applying merges the new configuration into the live object (maps by key, lists with merge
+ * keys item by item, other lists and scalars replaced) and removes the fields this manager
+ * applied before but no longer sets. Field ownership (managed.ts) detects conflicts with
+ * other managers and is written to `metadata.managedFields`.
  */
 export class ApplyConfigs {
   private readonly last = new Map<string, Json>();
+  private readonly owners = new Map<string, FieldOwners>();
+
+  /** A working copy of the object's field owners (empty for a new object). */
+  ownersOf(live: KObject | undefined): FieldOwners {
+    const found = live === undefined ? undefined : this.owners.get(String(live.metadata['uid']));
+    return found?.copy() ?? new FieldOwners();
+  }
+
+  /** Keeps the owners after a successful write of `object`. */
+  keepOwners(object: KObject, owners: FieldOwners): void {
+    this.owners.set(String(object.metadata['uid']), owners);
+  }
 
   /** The object after applying `config` for `manager` over `live` (undefined: create). */
   merge(live: KObject | undefined, config: Json, manager: string, schema: Schema): KObject {

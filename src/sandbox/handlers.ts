@@ -4,12 +4,16 @@ import { badRequest, methodNotAllowed, statusObject, unknownPath } from './error
 import { mediaType, parseBody, readBody, sendJson, wantsTable } from './http.js';
 import type { JsonObject, KObject } from './json.js';
 import { isObject, obj, str } from './json.js';
-import { includeObjectOf, writeOptions } from './params.js';
+import { includeObjectOf, queryBool, writeOptions } from './params.js';
+import { ownUpdate, updateManager } from './field-manager.js';
 import { patch } from './patch-handler.js';
 import type { Registry } from './registry.js';
 import type { ResourceDef } from './resources.js';
 import { apiVersionOf, findResource } from './resources.js';
 import { answerReview, findReview } from './reviews.js';
+import type { AuthConfig } from './auth/gate.js';
+import type { UserInfo } from './auth/users.js';
+import { tokenRequest } from './auth/token-request.js';
 import type { ResourceRequest } from './routing.js';
 import type { Predicate } from './selectors.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
@@ -17,6 +21,7 @@ import { toTable } from './tables.js';
 import type { WatchHub } from './watch.js';
 
 export interface HandlerDeps {
+  auth: AuthConfig;
   registry: Registry;
   hub: WatchHub;
   applyConfigs: ApplyConfigs;
@@ -40,6 +45,7 @@ export async function handleResource(call: {
   req: IncomingMessage;
   res: ServerResponse;
   url: URL;
+  user: UserInfo;
 }): Promise<void> {
   const { deps, route: r, req, res, url } = call;
   const review = findReview(r.group, r.version, r.resource);
@@ -48,21 +54,30 @@ export async function handleResource(call: {
     if (req.method !== 'POST') throw methodNotAllowed();
     const type = req.headers['content-type'] ?? '';
     const raw = await readBody(req);
-    // The answer does not depend on the question: protobuf reviews are not decoded.
-    const body =
-      mediaType(type) === 'application/vnd.kubernetes.protobuf' ? {} : parseBody(raw, type);
-    return sendJson(res, 201, answerReview(review, isObject(body) ? body : {}));
+    // SelfSubjectAccessReviews are decoded (RBAC answers them); other reviews need no question.
+    const proto = mediaType(type) === 'application/vnd.kubernetes.protobuf';
+    const body = proto && r.resource !== 'selfsubjectaccessreviews' ? {} : parseBody(raw, type);
+    const question = isObject(body) ? body : {};
+    return sendJson(res, 201, answerReview(review, question, { user: call.user, auth: deps.auth }));
   }
   const def = findResource(r.group, r.version, r.resource);
   if (def === undefined) throw unknownPath();
   if (def.namespaced && r.name !== undefined && r.namespace === undefined) throw unknownPath();
   if (!def.namespaced && r.namespace !== undefined) throw unknownPath();
+  if (def.resource === 'serviceaccounts' && r.subresource === 'token') {
+    if (req.method !== 'POST' || r.namespace === undefined || r.name === undefined)
+      throw methodNotAllowed();
+    const raw = await readBody(req);
+    const body = raw.length === 0 ? {} : parseBody(raw, req.headers['content-type'] ?? '');
+    const ref = { namespace: r.namespace, name: r.name };
+    return sendJson(res, 201, tokenRequest(deps, ref, isObject(body) ? body : {}));
+  }
   if (r.subresource !== undefined && !(r.subresource === 'status' && def.hasStatus))
     throw unknownPath();
   const ctx: Ctx = { deps, def, namespace: r.namespace, req, res, q: url.searchParams };
   const method = req.method ?? 'GET';
   const q = ctx.q;
-  const isWatch = r.legacyWatch || q.get('watch') === 'true' || q.get('watch') === '1';
+  const isWatch = r.legacyWatch || queryBool(q, 'watch');
   if (method === 'GET' && isWatch) return watch(ctx, r.name);
   if (r.name === undefined) {
     if (method === 'GET') return list(ctx);
@@ -81,8 +96,21 @@ export async function handleResource(call: {
     case 'PUT': {
       const body = parseBody(await readBody(req), req.headers['content-type'] ?? '');
       const opts = { ...writeOptions(q), status };
-      const { object, warnings } = deps.registry.update(def, ref, body, opts);
-      return sendJson(res, 200, object, warnings);
+      const live = status ? undefined : existing(deps, def, ref);
+      const owners = status
+        ? undefined
+        : ownUpdate({
+            configs: deps.applyConfigs,
+            def,
+            live,
+            body,
+            manager: updateManager(q, req),
+            now: deps.now(),
+          });
+      const { object, warnings, created } = deps.registry.update(def, ref, body, opts);
+      if (owners !== undefined && opts.dryRun !== true)
+        deps.applyConfigs.keepOwners(object, owners);
+      return sendJson(res, created === true ? 201 : 200, object, warnings);
     }
     case 'PATCH':
       return patch(ctx, { ...ref, status });
@@ -97,7 +125,18 @@ async function create(ctx: Ctx): Promise<void> {
   const { deps, def, req, res, q } = ctx;
   if (def.namespaced && ctx.namespace === undefined) throw methodNotAllowed();
   const body = parseBody(await readBody(req), req.headers['content-type'] ?? '');
-  const { object, warnings } = deps.registry.create(def, ctx.namespace, body, writeOptions(q));
+  const opts = writeOptions(q);
+  const manager = updateManager(q, req);
+  const owners = ownUpdate({
+    configs: deps.applyConfigs,
+    def,
+    live: undefined,
+    body,
+    manager,
+    now: deps.now(),
+  });
+  const { object, warnings } = deps.registry.create(def, ctx.namespace, body, opts);
+  if (owners !== undefined && opts.dryRun !== true) deps.applyConfigs.keepOwners(object, owners);
   sendJson(res, 201, object, warnings);
 }
 
@@ -196,8 +235,8 @@ function watch(ctx: Ctx, name: string | undefined): void {
     namespace: ctx.namespace,
     selected: selection(ctx, fieldSelector === '' ? null : fieldSelector),
     resourceVersion: rv,
-    bookmarks: q.get('allowWatchBookmarks') === 'true',
-    sendInitialEvents: q.get('sendInitialEvents') === 'true',
+    bookmarks: queryBool(q, 'allowWatchBookmarks'),
+    sendInitialEvents: queryBool(q, 'sendInitialEvents'),
     timeoutMs: timeout === null ? undefined : Number(timeout) * 1000,
     table: wantsTable(req.headers.accept) ? { includeObject: includeObjectOf(q) } : undefined,
   });
@@ -215,6 +254,19 @@ function deleteCollection(ctx: Ctx): void {
     metadata: { resourceVersion: String(deps.registry.store.resourceVersion) },
     items,
   });
+}
+
+/** The stored object, or undefined when there is none (a PUT that creates). */
+function existing(
+  deps: HandlerDeps,
+  def: ResourceDef,
+  ref: { namespace: string | undefined; name: string },
+): KObject | undefined {
+  try {
+    return deps.registry.get(def, ref);
+  } catch {
+    return undefined;
+  }
 }
 
 const refOf = (o: KObject): { namespace: string | undefined; name: string } => ({

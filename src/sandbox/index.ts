@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,10 @@ import type { LayersConfig } from '../layers/index.js';
 import { DEFAULT_LAYERS, LayerAllocator } from '../layers/index.js';
 import { ApplyConfigs } from './apply.js';
 import { SandboxStore } from './facade.js';
+import type { AuthConfig, AuthorizationMode, AuthorizationRecord } from './auth/gate.js';
+import { ADMIN, serviceAccountUser, Tokens } from './auth/users.js';
+import { selfSignedCertificate } from './auth/tls.js';
+import type { Credentials } from './kubeconfig.js';
 import { kubeconfigYaml, writeKubeconfig } from './kubeconfig.js';
 import { keyOf } from './keys.js';
 import { ensureKubernetesService } from './kubernetes-service.js';
@@ -21,6 +26,7 @@ import { WatchHub } from './watch.js';
 export { ApiError } from './errors.js';
 export { SandboxStore } from './facade.js';
 export type { KObject } from './json.js';
+export type { AuthorizationMode, AuthorizationRecord } from './auth/gate.js';
 
 export interface SandboxOptions {
   /** 0 or absent: a free port. */
@@ -39,14 +45,29 @@ export interface SandboxOptions {
   /** How many changes a watch can resume from; older resourceVersions get 410 Gone (default 1000). */
   historyLimit?: number;
   onRequest?: (entry: { method: string; url: string; code: number }) => void;
+  /**
+   * `RBAC`: requests are authorised by the Roles, ClusterRoles and bindings stored in the
+   * sandbox, as kube-apiserver's RBAC authorizer does; the kubeconfig then carries the
+   * administrator's token (system:masters). Default `AlwaysAllow`.
+   */
+  authorization?: AuthorizationMode;
+  /** Every RBAC decision (RBAC mode), for tests that compare granted and used permissions. */
+  onAuthorize?: (record: AuthorizationRecord) => void;
 }
 
 export interface Sandbox {
+  /** http://127.0.0.1:PORT, or https:// with RBAC (kubectl sends credentials only over TLS). */
   url: string;
+  /** RBAC mode: the PEM of the server's self-signed certificate, for clients to trust. */
+  ca?: string;
   port: number;
   kubeconfigPath: string;
   kubeconfig(): string;
   store: SandboxStore;
+  /** A bearer token that authenticates as the ServiceAccount (it need not exist yet). */
+  serviceAccountToken(namespace: string, name: string): string;
+  /** A kubeconfig (YAML) whose user is that ServiceAccount, by token. */
+  serviceAccountKubeconfig(namespace: string, name: string): string;
   close(): Promise<void>;
 }
 
@@ -78,27 +99,41 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     for (const svc of store.list('services')) allocator.allocate(svc as unknown as Service);
   }
   ensureKubernetesService(registry, layers);
+  const tokens = new Tokens();
+  const mode = opts.authorization ?? 'AlwaysAllow';
+  const adminToken = mode === 'RBAC' ? tokens.issue(ADMIN) : undefined;
+  const tls = mode === 'RBAC' ? selfSignedCertificate() : undefined;
+  const auth: AuthConfig = {
+    mode,
+    tokens,
+    store,
+    ...(opts.onAuthorize === undefined ? {} : { onDecision: opts.onAuthorize }),
+  };
   let port = 0;
-  const server = createServer(
-    createListener({
-      registry,
-      hub,
-      applyConfigs: new ApplyConfigs(),
-      now,
-      serverAddress: () => `127.0.0.1:${port}`,
-      ...(opts.onRequest === undefined ? {} : { onRequest: opts.onRequest }),
-    }),
-  );
+  const listener = createListener({
+    auth,
+    registry,
+    hub,
+    applyConfigs: new ApplyConfigs(),
+    now,
+    serverAddress: () => `127.0.0.1:${port}`,
+    ...(opts.onRequest === undefined ? {} : { onRequest: opts.onRequest }),
+  });
+  const server = tls === undefined ? createServer(listener) : createHttpsServer(tls, listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
+  const creds = (token: string | undefined): Credentials => ({
+    ...(token === undefined ? {} : { token }),
+    ...(tls === undefined ? {} : { ca: tls.cert }),
+  });
   const tempDir =
     opts.kubeconfigPath === undefined ? await mkdtemp(join(tmpdir(), 'lbctl-sandbox-')) : undefined;
   const kubeconfigPath = opts.kubeconfigPath ?? join(tempDir as string, 'kubeconfig');
-  await writeKubeconfig(kubeconfigPath, url);
+  await writeKubeconfig(kubeconfigPath, url, creds(adminToken));
   const persist =
     opts.snapshotFile === undefined ? undefined : snapshotWriter(opts.snapshotFile, store);
   const unsubscribe = store.subscribe(() => persist?.schedule());
@@ -106,7 +141,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     url,
     port,
     kubeconfigPath,
-    kubeconfig: () => kubeconfigYaml(url),
+    ...(tls === undefined ? {} : { ca: tls.cert }),
+    kubeconfig: () => kubeconfigYaml(url, creds(adminToken)),
+    serviceAccountToken: (ns, name) => tokens.issue(serviceAccountUser(ns, name)),
+    serviceAccountKubeconfig: (ns, name) =>
+      kubeconfigYaml(url, creds(tokens.issue(serviceAccountUser(ns, name)))),
     store: new SandboxStore(registry, hub),
     close: async () => {
       unsubscribe();

@@ -154,7 +154,7 @@ export const namespace = top({
   status: S.obj({ phase: S.str, conditions: S.list(S.any) }),
 });
 
-const series = S.obj({ count: S.int, lastObservedTime: S.time });
+const series = S.obj({ count: S.int, lastObservedTime: S.microTime });
 
 export const coreEvent = top({
   involvedObject: objectReference,
@@ -165,7 +165,7 @@ export const coreEvent = top({
   lastTimestamp: S.time,
   count: S.int,
   type: S.str,
-  eventTime: S.time,
+  eventTime: S.microTime,
   series,
   action: S.str,
   related: objectReference,
@@ -174,7 +174,7 @@ export const coreEvent = top({
 });
 
 export const eventsV1Event = top({
-  eventTime: S.time,
+  eventTime: S.microTime,
   series,
   reportingController: S.str,
   reportingInstance: S.str,
@@ -211,8 +211,8 @@ export const lease = top({
   spec: S.obj({
     holderIdentity: S.str,
     leaseDurationSeconds: S.int,
-    acquireTime: S.time,
-    renewTime: S.time,
+    acquireTime: S.microTime,
+    renewTime: S.microTime,
     leaseTransitions: S.int,
     strategy: S.str,
     preferredHolder: S.str,

@@ -9,6 +9,13 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 export function nameProblems(name: string, rule: NameRule): FieldProblem[] {
   const field = 'metadata.name';
   const problems: FieldProblem[] = [];
+  // RBAC objects: path.IsValidPathSegmentName, any length.
+  if (rule === 'path-segment') {
+    const why = ['.', '..'].includes(name)
+      ? [`may not be '${name}'`]
+      : ['/', '%'].filter((c) => name.includes(c)).map((c) => `may not contain '${c}'`);
+    return why.map((detail) => ({ type: 'Invalid', field, value: name, detail }));
+  }
   const max = rule === 'dns1123-subdomain' ? 253 : 63;
   if (name.length > max) {
     problems.push({

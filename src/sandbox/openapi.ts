@@ -100,6 +100,7 @@ function toOpenAPI(s: Schema): JsonObject {
     case 'string':
       return { type: 'string' };
     case 'time':
+    case 'microtime':
       return { type: 'string', format: 'date-time' };
     case 'integer':
       return { type: 'integer', format: 'int32' };

@@ -5,6 +5,11 @@ import { mediaType, parseBody, readBody, sendJson } from './http.js';
 import type { Json, KObject } from './json.js';
 import { isObject } from './json.js';
 import { jsonPatch, mergePatch, strategicMerge } from './patch.js';
+import { ownUpdate, updateManager } from './field-manager.js';
+import { FieldOwners, leaves } from './managed.js';
+import { queryBool } from './params.js';
+import { apiVersionOf } from './resources.js';
+import { rfc3339 } from './system-fields.js';
 
 const PATCH_TYPES = [
   'application/json-patch+json',
@@ -35,7 +40,23 @@ export async function patch(
     if (manager === null || manager === '')
       throw badRequest('PATCH, application/apply-patch+yaml requires a non-empty fieldManager');
     const live = exists(() => registry.get(def, target));
+    const owners = deps.applyConfigs.ownersOf(live);
+    const applied = leaves(body, def.schema);
+    const liveLeaves = live === undefined ? [] : leaves(live, def.schema);
+    const force = queryBool(q, 'force');
+    if (!force) owners.conflicts(manager, applied, liveLeaves);
     const merged = deps.applyConfigs.merge(live, body, manager, def.schema);
+    owners.take({
+      manager,
+      operation: 'Apply',
+      apiVersion: apiVersionOf(def),
+      time: rfc3339(deps.now()),
+      fields: applied,
+      takenFrom: force ? FieldOwners.changed(applied, liveLeaves) : [],
+      replace: true,
+    });
+    owners.prune(leaves(merged, def.schema));
+    merged.metadata['managedFields'] = owners.managedFields();
     const named = merged.metadata['name'];
     if (named !== undefined && named !== target.name) {
       throw badRequest(
@@ -51,7 +72,10 @@ export async function patch(
             opts,
           )
         : registry.update(def, target, merged, opts);
-    if (opts.dryRun !== true) deps.applyConfigs.remember(result.object, manager, body);
+    if (opts.dryRun !== true) {
+      deps.applyConfigs.remember(result.object, manager, body);
+      deps.applyConfigs.keepOwners(result.object, owners);
+    }
     return sendJson(res, live === undefined ? 201 : 200, result.object, result.warnings);
   }
   const current = registry.get(def, target);
@@ -60,7 +84,18 @@ export async function patch(
   else if (type === 'application/json-patch+json') next = jsonPatch(current, body);
   else next = strategicMerge(current, body, def.schema);
   if (!isObject(next)) throw badRequest('the patch removed the whole object');
+  const owners = target.status
+    ? undefined
+    : ownUpdate({
+        configs: deps.applyConfigs,
+        def,
+        live: current,
+        body: next,
+        manager: updateManager(q, req),
+        now: deps.now(),
+      });
   const { object, warnings } = registry.update(def, target, next, opts);
+  if (owners !== undefined && opts.dryRun !== true) deps.applyConfigs.keepOwners(object, owners);
   sendJson(res, 200, object, warnings);
 }
 

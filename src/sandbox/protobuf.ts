@@ -76,6 +76,27 @@ const serviceSpec: Message = {
 const KINDS: Record<string, Message> = {
   Service: { 1: msg('metadata', objectMeta), 2: msg('spec', serviceSpec) },
   Namespace: { 1: msg('metadata', objectMeta), 2: msg('spec', { 1: str('finalizers', true) }) },
+  // authorization/v1 generated.proto: what `kubectl auth can-i` asks.
+  SelfSubjectAccessReview: {
+    1: msg('metadata', objectMeta),
+    2: msg('spec', {
+      1: msg('resourceAttributes', {
+        1: str('namespace'),
+        2: str('verb'),
+        3: str('group'),
+        4: str('version'),
+        5: str('resource'),
+        6: str('subresource'),
+        7: str('name'),
+      }),
+      2: msg('nonResourceAttributes', { 1: str('path'), 2: str('verb') }),
+    }),
+  },
+  // authentication/v1: `kubectl create token` (spec.audiences, spec.expirationSeconds).
+  TokenRequest: {
+    1: msg('metadata', objectMeta),
+    2: msg('spec', { 1: str('audiences', true), 4: int('expirationSeconds') }),
+  },
   DeleteOptions: {
     1: int('gracePeriodSeconds'),
     2: msg('preconditions', { 1: str('uid'), 2: str('resourceVersion') }),

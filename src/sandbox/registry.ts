@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Service } from '../core/k8s.js';
 import type { ServiceAllocator } from './admission.js';
-import { admitService } from './admission.js';
+import { admitService, admitServiceStatus } from './admission.js';
 import { alreadyExists, badRequest, forbidden, invalid, notFound, staleUpdate } from './errors.js';
 import type { Json, KObject } from './json.js';
 import { arr, clone, jsonEqual, obj, str } from './json.js';
@@ -17,6 +17,7 @@ import type { FieldValidation } from './schema.js';
 import type { Predicate } from './selectors.js';
 import type { Store } from './store.js';
 import { nextVersion, randomSuffix, rfc3339, withStatusOf } from './system-fields.js';
+import { kindDefaults, kindProblems } from './validation/index.js';
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -27,6 +28,8 @@ export interface WriteResult {
   object: KObject;
   /** `Warning` headers for the client, e.g. unknown fields dropped under fieldValidation=Warn. */
   warnings: string[];
+  /** An update that created the object (create-on-update): answered 201. */
+  created?: boolean;
 }
 
 /** Names one object: `namespace` is undefined for cluster-scoped resources. */
@@ -102,7 +105,9 @@ export class Registry {
     for (const f of ['deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) delete meta[f];
     meta['uid'] = randomUUID();
     meta['creationTimestamp'] = rfc3339(this.opts.now());
-    if (def.storage === 'services') {
+    // Services carry no metadata.generation (their strategy never sets one).
+    if (def.storage === 'services') delete o['status'];
+    if (def.generation === true) {
       meta['generation'] = 1;
       delete o['status'];
     }
@@ -111,7 +116,8 @@ export class Registry {
       meta['labels'] = { ...(obj(meta['labels']) ?? {}), 'kubernetes.io/metadata.name': name };
       o['status'] = { phase: 'Active' };
     }
-    const admitted = def.storage === 'services' ? this.admit(o, undefined, opts) : o;
+    const admitted =
+      def.storage === 'services' ? this.admit(o, undefined, opts) : this.check(def, o, undefined);
     return { object: toWire(def, this.commit(def, admitted, undefined, opts)), warnings };
   }
 
@@ -131,6 +137,20 @@ export class Registry {
       );
     }
     o.metadata['name'] = name;
+    const stored = this.opts.store.get(def.storage, storageKey(ns, name));
+    const rvSent = str(o.metadata['resourceVersion']) ?? '';
+    // AllowCreateOnUpdate: a PUT to a missing Service, Event, Lease... creates it, unless the
+    // client names a version of it (then it was deleted under the client: not found).
+    if (
+      stored === undefined &&
+      def.createOnUpdate === true &&
+      opts.status !== true &&
+      rvSent === ''
+    )
+      return {
+        ...this.create(def, ns, { ...o, metadata: { ...o.metadata, name } }, opts),
+        created: true,
+      };
     const current = this.mustGet(def, ns, name);
     const labels = labelProblems(obj(o.metadata['labels']) ?? {});
     if (labels.length > 0 && opts.status !== true)
@@ -139,8 +159,14 @@ export class Registry {
     if (rv !== undefined && rv !== '' && rv !== current.metadata['resourceVersion'])
       throw staleUpdate(nameOf(def), name);
     const next = opts.status === true ? withStatusOf(current, o) : nextVersion(def, current, o);
-    const admitted =
-      def.storage === 'services' && opts.status !== true ? this.admit(next, current, opts) : next;
+    let admitted: KObject;
+    if (def.storage !== 'services')
+      admitted = opts.status === true ? next : this.check(def, next, current);
+    else if (opts.status === true) admitted = admitServiceStatus(next);
+    else admitted = this.admit(next, current, opts);
+    // After defaulting: a body that leaves defaults out does not change the spec.
+    if (def.generation === true && !jsonEqual(current['spec'], admitted['spec']))
+      admitted.metadata['generation'] = Number(current.metadata['generation'] ?? 1) + 1;
     return { object: toWire(def, this.commit(def, admitted, current, opts)), warnings };
   }
 
@@ -191,6 +217,15 @@ export class Registry {
         `unable to create new content in namespace ${ns} because it is being terminated`,
       );
     }
+  }
+
+  /** The kind's own validation (Leases, Events): 422 with every problem. */
+  private check(def: ResourceDef, o: KObject, previous: KObject | undefined): KObject {
+    kindDefaults(def, o);
+    const problems = kindProblems(def, o, previous);
+    if (problems.length > 0)
+      throw invalid(def.kind, nameOf(def), String(o.metadata['name']), problems);
+    return o;
   }
 
   private admit(o: KObject, previous: KObject | undefined, opts: WriteOptions): KObject {

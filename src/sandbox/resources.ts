@@ -1,10 +1,12 @@
 import type { Json, KObject } from './json.js';
 import { at, isObject } from './json.js';
+import { metaFields, text } from './fields.js';
 import * as K from './kinds.js';
+import { INSTALL_RESOURCES } from './resources-install.js';
 import type { Schema } from './schema.js';
 
 /** The naming rule the API server applies to `metadata.name` of a kind. */
-export type NameRule = 'dns1035-label' | 'dns1123-label' | 'dns1123-subdomain';
+export type NameRule = 'dns1035-label' | 'dns1123-label' | 'dns1123-subdomain' | 'path-segment';
 
 /** One REST resource the sandbox serves (group, version, plural) and how it behaves. */
 export interface ResourceDef {
@@ -25,6 +27,10 @@ export interface ResourceDef {
   nameRule: NameRule;
   /** Field selectors this resource accepts, read from the wire form. */
   fields: Record<string, (o: KObject) => string>;
+  /** The object has metadata.generation, bumped on every spec change (Deployments, PDBs). */
+  generation?: boolean;
+  /** AllowCreateOnUpdate of the API server's strategy: PUT to a missing object creates it. */
+  createOnUpdate?: boolean;
   /** Converts between the storage form and this version's wire form (Events only). */
   toWire?: (o: KObject) => KObject;
   fromWire?: (o: KObject) => KObject;
@@ -43,18 +49,6 @@ export const VERBS = [
 
 export const apiVersionOf = (d: ResourceDef): string =>
   d.group ? `${d.group}/${d.version}` : d.version;
-
-const text =
-  (path: string) =>
-  (o: KObject): string => {
-    const v = at(o, path);
-    return typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v);
-  };
-
-const metaFields = (namespaced: boolean): Record<string, (o: KObject) => string> => ({
-  'metadata.name': text('metadata.name'),
-  ...(namespaced ? { 'metadata.namespace': text('metadata.namespace') } : {}),
-});
 
 const refFields = (prefix: string): Record<string, (o: KObject) => string> =>
   Object.fromEntries(
@@ -110,6 +104,7 @@ export const RESOURCES: readonly ResourceDef[] = [
     hasStatus: true,
     schema: K.service,
     nameRule: 'dns1035-label',
+    createOnUpdate: true,
     fields: {
       ...metaFields(true),
       'spec.type': text('spec.type'),
@@ -144,6 +139,7 @@ export const RESOURCES: readonly ResourceDef[] = [
     namespaced: true,
     shortNames: ['ev'],
     schema: K.coreEvent,
+    createOnUpdate: true,
     fields: {
       ...metaFields(true),
       ...refFields('involvedObject'),
@@ -165,6 +161,7 @@ export const RESOURCES: readonly ResourceDef[] = [
     categories: [],
     hasStatus: false,
     schema: K.eventsV1Event,
+    createOnUpdate: true,
     storage: 'events',
     nameRule: 'dns1123-subdomain',
     fields: {
@@ -208,10 +205,12 @@ export const RESOURCES: readonly ResourceDef[] = [
     categories: [],
     hasStatus: false,
     schema: K.lease,
+    createOnUpdate: true,
     storage: 'leases.coordination.k8s.io',
     nameRule: 'dns1123-subdomain',
     fields: metaFields(true),
   },
+  ...INSTALL_RESOURCES,
 ];
 
 export function findResource(

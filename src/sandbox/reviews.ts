@@ -1,4 +1,8 @@
+import type { AuthConfig } from './auth/gate.js';
+import { authorize } from './auth/rbac.js';
+import type { UserInfo } from './auth/users.js';
 import type { JsonObject } from './json.js';
+import { obj, str } from './json.js';
 
 /**
  * The create-only review APIs kubectl uses to ask about permissions (`kubectl auth can-i`,
@@ -51,13 +55,37 @@ export const findReview = (
 ): ReviewDef | undefined =>
   REVIEWS.find((r) => r.group === group && r.version === version && r.resource === resource);
 
-/** The review as created: the request's spec with the sandbox's answer as status. */
-export function answerReview(r: ReviewDef, body: JsonObject): JsonObject {
+/**
+ * The review as created: the request's spec with the answer as status. Who is asking is the
+ * authenticated (or impersonated) user; with RBAC on, an access review is RBAC's decision.
+ */
+export function answerReview(
+  r: ReviewDef,
+  body: JsonObject,
+  ctx: { user: UserInfo; auth: AuthConfig },
+): JsonObject {
+  const spec = obj(body['spec']) ?? {};
+  let status = r.status;
+  if (r.resource === 'selfsubjectreviews') {
+    status = { userInfo: { username: ctx.user.username, groups: ctx.user.groups } };
+  } else if (r.resource === 'selfsubjectaccessreviews' && ctx.auth.mode === 'RBAC') {
+    const ra = obj(spec['resourceAttributes']) ?? {};
+    const sub = str(ra['subresource']) ?? '';
+    const d = authorize(ctx.auth.store, ctx.user, {
+      verb: str(ra['verb']) ?? '',
+      group: str(ra['group']) ?? '',
+      resource: str(ra['resource']) ?? '',
+      subresource: sub === '' ? undefined : sub,
+      namespace: str(ra['namespace']) || undefined,
+      name: str(ra['name']) || undefined,
+    });
+    status = { allowed: d.allowed, ...(d.reason === '' ? {} : { reason: d.reason }) };
+  }
   return {
     apiVersion: `${r.group}/${r.version}`,
     kind: r.kind,
     metadata: { creationTimestamp: null },
-    spec: body['spec'] ?? {},
-    status: r.status,
+    spec,
+    status,
   };
 }

@@ -1,6 +1,7 @@
 import { badRequest } from './errors.js';
 import type { Json, JsonObject } from './json.js';
 import { isObject } from './json.js';
+import { parseKubeTime } from './validation/time.js';
 
 /**
  * A small description of the fields the sandbox knows, one per kind. The one description
@@ -8,7 +9,17 @@ import { isObject } from './json.js';
  * OpenAPI v3 documents kubectl reads, so the three can never disagree.
  */
 export type Schema =
-  | { t: 'string' | 'integer' | 'boolean' | 'number' | 'int-or-string' | 'quantity' | 'time' }
+  | {
+      t:
+        | 'string'
+        | 'integer'
+        | 'boolean'
+        | 'number'
+        | 'int-or-string'
+        | 'quantity'
+        | 'time'
+        | 'microtime';
+    }
   | { t: 'object'; fields: Record<string, Schema> }
   | { t: 'map'; values: Schema }
   | {
@@ -29,6 +40,7 @@ export const S = {
   intOrStr: { t: 'int-or-string' } as Schema,
   quantity: { t: 'quantity' } as Schema,
   time: { t: 'time' } as Schema,
+  microTime: { t: 'microtime' } as Schema,
   any: { t: 'any' } as Schema,
   obj: (fields: Record<string, Schema>): Schema => ({ t: 'object', fields }),
   map: (values: Schema): Schema => ({ t: 'map', values }),
@@ -80,14 +92,17 @@ export function pruneUnknown(
   return unknown;
 }
 
-/** `found.unknown` collects the paths of dropped fields; `found.prefix` starts type errors. */
+/**
+ * `found.unknown` collects the paths of dropped fields; `found.prefix` starts type errors.
+ * Returns the value as decoded: times come back normalised (UTC, the API server's format).
+ */
 function walk(
   v: Json,
   s: Schema,
   path: string,
   found: { unknown: string[]; prefix: string },
-): void {
-  if (v === null) return;
+): Json {
+  if (v === null) return v;
   const wrong = (want: string): never => {
     const got = Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v;
     throw badRequest(
@@ -96,34 +111,38 @@ function walk(
   };
   switch (s.t) {
     case 'any':
-      return;
+      return v;
     case 'string':
-    case 'time':
       if (typeof v !== 'string') wrong('string');
-      return;
+      return v;
+    case 'time':
+    case 'microtime': {
+      if (typeof v !== 'string') return wrong('string');
+      const parsed = parseKubeTime(v, s.t === 'microtime');
+      if (!parsed.ok) throw badRequest(`${found.prefix}: ${parsed.error}`);
+      return parsed.value;
+    }
     case 'integer':
       if (typeof v !== 'number' || !Number.isInteger(v)) wrong('int32');
-      return;
+      return v;
     case 'number':
       if (typeof v !== 'number') wrong('float64');
-      return;
+      return v;
     case 'boolean':
       if (typeof v !== 'boolean') wrong('bool');
-      return;
+      return v;
     case 'int-or-string':
     case 'quantity':
       if (typeof v !== 'string' && typeof v !== 'number') wrong('intstr.IntOrString');
-      return;
+      return v;
     case 'list':
       if (!Array.isArray(v)) return wrong('[]');
-      v.forEach((item, i) => walk(item, s.items, `${path}[${i}]`, found));
-      return;
+      v.forEach((item, i) => (v[i] = walk(item, s.items, `${path}[${i}]`, found)));
+      return v;
     case 'map':
       if (!isObject(v)) return wrong('map');
-      for (const [k, item] of Object.entries(v)) {
-        walk(item, s.values, `${path}.${k}`, found);
-      }
-      return;
+      for (const [k, item] of Object.entries(v)) v[k] = walk(item, s.values, `${path}.${k}`, found);
+      return v;
     case 'object':
       if (!isObject(v)) return wrong('struct');
       for (const [k, item] of Object.entries(v)) {
@@ -133,10 +152,10 @@ function walk(
           found.unknown.push(p);
           delete v[k];
         } else {
-          walk(item, sub, p, found);
+          v[k] = walk(item, sub, p, found);
         }
       }
-      return;
+      return v;
   }
 }
 

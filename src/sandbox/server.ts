@@ -6,7 +6,10 @@ import { handleResource } from './handlers.js';
 import { checkAcceptable, sendError, sendJson } from './http.js';
 import type { JsonObject } from './json.js';
 import { openapiDocument, openapiIndex } from './openapi.js';
+import { openapiV2 } from './openapi-v2.js';
 import { route } from './routing.js';
+import { findReview } from './reviews.js';
+import { authorizeResource, requestUser, verbOf } from './auth/gate.js';
 
 export interface ServerDeps extends HandlerDeps {
   /** `127.0.0.1:PORT`, for the `/api` answer. */
@@ -32,9 +35,21 @@ async function dispatch(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const r = route(url.pathname);
+  const user = requestUser(deps.auth, req);
   if (r.kind === 'resource') {
     checkAcceptable(req.headers.accept);
-    return handleResource({ deps, route: r, req, res, url });
+    // Reviews are every authenticated user's (system:basic-user); the rest is RBAC's to decide.
+    if (findReview(r.group, r.version, r.resource) === undefined) {
+      authorizeResource(deps.auth, user, {
+        verb: verbOf(req.method ?? 'GET', r, url.searchParams),
+        group: r.group,
+        resource: r.resource,
+        subresource: r.subresource,
+        namespace: r.resource === 'namespaces' && r.group === '' ? r.name : r.namespace,
+        name: r.name,
+      });
+    }
+    return handleResource({ deps, route: r, req, res, url, user });
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed();
   const found = (body: JsonObject | undefined): void => {
@@ -60,7 +75,15 @@ async function dispatch(
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('ok');
       return;
-    case 'openapi-v2':
+    case 'openapi-v2': {
+      const doc = openapiV2();
+      res.writeHead(200, {
+        'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+        'Content-Length': String(doc.length),
+      });
+      res.end(doc);
+      return;
+    }
     case 'unknown':
       throw unknownPath();
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { invalid } from './errors.js';
 import type { KObject } from './json.js';
-import { arr, clone, jsonEqual } from './json.js';
+import { arr, clone } from './json.js';
 import { nameOf } from './keys.js';
 import type { ResourceDef } from './resources.js';
 import { resourceFor } from './resources.js';
@@ -49,9 +49,6 @@ export function nextVersion(def: ResourceDef, current: KObject, o: KObject): KOb
         },
       ]);
     }
-  }
-  if (def.storage === 'services' && !jsonEqual(current['spec'], next['spec'])) {
-    next.metadata['generation'] = Number(current.metadata['generation'] ?? 1) + 1;
   }
   return next;
 }

@@ -1,47 +1,14 @@
+import type { Column } from './columns.js';
+import { ageCol, col, formatLabels, nameCol, orNone } from './columns.js';
 import { age } from './duration.js';
-import type { Json, JsonObject, KObject } from './json.js';
+import type { JsonObject, KObject } from './json.js';
 import { arr, at, isObject, obj, str } from './json.js';
 import type { ResourceDef } from './resources.js';
 import { fromWire } from './resources.js';
+import { INSTALL_TABLES } from './tables-install.js';
 
 /** `includeObject` of a Table request: what each row carries besides its cells. */
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
-
-interface Column {
-  name: string;
-  description: string;
-  priority?: number;
-  format?: string;
-  cell: (o: KObject, now: Date) => Json;
-}
-
-const nameCol: Column = {
-  name: 'Name',
-  format: 'name',
-  description: 'Name must be unique within a namespace.',
-  cell: (o) => String(o.metadata['name']),
-};
-const ageCol: Column = {
-  name: 'Age',
-  description:
-    'CreationTimestamp is a timestamp representing the server time when this object was created.',
-  cell: (o, now) => age(o.metadata['creationTimestamp'], now),
-};
-const col = (name: string, cell: (o: KObject, now: Date) => Json, priority = 0): Column => ({
-  name,
-  description: name,
-  ...(priority > 0 ? { priority } : {}),
-  cell,
-});
-
-const orNone = (s: string): string => (s === '' ? '<none>' : s);
-const formatLabels = (m: Json | undefined): string =>
-  orNone(
-    Object.entries(obj(m) ?? {})
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, v]) => `${k}=${String(v)}`)
-      .join(','),
-  );
 
 /** printService's EXTERNAL-IP: LoadBalancer ingress (sorted, unique) and externalIPs, else `<pending>`. */
 function serviceExternalIP(o: KObject): string {
@@ -194,6 +161,7 @@ const TABLES: Record<string, Column[]> = {
     col('Holder', (o) => str(at(o, 'spec.holderIdentity')) ?? ''),
     ageCol,
   ],
+  ...INSTALL_TABLES,
 };
 
 const orUnset = (s: string): string => (s === '' ? '<unset>' : s);

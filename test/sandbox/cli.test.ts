@@ -52,3 +52,14 @@ it('lbctl sandbox serves until SIGINT, with a kubeconfig and a snapshot', async 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+it('lbctl sandbox refuses an unknown --authorization mode, naming the allowed ones', async () => {
+  const child = spawn(process.execPath, [BIN, 'sandbox', '--authorization', 'abac'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  expect(code).not.toBe(0);
+  expect(err).toContain('--authorization must be "rbac" or "always-allow", got "abac"');
+});

@@ -191,10 +191,11 @@ describe('client-node against the sandbox', () => {
       },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
-    expect(patched.status?.loadBalancer?.ingress).toEqual([{ ip: '198.51.100.7' }]);
+    // ipMode defaulted to VIP for an ingress with an ip (LoadBalancerIPMode, GA in 1.32).
+    expect(patched.status?.loadBalancer?.ingress).toEqual([{ ip: '198.51.100.7', ipMode: 'VIP' }]);
     expect(patched.spec).toEqual(created.spec);
     expect(patched.metadata?.labels).toBeUndefined();
-    expect(patched.metadata?.generation).toBe(created.metadata?.generation);
+    expect(patched.metadata?.generation).toBeUndefined();
     expect(Number(patched.metadata?.resourceVersion)).toBeGreaterThan(
       Number(created.metadata?.resourceVersion),
     );
@@ -208,9 +209,9 @@ describe('client-node against the sandbox', () => {
       },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
-    expect(main.status?.loadBalancer?.ingress).toEqual([{ ip: '198.51.100.7' }]);
+    expect(main.status?.loadBalancer?.ingress).toEqual([{ ip: '198.51.100.7', ipMode: 'VIP' }]);
     expect(main.spec?.type).toBe('NodePort');
-    expect(main.metadata?.generation).toBe((created.metadata?.generation ?? 0) + 1);
+    expect(main.metadata?.generation).toBeUndefined();
   });
 
   it('refuses a merge-style body sent with the default JSON patch content type', async () => {

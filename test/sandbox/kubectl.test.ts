@@ -180,7 +180,8 @@ spec:
     });
     const described = await env.kubectl(['describe', 'svc', 'myapp-service']);
     expect(described.code).toBe(0);
-    expect(described.stdout).toMatch(/^LoadBalancer Ingress:\s+203\.0\.113\.10$/m);
+    // ipMode is defaulted to VIP, and kubectl 1.32 prints it.
+    expect(described.stdout).toMatch(/^LoadBalancer Ingress:\s+203\.0\.113\.10 \(VIP\)$/m);
     expect(described.stdout).toMatch(/^NodePort:\s+<unset>\s+30008\/TCP$/m);
     expect(described.stdout).toMatch(
       /^\s+Normal\s+EnsuredLoadBalancer\s+\S+\s+lbctl\s+Ensured load balancer$/m,

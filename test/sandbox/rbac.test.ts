@@ -1,0 +1,224 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalCloud, connectLocal } from '../../providers/local/index.js';
+import { loadKubeConfig } from '../../src/cli/kubeconfig.js';
+import { parseConfig } from '../../src/config/index.js';
+import type { RunningController } from '../../src/controller/start.js';
+import { startController } from '../../src/controller/start.js';
+import { createCallLog } from '../../src/core/calls.js';
+import type { AuthorizationRecord } from '../../src/sandbox/index.js';
+import { request } from 'node:https';
+import type { TestEnv } from './support.js';
+import { testEnv, until } from './support.js';
+
+/** `authorization: 'RBAC'`: kube-apiserver's RBAC over the stored Roles and bindings. */
+
+const DEPLOY = join(process.cwd(), 'infra/deploy');
+const SA = 'system:serviceaccount:lbctl-system:lbctl';
+const AS = `--as=${SA}`;
+
+let env: TestEnv;
+let decisions: AuthorizationRecord[];
+beforeEach(async () => {
+  decisions = [];
+  env = await testEnv({ authorization: 'RBAC', onAuthorize: (d) => decisions.push(d) });
+  const installed = await env.kubectl(['apply', '-k', DEPLOY]);
+  expect(installed.code).toBe(0);
+});
+afterEach(async () => {
+  await env.close();
+});
+
+describe('RBAC with kubectl', () => {
+  it('allows what the lbctl ClusterRole grants and refuses the rest with the 403 wording', async () => {
+    const list = await env.kubectl(['get', 'svc', '-A', AS]);
+    expect(list.code).toBe(0);
+    const del = await env.kubectl(['delete', 'svc', 'kubernetes', AS]);
+    expect(del.code).not.toBe(0);
+    expect(del.stderr.trim()).toBe(
+      `Error from server (Forbidden): services "kubernetes" is forbidden: User "${SA}" cannot delete resource "services" in API group "" in the namespace "default"`,
+    );
+    const deployments = await env.kubectl(['get', 'deploy', '-A', AS]);
+    expect(deployments.stderr).toContain(
+      `deployments.apps is forbidden: User "${SA}" cannot list resource "deployments" in API group "apps" at the cluster scope`,
+    );
+    const leases = await env.kubectl(['get', 'leases', '-n', 'lbctl-system', AS]);
+    expect(leases.stderr).toContain(
+      `leases.coordination.k8s.io is forbidden: User "${SA}" cannot list resource "leases" in API group "coordination.k8s.io" in the namespace "lbctl-system"`,
+    );
+  });
+
+  it('answers kubectl auth can-i and whoami from RBAC', async () => {
+    const can = async (...args: string[]) =>
+      (await env.kubectl(['auth', 'can-i', ...args, AS])).stdout.trim();
+    expect(await can('patch', 'services', '--subresource=status')).toBe('yes');
+    expect(await can('update', 'services', '--subresource=status')).toBe('no');
+    expect(await can('create', 'leases', '-n', 'lbctl-system')).toBe('yes');
+    expect(await can('create', 'leases', '-n', 'default')).toBe('no');
+    const who = await env.kubectl([
+      'auth',
+      'whoami',
+      '-o',
+      'jsonpath={.status.userInfo.username}',
+      AS,
+    ]);
+    expect(who.stdout).toBe(SA);
+  });
+
+  it('issues ServiceAccount tokens (kubectl create token) and refuses anonymous and unknown tokens', async () => {
+    const created = await env.kubectl(['create', 'token', 'lbctl', '-n', 'lbctl-system']);
+    expect(created.stderr).toBe('');
+    const token = created.stdout.trim();
+    expect(token).not.toBe('');
+    const bearer = { Authorization: `Bearer ${token}` };
+    expect((await get('/api/v1/services', bearer)).status).toBe(200);
+    const node = await get('/api/v1/nodes/n1', bearer);
+    expect(node.status).toBe(403);
+    expect(node.body.message).toBe(
+      `nodes "n1" is forbidden: User "${SA}" cannot get resource "nodes" in API group "" at the cluster scope`,
+    );
+    const anonymous = await get('/api/v1/services');
+    expect(anonymous.status).toBe(403);
+    expect(anonymous.body.message).toBe(
+      'services is forbidden: User "system:anonymous" cannot list resource "services" in API group "" at the cluster scope',
+    );
+    expect((await get('/api/v1/services', { Authorization: 'Bearer nope' })).status).toBe(401);
+  });
+
+  it('lets only those allowed to impersonate do it', async () => {
+    const token = env.sandbox.serviceAccountToken('lbctl-system', 'lbctl');
+    const r = await get('/api/v1/services', {
+      Authorization: `Bearer ${token}`,
+      'Impersonate-User': 'admin',
+    });
+    expect(r.status).toBe(403);
+    expect(r.body.message).toBe(
+      `users "admin" is forbidden: User "${SA}" cannot impersonate resource "users" in API group "" at the cluster scope`,
+    );
+  });
+});
+
+/** One GET over TLS trusting the sandbox's certificate; the status and the decoded body. */
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: { message?: string } }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${env.sandbox.url}${path}`, { ca: env.sandbox.ca, headers }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as { message?: string } }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Every (verb, group, resource) the shipped Roles grant the lbctl ServiceAccount. */
+function granted(): Set<string> {
+  const out = new Set<string>();
+  const roles = [
+    env.sandbox.store.get('clusterroles.rbac.authorization.k8s.io', 'lbctl'),
+    env.sandbox.store.get(
+      'roles.rbac.authorization.k8s.io',
+      'lbctl-leader-election',
+      'lbctl-system',
+    ),
+  ];
+  for (const role of roles) {
+    for (const rule of (role['rules'] ?? []) as {
+      verbs: string[];
+      apiGroups: string[];
+      resources: string[];
+    }[])
+      for (const v of rule.verbs)
+        for (const g of rule.apiGroups) for (const r of rule.resources) out.add(`${v} ${g}/${r}`);
+  }
+  return out;
+}
+
+const permission = (d: AuthorizationRecord): string => {
+  const a = d.attributes;
+  return `${a.verb} ${a.group}/${a.resource}${a.subresource === undefined ? '' : `/${a.subresource}`}`;
+};
+
+describe(
+  'the controller runs with exactly the permissions it ships with',
+  { timeout: 60_000 },
+  () => {
+    it('lbctl run as the lbctl ServiceAccount provisions and deletes a LoadBalancer', async () => {
+      const cloud = new LocalCloud();
+      const calls = createCallLog();
+      for (let i = 1; i <= 2; i++) {
+        const node = {
+          apiVersion: 'v1',
+          kind: 'Node',
+          metadata: { name: `node-${i}` },
+          spec: { providerID: `local://node-${i}` },
+          status: { addresses: [{ type: 'InternalIP', address: `10.0.1.${i}` }] },
+        };
+        expect((await env.kubectl(['create', '-f', '-'], JSON.stringify(node))).code).toBe(0);
+      }
+      const kubeconfig = join(env.dir, 'lbctl-sa.kubeconfig');
+      await writeFile(kubeconfig, env.sandbox.serviceAccountKubeconfig('lbctl-system', 'lbctl'));
+      let controller: RunningController | undefined;
+      try {
+        controller = await startController({
+          config: parseConfig({
+            provider: 'local',
+            clusterName: 'e2e',
+            leaderElect: 'true',
+            leaderElectionNamespace: 'lbctl-system',
+            metricsBindAddress: '127.0.0.1:0',
+            logLevel: 'silent',
+          }),
+          kc: loadKubeConfig({ kubeconfig, env: {} }),
+          provider: connectLocal(cloud, calls),
+          onCloudCall: calls.onRecord,
+          logger: pino({ level: 'silent' }),
+        });
+        const svc = {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'web', namespace: 'default' },
+          spec: {
+            type: 'LoadBalancer',
+            selector: { app: 'web' },
+            ports: [{ port: 80, targetPort: 8080 }],
+          },
+        };
+        expect((await env.kubectl(['create', '-f', '-'], JSON.stringify(svc))).code).toBe(0);
+        const ingressIP = (): string | undefined => {
+          const s = env.sandbox.store.get('services', 'web', 'default') as {
+            status?: { loadBalancer?: { ingress?: { ip?: string }[] } };
+          };
+          return s.status?.loadBalancer?.ingress?.[0]?.ip;
+        };
+        await until(
+          (notify) => env.sandbox.store.onChange('services', notify),
+          ingressIP,
+          'an external IP set by the controller',
+        );
+        const deleted = env.kubectl(['delete', 'svc', 'web', '--timeout=20s']);
+        expect((await deleted).code).toBe(0);
+      } finally {
+        await controller?.kill();
+      }
+      const mine = decisions.filter((d) => d.user === SA);
+      expect(mine.length).toBeGreaterThan(0);
+      // A verb the controller needs and the manifests do not grant fails here.
+      expect(mine.filter((d) => !d.allowed).map(permission)).toEqual([]);
+      const used = new Set(mine.map(permission));
+      const unused = [...granted()].filter((p) => !used.has(p));
+      // Not a failure (some verbs are for paths this scenario does not take), but reported.
+      // eslint-disable-next-line no-console -- the report the issue asks for, in the test output
+      console.log(`RBAC: permissions used by lbctl run: ${[...used].sort().join(', ')}`);
+      // eslint-disable-next-line no-console -- idem
+      console.log(`RBAC: granted but unused in this run: ${unused.sort().join(', ') || 'none'}`);
+    });
+  },
+);
