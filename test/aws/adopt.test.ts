@@ -1,82 +1,22 @@
 // Issue 12 #2 (AWS): an NLB made by the in-tree provider (cloud-controller-manager) is taken
 // over in place — updates only, the DNS name unchanged, and the next plan is a no-op.
-import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
-  CreateTargetGroupCommand,
-  DescribeLoadBalancersCommand,
-  RegisterTargetsCommand,
-  type ElasticLoadBalancingV2Client,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
 import { apply } from '../../src/apply/index.js';
 import { createCallLog } from '../../src/core/calls.js';
-import type { LoadBalancerIntent } from '../../src/core/intent.js';
 import { clusterTagKey, SERVICE_NAME_TAG } from '../../src/core/tags.js';
 import { hasChanges, plan } from '../../src/plan/index.js';
 import { IN_TREE_PROVIDER } from '../../providers/aws/adopted-shape.js';
 import { loadBalancerName } from '../../providers/aws/names.js';
 import { connectAws } from '../../providers/aws/provider.js';
-import { instanceIdOf } from '../../providers/aws/targets.js';
 import { useMoto } from '../support/moto.js';
+import { inTreeNlb } from './in-tree.js';
 import { intent } from './fixtures.js';
 import { TEST_ENV } from './harness.js';
-import { seedNetwork, type TestNetwork } from './network.js';
+import { seedNetwork } from './network.js';
 
 const moto = useMoto();
 const CLUSTER = 'test';
-
-/** What the in-tree provider creates for an `aws-load-balancer-type: nlb` Service (see providers/aws/adopt.ts). */
-async function inTreeNlb(
-  elb: ElasticLoadBalancingV2Client,
-  net: TestNetwork,
-  web: LoadBalancerIntent,
-  tags: { Key: string; Value: string }[],
-): Promise<{ arn: string; dns: string }> {
-  const lb = await elb.send(
-    new CreateLoadBalancerCommand({
-      Name: loadBalancerName(web.service),
-      Type: 'network',
-      Subnets: net.subnets,
-      Tags: tags,
-    }),
-  );
-  const arn = lb.LoadBalancers?.[0]?.LoadBalancerArn ?? '';
-  for (const [i, l] of web.listeners.entries()) {
-    const tg = await elb.send(
-      new CreateTargetGroupCommand({
-        Name: `k8s-default-web-${String(i).repeat(10)}`,
-        Protocol: 'TCP',
-        Port: l.nodePort,
-        VpcId: net.vpcId,
-        TargetType: 'instance',
-        HealthCheckProtocol: 'TCP',
-        HealthCheckPort: 'traffic-port',
-        HealthCheckIntervalSeconds: 30,
-        HealthyThresholdCount: 3,
-        UnhealthyThresholdCount: 3,
-        Tags: tags,
-      }),
-    );
-    const tgArn = tg.TargetGroups?.[0]?.TargetGroupArn ?? '';
-    await elb.send(
-      new RegisterTargetsCommand({
-        TargetGroupArn: tgArn,
-        Targets: web.targets.map((t) => ({ Id: instanceIdOf(t), Port: l.nodePort })),
-      }),
-    );
-    await elb.send(
-      new CreateListenerCommand({
-        LoadBalancerArn: arn,
-        Protocol: 'TCP',
-        Port: l.port,
-        DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }],
-        Tags: tags,
-      }),
-    );
-  }
-  return { arn, dns: lb.LoadBalancers?.[0]?.DNSName ?? '' };
-}
 
 async function setup() {
   const calls = createCallLog();
