@@ -50,27 +50,32 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
+async function inTreeSetup() {
+  for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
+  const { ec2, elb } = createClients(
+    { endpoint: moto().endpoint, region: 'us-east-1', rates: {} },
+    { env },
+  );
+  const net = await seedMotoNetwork(ec2, { nodes: 2, clusterName: CLUSTER });
+  const web = intent({ clusterName: CLUSTER });
+  const before = await inTreeNlb(elb, net, { ...web, targets: net.nodes.slice(0, 1) }, [
+    { Key: clusterTagKey(CLUSTER), Value: 'owned' },
+    { Key: SERVICE_NAME_TAG, Value: 'default/web' },
+  ]);
+  const f = await writeFiles({ 'nodes.yaml': nodeManifests(net.nodes), 'web.yaml': service });
+  const args = [
+    ...['--provider', 'aws', '--cluster-name', CLUSTER, '--no-color'],
+    ...['-f', f['nodes.yaml']!, '-f', f['web.yaml']!],
+    ...['--set', `endpoint=${moto().endpoint}`, '--set', 'region=us-east-1'],
+    ...['--set', `vpc-id=${net.vpcId}`, '--set', `security-group=${net.nodeSecurityGroup}`],
+  ];
+
+  return { args, before, elb, web };
+}
+
 describe('lbctl plan/apply --adopt (AWS, moto)', () => {
   it('takes the in-tree NLB over in place; the DNS name stays; then plan is a no-op', async () => {
-    for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
-    const { ec2, elb } = createClients(
-      { endpoint: moto().endpoint, region: 'us-east-1', rates: {} },
-      { env },
-    );
-    const net = await seedMotoNetwork(ec2, { nodes: 2, clusterName: CLUSTER });
-    const web = intent({ clusterName: CLUSTER });
-    const before = await inTreeNlb(elb, net, { ...web, targets: net.nodes.slice(0, 1) }, [
-      { Key: clusterTagKey(CLUSTER), Value: 'owned' },
-      { Key: SERVICE_NAME_TAG, Value: 'default/web' },
-    ]);
-    const f = await writeFiles({ 'nodes.yaml': nodeManifests(net.nodes), 'web.yaml': service });
-    const args = [
-      ...['--provider', 'aws', '--cluster-name', CLUSTER, '--no-color'],
-      ...['-f', f['nodes.yaml']!, '-f', f['web.yaml']!],
-      ...['--set', `endpoint=${moto().endpoint}`, '--set', 'region=us-east-1'],
-      ...['--set', `vpc-id=${net.vpcId}`, '--set', `security-group=${net.nodeSecurityGroup}`],
-    ];
-
+    const { args, before, elb, web } = await inTreeSetup();
     // Without --adopt the in-tree NLB is refused, naming the flag.
     expect((await lbctl('plan', ...args)).code).toBe(1);
 
@@ -89,5 +94,17 @@ describe('lbctl plan/apply --adopt (AWS, moto)', () => {
 
     expect((await lbctl('plan', '--detailed-exitcode', ...args)).code).toBe(0);
     expect((await lbctl('plan', '--adopt', '--detailed-exitcode', ...args)).code).toBe(0);
+  }, 120_000);
+
+  it('a takeover saved with plan --adopt --out is applied by apply --adopt FILE', async () => {
+    const { args, before, elb, web } = await inTreeSetup();
+    const out = `${(await writeFiles({ x: '' }))['x']!}.plan`;
+    expect((await lbctl('plan', '--adopt', '--out', out, ...args)).code).toBe(0);
+    expect((await lbctl('apply', '--adopt', out)).code).toBe(0);
+    const after = (
+      await elb.send(new DescribeLoadBalancersCommand({ Names: [loadBalancerName(web.service)] }))
+    ).LoadBalancers;
+    expect(after?.map((lb) => ({ arn: lb.LoadBalancerArn, dns: lb.DNSName }))).toEqual([before]);
+    expect((await lbctl('plan', '--detailed-exitcode', ...args)).code).toBe(0);
   }, 120_000);
 });
