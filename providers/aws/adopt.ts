@@ -4,23 +4,25 @@ import {
   type LoadBalancer,
   type TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { NotOwnedError } from '../../src/core/errors.js';
 import type { ServiceIdentity } from '../../src/core/k8s.js';
 import type { ObserveRequest } from '../../src/core/provider.js';
-import { addressOf, type Resource } from '../../src/core/resource.js';
+import type { Resource } from '../../src/core/resource.js';
+import { IN_TREE_PROVIDER } from './adopted-shape.js';
 import { clusterTagKey, OWNED, RESOURCE_TAG, SERVICE_NAME_TAG } from '../../src/core/tags.js';
 import type { AwsApi } from './api.js';
-import { LB_ADDRESS, SG_ADDRESS } from './desired.js';
+import { LB_ADDRESS } from './desired.js';
 import { describeTags, listListeners } from './describe.js';
 import { loadBalancerByName, targetGroupsOfLoadBalancer } from './lookup.js';
 import { loadBalancerName } from './names.js';
-import { observeTargetGroup } from './observe.js';
+import { observeService, observeTargetGroup } from './observe.js';
 import {
   LOAD_BALANCER_ATTRIBUTE_DEFAULTS,
   managedAttributes,
   observedListener,
   observedLoadBalancer,
 } from './observed.js';
-import { INGRESS_RULE, LISTENER, SECURITY_GROUP, TARGET_GROUP } from './schemas.js';
+import { LISTENER, TARGET_GROUP } from './schemas.js';
 
 /**
  * Taking over the NLB the in-tree AWS provider (kubernetes/cloud-provider-aws, the
@@ -38,17 +40,13 @@ import { INGRESS_RULE, LISTENER, SECURITY_GROUP, TARGET_GROUP } from './schemas.
  * Two things would force a new NLB or new target groups if lbctl planned its own shape: the
  * security group (an NLB made without one can never get one) and the target group names.
  * `adoptionGraph` therefore keeps the in-tree shape: no security group, the in-tree names,
- * and the load balancer tagged `lbctl.io/adopted: in-tree` so that `keepAdoptedShape` keeps
- * it on every later plan. What remains are in-place updates: tags (ownership added),
+ * and the load balancer tagged `lbctl.io/adopted: in-tree` so that `keepAdoptedShape`
+ * (./adopted-shape.ts, the model's fitDesired) keeps it on every later plan. What remains are in-place updates: tags (ownership added),
  * attributes, health checks, targets by delta. The address (DNS name) never changes.
  *
  * Limitation: an adopted NLB has no security group of lbctl's, so `loadBalancerSourceRanges`
  * stay enforced by the in-tree rules on the nodes' groups, which lbctl does not rewrite.
  */
-
-/** Tag on an adopted NLB: later plans keep its in-tree shape (see keepAdoptedShape). */
-export const ADOPTED_TAG = 'lbctl.io/adopted';
-export const ADOPTED_FROM_IN_TREE = 'in-tree';
 
 type Tags = Record<string, string>;
 
@@ -91,17 +89,17 @@ export async function findInTreeLoadBalancer(
 }
 
 /**
- * Observed and desired graphs for adopting `inTree` (pure): the in-tree resources under the
- * addresses lbctl's desired graph gives them (listeners matched by port, each target group by
- * the listener that forwards to it) and the desired graph in the in-tree shape. Planned with
- * the generic planner, this gives updates only. A Service port with no in-tree listener is a
- * create; an in-tree listener no port wants is a delete (with its group).
+ * The observed graph for adopting `inTree` (pure): the in-tree resources, marked `foreign`,
+ * under the addresses lbctl's desired graph gives them (listeners matched by port, each target
+ * group by the listener that forwards to it). Planned against the desired graph in the in-tree
+ * shape (keepAdoptedShape), this gives updates only. A Service port with no in-tree listener is
+ * a create; an in-tree listener no port wants is a delete (with its group).
  */
 export function adoptionGraph(
   inTree: InTreeLoadBalancer & { observedTargetGroups: ReadonlyMap<string, Resource> },
   desired: readonly Resource[],
   lbAttributes: Record<string, string>,
-): { observed: Resource[]; desired: Resource[] } {
+): Resource[] {
   const lbArn = inTree.loadBalancer.LoadBalancerArn ?? '';
   const tagsOf = (arn: string | undefined) => inTree.tags.get(arn ?? '') ?? {};
   const lb = observedLoadBalancer(inTree.loadBalancer, {
@@ -111,7 +109,6 @@ export function adoptionGraph(
     sgIdToAddress: new Map(),
   });
   const observed: Resource[] = [lb];
-  const tgNames = new Map<string, string>();
   const tgArnToAddress = new Map<string, string>();
   const wanted = desired.filter((r) => r.type === LISTENER);
   for (const [i, l] of inTree.listeners.entries()) {
@@ -126,7 +123,6 @@ export function adoptionGraph(
       const tgName = tgAddress.slice(TARGET_GROUP.length + 1);
       observed.push({ ...tg, name: tgName });
       tgArnToAddress.set(tgArn, tgAddress);
-      tgNames.set(tgAddress, String(tg.attributes['name']));
     }
     observed.push(
       observedListener(l, {
@@ -137,55 +133,7 @@ export function adoptionGraph(
       }),
     );
   }
-  return { observed, desired: inTreeShape(desired, tgNames) };
-}
-
-/**
- * The desired graph kept in the shape of an adopted NLB, for every plan after the takeover
- * (pure): when the observed load balancer carries `lbctl.io/adopted: in-tree`, no security
- * group (nor node rules referencing it) and the observed target group names.
- */
-export function keepAdoptedShape(
-  desired: readonly Resource[],
-  observed: readonly Resource[],
-): Resource[] {
-  const lb = observed.find((r) => addressOf(r) === LB_ADDRESS);
-  const tags = (lb?.attributes['tags'] ?? {}) as Tags;
-  if (tags[ADOPTED_TAG] !== ADOPTED_FROM_IN_TREE) return [...desired];
-  const names = new Map(
-    observed
-      .filter((r) => r.type === TARGET_GROUP)
-      .map((r) => [addressOf(r), String(r.attributes['name'])]),
-  );
-  return inTreeShape(desired, names);
-}
-
-function inTreeShape(
-  desired: readonly Resource[],
-  tgNames: ReadonlyMap<string, string>,
-): Resource[] {
-  const tagged = (r: Resource, extra: Tags): Resource => ({
-    ...r,
-    attributes: { ...r.attributes, tags: { ...(r.attributes['tags'] as Tags), ...extra } },
-  });
-  return desired
-    .filter((r) => r.type !== SECURITY_GROUP && r.type !== INGRESS_RULE)
-    .map((r) => {
-      if (addressOf(r) === LB_ADDRESS) {
-        return tagged(
-          {
-            ...r,
-            attributes: { ...r.attributes, security_group: null },
-            dependsOn: r.dependsOn.filter((d) => d !== SG_ADDRESS),
-          },
-          { [ADOPTED_TAG]: ADOPTED_FROM_IN_TREE },
-        );
-      }
-      const name = tgNames.get(addressOf(r));
-      if (r.type === TARGET_GROUP && name !== undefined)
-        return { ...r, attributes: { ...r.attributes, name } };
-      return r;
-    });
+  return observed.map((r) => ({ ...r, foreign: { madeBy: IN_TREE_PROVIDER } }));
 }
 
 /** Reads what adoptionGraph needs beyond the look-up: LB attributes, target group attributes and targets. */
@@ -212,14 +160,14 @@ export async function readInTreeDetails(
 }
 
 /**
- * The takeover of one Service's in-tree NLB as a planner input, or undefined when the Service
- * has none: `{ observed, desired }` for the generic planner, which then plans updates only.
+ * The in-tree NLB of one Service as observed resources marked `foreign`, or undefined when the
+ * Service has none. Planned against keepAdoptedShape(desired), the takeover is updates only.
  */
 export async function observeInTreeAdoption(
   api: AwsApi,
   clusterName: string,
   request: ObserveRequest,
-): Promise<{ observed: Resource[]; desired: Resource[] } | undefined> {
+): Promise<Resource[] | undefined> {
   const inTree = await findInTreeLoadBalancer(api, clusterName, request.service);
   if (inTree === undefined) return undefined;
   const details = await readInTreeDetails(api, inTree);
@@ -228,4 +176,26 @@ export async function observeInTreeAdoption(
     request.desired,
     details.lbAttributes,
   );
+}
+
+/**
+ * Observe with adoption (ObserveRequest.adopt): the ordinary observe first, so a Service
+ * lbctl already owns costs nothing more; only when it refuses a foreign twin is the in-tree NLB
+ * looked for (4 more reads, once per Service). A Service that wants no load balancer adopts
+ * nothing: lbctl does not take over a load balancer only to delete it.
+ */
+export async function observeAdopting(
+  api: AwsApi,
+  clusterName: string,
+  request: ObserveRequest,
+): Promise<Resource[]> {
+  try {
+    return await observeService(api, clusterName, request);
+  } catch (e) {
+    if (!(e instanceof NotOwnedError) || request.adopt !== true || request.desired.length === 0)
+      throw e;
+    const adopted = await observeInTreeAdoption(api, clusterName, request);
+    if (adopted === undefined) throw e;
+    return adopted;
+  }
 }

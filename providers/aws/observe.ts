@@ -226,7 +226,7 @@ export function ownershipDetail(tags: Tags, clusterName: string): string {
   if (!isOwnedBy(tags, clusterName)) return `it has no tag ${clusterTagKey(clusterName)}=${OWNED}`;
   // The in-tree provider tags the cluster and the Service's name, never a UID or an address.
   if (tags[SERVICE_UID_TAG] === undefined && tags[RESOURCE_TAG] === undefined)
-    return `it was made by the in-tree AWS provider (cloud-controller-manager) for Service ${tags[SERVICE_NAME_TAG] ?? '?'}: take it over with an adoption plan (docs/aws.md) or delete it first`;
+    return `it was made by the in-tree AWS provider (cloud-controller-manager) for Service ${tags[SERVICE_NAME_TAG] ?? '?'}: take it over with lbctl plan/apply --adopt (docs/migrating.md) or delete it first`;
   return `it belongs to Service ${tags[SERVICE_NAME_TAG] ?? '?'} with UID ${tags[SERVICE_UID_TAG] ?? '?'}`;
 }
 

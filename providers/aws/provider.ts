@@ -1,11 +1,5 @@
-import type {
-  CallLog,
-  ObserveRequest,
-  Provider,
-  ProviderContext,
-  ProviderSettings,
-} from '../../src/core/provider.js';
-import { observeInTreeAdoption } from './adopt.js';
+import type { CallLog, Provider, ProviderSettings } from '../../src/core/provider.js';
+import { observeAdopting } from './adopt.js';
 import {
   createCloudCaller,
   createRateLimiter,
@@ -18,7 +12,6 @@ import { createClients, type AwsClients } from './clients.js';
 import { executeStep } from './execute.js';
 import { awsModel } from './model.js';
 import { createNetwork } from './network.js';
-import { observeService } from './observe.js';
 import { parseSettings } from './settings.js';
 import { sweepCluster } from './sweep.js';
 
@@ -58,13 +51,7 @@ export interface ConnectOptions {
 export function connectAws(
   settings: ProviderSettings,
   options: ConnectOptions,
-): Provider & {
-  clients: AwsClients;
-  observeInTreeAdoption: (
-    request: ObserveRequest,
-    ctx: ProviderContext,
-  ) => ReturnType<typeof observeInTreeAdoption>;
-} {
+): Provider & { clients: AwsClients } {
   const parsed = parseSettings(settings);
   const clients = createClients(parsed, {
     env: settings.env,
@@ -102,20 +89,14 @@ export function connectAws(
     calls: options.calls,
     clientRates: Object.fromEntries(Object.entries(classes).map(([k, l]) => [k, l.rate])),
     clients,
-    /** Issue 12 #2: the in-tree provider's NLB of a Service as an in-place takeover (providers/aws/adopt.ts). */
-    observeInTreeAdoption: (request: ObserveRequest, ctx: ProviderContext) =>
-      observeInTreeAdoption(
-        ctx.signal === undefined ? api : createAwsApi(clients, callers, ctx.signal),
-        ctx.clusterName,
-        request,
-      ),
     sweep: (ctx) =>
       sweepCluster(
         ctx.signal === undefined ? api : createAwsApi(clients, callers, ctx.signal),
         ctx.clusterName,
       ),
+    // With `adopt` (issue 12 #2), the in-tree provider's NLB comes back `foreign` (./adopt.ts).
     observe: (request, ctx) =>
-      observeService(
+      observeAdopting(
         ctx.signal === undefined ? api : createAwsApi(clients, callers, ctx.signal),
         ctx.clusterName,
         request,

@@ -90,6 +90,8 @@ export const configSchema = z
     drift: z.enum(['repair', 'report']).default('repair'),
     /** Carry out replacements that change a Service's address (docs/cli.md, "Replacement guardrails"). */
     allowReplacement: bool.default(false),
+    /** Take over the load balancers the in-tree cloud provider made, Service by Service (docs/migrating.md). */
+    adopt: bool.default(false),
     /** Provider settings (`--set key=value`), validated by the provider itself. */
     set: z.record(z.string(), z.string()).default({}),
   })

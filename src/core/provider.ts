@@ -45,6 +45,14 @@ export interface ProviderModel {
    * Undefined when nothing probes that way. Optional, pure.
    */
   observedHealthCheckNodePort?(observed: readonly Resource[]): number | undefined;
+  /**
+   * Optional: the desired graph fitted to what exists where the cloud can never change it in
+   * place, e.g. a load balancer adopted from another controller keeps the shape its maker gave
+   * it (AWS: an NLB made without a security group, the in-tree target group names; issue 12).
+   * Pure. The pipeline calls it between observe and plan on every plan, adoption or not, so an
+   * adopted shape is kept on later reconciles. Without it, `desired` is planned as it is.
+   */
+  fitDesired?(desired: readonly Resource[], observed: readonly Resource[]): Resource[];
 }
 
 /** A Service port a provider refuses (ProviderModel.refusedPorts). */
@@ -76,8 +84,9 @@ export interface ObserveRequest {
   /**
    * Adoption (`--adopt`, issue 12): also return the resources another controller made for this
    * Service (recognised by the in-tree provider's names and tags), with `foreign` set, instead of
-   * failing with NotOwnedError. A provider that cannot recognise them ignores it. No provider
-   * implements it yet; the generic planner and renderer already handle `foreign` resources.
+   * failing with NotOwnedError. A provider that cannot recognise them ignores it. Implemented by
+   * aws (the in-tree NLB, providers/aws/adopt.ts); set by the pipeline's `adoptingProvider`
+   * (`lbctl plan|apply|run --adopt`).
    */
   adopt?: boolean;
 }

@@ -119,7 +119,8 @@ export async function planService(options: PlanServiceOptions): Promise<ServiceP
   const model: ProviderModel = options.provider ?? options.model;
   const prepared = prepareService({ ...options, model });
   const observed = await observeFor(prepared, options);
-  return { ...prepared, observed, plan: planPrepared(prepared, model, observed) };
+  const desired = fittedDesired(prepared, model, observed);
+  return { ...prepared, desired, observed, plan: planPrepared(prepared, model, observed) };
 }
 
 /** Plans a prepared Service against what exists (the last, pure step of planService). */
@@ -131,9 +132,31 @@ export function planPrepared(
   return plan({
     service: prepared.service,
     provider: { name: model.name, schemas: model.schemas },
-    desired: prepared.desired,
+    desired: fittedDesired(prepared, model, observed),
     observed,
   });
+}
+
+/** The desired graph fitted to what exists (ProviderModel.fitDesired: an adopted shape is kept). */
+function fittedDesired(
+  prepared: PreparedService,
+  model: ProviderModel,
+  observed: readonly Resource[],
+): Resource[] {
+  return model.fitDesired?.(prepared.desired, observed) ?? prepared.desired;
+}
+
+/**
+ * The provider with every observe asking for adoption (ObserveRequest.adopt, `--adopt`): the
+ * resources another controller made for a Service come back `foreign`, and the plan takes them
+ * over (Step.adopts) instead of failing with NotOwnedError. The one place `adopt` is set, for
+ * the CLI and the controller alike. Providers are plain objects, so spreading keeps the rest.
+ */
+export function adoptingProvider(provider: Provider): Provider {
+  return {
+    ...provider,
+    observe: (request, ctx) => provider.observe({ ...request, adopt: true }, ctx),
+  };
 }
 
 async function observeFor(

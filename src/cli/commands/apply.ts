@@ -8,6 +8,7 @@ import {
 } from '../planning/change-flow.js';
 import { DEFAULT_PARALLELISM } from '../planning/from-files.js';
 import { refuseAddressChanges } from '../planning/guard.js';
+import { ADOPT_HELP, withAdoption } from '../planning/adopt.js';
 import { processDeps, type CommandDeps } from '../planning/io.js';
 import { desiredOf, readSavedPlan, serviceLabel, stateDrift } from '../planning/saved-plan.js';
 import { settingsFrom } from '../providers.js';
@@ -41,8 +42,9 @@ export function registerApply(
       '--allow-empty-targets',
       'go ahead when a live load balancer would be left with no targets (no eligible Node)',
     )
-    .action(async (planfile: string | undefined, flags: ApplyFlags) => {
-      setExitCode(await runApply(planfile, flags, deps()));
+    .option('--adopt', ADOPT_HELP)
+    .action(async (planfile: string | undefined, flags: ApplyFlags & { adopt?: boolean }) => {
+      setExitCode(await runApply(planfile, flags, withAdoption(deps(), flags.adopt)));
     });
 }
 

@@ -5,6 +5,7 @@ import { renderText } from '../../render/text.js';
 import { InvalidInputError } from '../../core/errors.js';
 import { DEFAULT_PARALLELISM, planFromFiles } from '../planning/from-files.js';
 import { expandFileArgs } from '../planning/inputs.js';
+import { ADOPT_HELP, withAdoption } from '../planning/adopt.js';
 import { planWarnings, sourceNotice, truthfulReasons } from '../planning/truth.js';
 import { processDeps, type CommandDeps } from '../planning/io.js';
 import { SAVED_PLAN_FORMAT, writeSavedPlan } from '../planning/saved-plan.js';
@@ -39,6 +40,8 @@ export interface PlanFlags {
   loadBalancerClass?: string;
   /** Plan the deletion of orphans (src/cli/planning/orphans.ts) instead of the Services. */
   orphans?: boolean;
+  /** Take over what the in-tree cloud provider made (src/cli/planning/adopt.ts). */
+  adopt?: boolean;
 }
 
 export const collect = (value: string, previous: string[] | undefined): string[] => [
@@ -122,6 +125,7 @@ export function registerPlan(
       '--orphans',
       'plan deleting every resource tagged for this cluster that no live Service wants (files = every Service)',
     )
+    .option('--adopt', ADOPT_HELP)
     .option('--json', 'print the plan as JSON (shaped after `terraform show -json`)')
     .option(
       '--offline',
@@ -136,7 +140,7 @@ export function registerPlan(
       'save the plan so that `lbctl apply FILE` performs exactly it (also -out FILE)',
     )
     .action(async (names: string[], flags: PlanFlags) => {
-      setExitCode(await runPlan(flags, deps(), names));
+      setExitCode(await runPlan(flags, withAdoption(deps(), flags.adopt), names));
     });
 }
 

@@ -5,7 +5,9 @@ import { InvalidInputError } from '../../core/errors.js';
 import { startController } from '../../controller/start.js';
 import { createLogger } from '../../observability/logger.js';
 import { loadKubeConfig } from '../kubeconfig.js';
+import { adoptingProvider } from '../../pipeline/index.js';
 import { loadProvider, settingsFrom } from '../providers.js';
+import { ADOPT_HELP } from '../planning/adopt.js';
 import type { SetExitCode } from './index.js';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [
@@ -80,6 +82,7 @@ export function registerRun(program: Command, setExitCode: SetExitCode): void {
     )
     .option('--drift <mode>', 'repair (default) or report drift found by verification')
     .option('--allow-replacement', "carry out replacements that change a Service's address")
+    .option('--adopt', ADOPT_HELP)
     .option('--log-level <level>', 'trace, debug, info, warn, error or silent (default info)')
     .action(async (flags: RunFlags) => {
       setExitCode(await run(flags, process.env));
@@ -111,6 +114,7 @@ interface RunFlags {
   dryRun?: boolean;
   drift?: string;
   allowReplacement?: boolean;
+  adopt?: boolean;
 }
 
 async function run(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<number> {
@@ -134,7 +138,9 @@ async function run(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<number> {
     set: Object.entries(config.set).map(([k, v]) => `${k}=${v}`),
     env,
   });
-  const provider = module.connect(settings, { calls });
+  const connected = module.connect(settings, { calls });
+  // --adopt: every observe asks for adoption (src/pipeline adoptingProvider, docs/migrating.md).
+  const provider = config.adopt ? adoptingProvider(connected) : connected;
   const kc = loadKubeConfig({
     ...(config.kubeconfig === undefined ? {} : { kubeconfig: config.kubeconfig }),
     ...(context === undefined ? {} : { context }),
