@@ -257,7 +257,11 @@ async function securityGroups(
   return own;
 }
 
-async function describeSecurityGroups(api: AwsApi, Filters: Filter[]): Promise<SecurityGroup[]> {
+/** Every security group matching the filters, all pages (observe and the sweep). */
+export async function describeSecurityGroups(
+  api: AwsApi,
+  Filters: Filter[],
+): Promise<SecurityGroup[]> {
   const out: SecurityGroup[] = [];
   let token: string | undefined;
   do {

@@ -1,6 +1,5 @@
 import {
   DescribeSecurityGroupRulesCommand,
-  DescribeSecurityGroupsCommand,
   type Filter,
   type SecurityGroup,
   type SecurityGroupRule,
@@ -19,6 +18,7 @@ import type { AwsApi } from './api.js';
 import { LB_ADDRESS, SG_ADDRESS } from './desired.js';
 import { describeTags, listListeners, listLoadBalancers, listTargetGroups } from './describe.js';
 import { forwardedArns } from './lookup.js';
+import { describeSecurityGroups } from './observe.js';
 import { loadBalancerName, securityGroupName } from './names.js';
 import {
   nameFromTags,
@@ -155,22 +155,8 @@ const clusterFilter = (clusterName: string): Filter[] => [
   { Name: `tag:${clusterTagKey(clusterName)}`, Values: [OWNED] },
 ];
 
-async function securityGroupsOf(api: AwsApi, clusterName: string): Promise<SecurityGroup[]> {
-  const out: SecurityGroup[] = [];
-  let token: string | undefined;
-  do {
-    const page = await api.ec2(
-      new DescribeSecurityGroupsCommand({
-        Filters: clusterFilter(clusterName),
-        MaxResults: 1000,
-        ...(token === undefined ? {} : { NextToken: token }),
-      }),
-    );
-    out.push(...(page.SecurityGroups ?? []));
-    token = page.NextToken;
-  } while (token !== undefined && token !== '');
-  return out;
-}
+const securityGroupsOf = (api: AwsApi, clusterName: string): Promise<SecurityGroup[]> =>
+  describeSecurityGroups(api, clusterFilter(clusterName));
 
 async function ingressRulesOf(api: AwsApi, clusterName: string): Promise<SecurityGroupRule[]> {
   const out: SecurityGroupRule[] = [];
