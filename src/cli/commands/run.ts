@@ -134,7 +134,7 @@ async function run(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<number> {
     set: Object.entries(config.set).map(([k, v]) => `${k}=${v}`),
     env,
   });
-  const provider = module.connect(settings, { calls });
+  const provider = await module.connect(settings, { calls });
   const kc = loadKubeConfig({
     ...(config.kubeconfig === undefined ? {} : { kubeconfig: config.kubeconfig }),
     ...(context === undefined ? {} : { context }),
