@@ -1,6 +1,5 @@
 import type { ProviderModule } from '../../src/core/provider.js';
 import { awsModel } from './model.js';
-import { connectAws } from './provider.js';
 import { isConfigured } from './settings.js';
 
 /**
@@ -12,5 +11,9 @@ export const provider: ProviderModule = {
   name: 'aws',
   model: awsModel,
   isConfigured,
-  connect: (settings, { calls }) => connectAws(settings, { calls }),
+  // provider.ts imports the SDK clients: loaded on connect only, so offline plans never pay for it.
+  async connect(settings, { calls }) {
+    const { connectAws } = await import('./provider.js');
+    return connectAws(settings, { calls });
+  },
 };

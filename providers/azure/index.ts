@@ -4,7 +4,6 @@ import { azureIngress } from './ingress.js';
 import { observedHealthCheckNodePort, observedNodePorts } from './nodeports.js';
 import { AZURE_SCHEMAS } from './schemas.js';
 import { parseAzureSettings } from './settings.js';
-import { connectAzure } from './provider.js';
 
 /** The Azure provider: a shared Standard load balancer per cluster, driven through @azure/arm-network. */
 export const provider: ProviderModule = {
@@ -24,7 +23,9 @@ export const provider: ProviderModule = {
     const s = parseAzureSettings(settings);
     return s.endpoint !== undefined || s.subscriptionId !== undefined;
   },
-  connect(settings, options) {
+  // provider.ts imports the SDK clients: loaded on connect only, so offline plans never pay for it.
+  async connect(settings, options) {
+    const { connectAzure } = await import('./provider.js');
     return connectAzure(parseAzureSettings(settings), options);
   },
 };

@@ -1,6 +1,5 @@
 import type { ProviderModule } from '../../src/core/provider.js';
 import { modelFromSettings } from './model.js';
-import { createGcpProvider } from './provider.js';
 import { readSettings } from './settings.js';
 
 /**
@@ -15,7 +14,9 @@ export const provider: ProviderModule = {
     const s = readSettings(settings);
     return s.endpoint !== undefined || s.project !== undefined;
   },
-  connect(settings, options) {
+  // provider.ts imports the SDK clients: loaded on connect only, so offline plans never pay for it.
+  async connect(settings, options) {
+    const { createGcpProvider } = await import('./provider.js');
     return createGcpProvider(readSettings(settings), settings.clusterName, {
       calls: options.calls,
     });

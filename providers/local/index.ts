@@ -77,7 +77,8 @@ export function localProviderModule(
       observedHealthCheckNodePort,
     }),
     isConfigured: () => true,
-    connect: (settings, options) => connectLocal(cloudFor(settings), options.calls),
+    connect: (settings, options) =>
+      Promise.resolve(connectLocal(cloudFor(settings), options.calls)),
     cloud: cloudFor,
   };
 }

@@ -191,6 +191,9 @@ export interface ProviderModule {
    * override), so `lbctl plan` observes the cloud instead of assuming nothing exists.
    */
   isConfigured(settings: ProviderSettings): boolean;
-  /** SDK clients are created here; no call is made until observe or execute. */
-  connect(settings: ProviderSettings, options: { calls: CallLog }): Provider;
+  /**
+   * SDK clients are created here; no call is made until observe or execute. Async so that the
+   * SDK is imported only here: `model` and `isConfigured` must not load it (`plan --offline`).
+   */
+  connect(settings: ProviderSettings, options: { calls: CallLog }): Promise<Provider>;
 }

@@ -29,6 +29,16 @@ const COMMANDS: Record<string, string[]> = {
     'subnetwork=nodes',
     '--offline',
   ],
+  'lbctl plan --offline (azure, examples)': [
+    'plan',
+    '-f',
+    'examples/services',
+    '-f',
+    'examples/nodes/azure.yaml',
+    '--provider',
+    'azure',
+    '--offline',
+  ],
 };
 
 export default async function startup(): Promise<void> {

@@ -65,7 +65,7 @@ export function memoryProviderModule(options: { failOn?: string; holdsAddress?: 
   };
   const key = (svc: { namespace: string; name: string }, address: string) =>
     `${svc.namespace}/${svc.name} ${address}`;
-  const connect = (): Provider => ({
+  const provider = (): Provider => ({
     ...model,
     calls: createCallLog(),
     sweep: () => Promise.resolve([]),
@@ -103,7 +103,7 @@ export function memoryProviderModule(options: { failOn?: string; holdsAddress?: 
     name: 'local',
     model: () => model,
     isConfigured: () => true,
-    connect,
+    connect: () => Promise.resolve(provider()),
   };
   return { module, cloud, writes, addresses: () => [...cloud.values()].map(addressOf).sort() };
 }

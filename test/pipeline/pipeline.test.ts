@@ -55,7 +55,8 @@ describe('planService', () => {
   });
 
   it('observes through the provider, and the given observed set wins over it', async () => {
-    const { model, provider } = setup();
+    const { model, provider: connecting } = setup();
+    const provider = await connecting;
     const first = await planService({ ...base, service: svc(), provider });
     expect(first.observed).toEqual([]);
     const withSnapshot = await planService({

@@ -99,7 +99,7 @@ async function applySaved(path: string, flags: ApplyFlags, deps: CommandDeps): P
     env: deps.env,
   });
   const calls = createCallLog();
-  const provider = module.connect(settings, { calls });
+  const provider = await module.connect(settings, { calls });
   const ctx = { clusterName: saved.clusterName };
   const drift: string[] = [];
   if (saved.orphans === true)

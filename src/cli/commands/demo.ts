@@ -108,7 +108,7 @@ async function demoOn(
   const module = localProviderModule();
   const settings = { clusterName: config.clusterName, values: {}, env: {} };
   const calls = createCallLog();
-  const provider = module.connect(settings, { calls });
+  const provider = await module.connect(settings, { calls });
   const admitted = await listServices(core);
   const nodes = JSON.parse(JSON.stringify((await core.listNode()).items)) as Node[];
   const plans = [];

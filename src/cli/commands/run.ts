@@ -138,7 +138,7 @@ async function run(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<number> {
     set: Object.entries(config.set).map(([k, v]) => `${k}=${v}`),
     env,
   });
-  const connected = module.connect(settings, { calls });
+  const connected = await module.connect(settings, { calls });
   // --adopt: every observe asks for adoption (src/pipeline adoptingProvider, docs/migrating.md).
   const provider = config.adopt ? adoptingProvider(connected) : connected;
   const kc = loadKubeConfig({

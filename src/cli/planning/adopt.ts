@@ -16,7 +16,8 @@ export function withAdoption(deps: CommandDeps, adopt: boolean | undefined): Com
       const module = await deps.loadProvider(name);
       return {
         ...module,
-        connect: (settings, options) => adoptingProvider(module.connect(settings, options)),
+        connect: async (settings, options) =>
+          adoptingProvider(await module.connect(settings, options)),
       };
     },
   };

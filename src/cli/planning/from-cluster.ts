@@ -107,7 +107,7 @@ export async function planFromCluster(request: ClusterPlanRequest): Promise<File
     throw new LbctlError('invalid', notConfiguredMessage(request.provider));
   }
   const calls = createCallLog();
-  const provider = request.offline === true ? undefined : module.connect(settings, { calls });
+  const provider = request.offline === true ? undefined : await module.connect(settings, { calls });
   const ctx = { clusterName: request.clusterName };
   const out: ServicePlan[] = [];
   for (const { prepared: p } of prepared) {

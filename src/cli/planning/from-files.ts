@@ -145,7 +145,7 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
     }
   }
   const source = observedSource(request, snapshot !== undefined, module.isConfigured(settings));
-  const provider = source === 'cloud' ? module.connect(settings, { calls }) : undefined;
+  const provider = source === 'cloud' ? await module.connect(settings, { calls }) : undefined;
   const ctx = { clusterName: request.clusterName };
 
   // Observing is read-only and rate-limited by the provider's caller: Services go in parallel.

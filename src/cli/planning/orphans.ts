@@ -58,7 +58,7 @@ export async function planOrphansFor(request: OrphansRequest): Promise<OrphansPl
   const settings = settingsFrom(request);
   const model = module.model(settings);
   const calls = createCallLog();
-  const provider = module.connect(settings, { calls });
+  const provider = await module.connect(settings, { calls });
   const ctx = { clusterName: request.clusterName };
   const swept = await provider.sweep(ctx);
   const { services, nodes, mode } =
