@@ -2,6 +2,7 @@ import type { ProviderModel, ProviderModule } from '../../src/core/provider.js';
 import { desiredResources } from './desired.js';
 import { azureIngress } from './ingress.js';
 import { observedHealthCheckNodePort, observedNodePorts } from './nodeports.js';
+import { refusedPorts } from './limits.js';
 import { AZURE_SCHEMAS } from './schemas.js';
 import { parseAzureSettings } from './settings.js';
 
@@ -17,6 +18,7 @@ export const provider: ProviderModule = {
       ingress: azureIngress,
       observedNodePorts,
       observedHealthCheckNodePort,
+      refusedPorts,
     };
   },
   isConfigured(settings) {

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { type FieldProblem, InvalidInputError } from '../../src/core/errors.js';
 import type { LoadBalancerIntent } from '../../src/core/intent.js';
+import type { RefusedPort } from '../../src/core/provider.js';
 import { keyOf } from '../../src/core/k8s.js';
 import { FORBIDDEN_TAG_NAME } from './tags.js';
 
@@ -25,6 +26,22 @@ export const AZURE_LIMITS = {
 
 /** lbctl's own tags on a public IP (cluster, service, UID, resource). */
 const OWN_TAGS = 4;
+
+/**
+ * Load-balancing rules take TCP, UDP or All ("Azure Load Balancer rules"): an SCTP port is
+ * refused on its own and the other ports are served (ProviderModel.refusedPorts).
+ */
+export function refusedPorts(intent: LoadBalancerIntent): RefusedPort[] {
+  return intent.listeners
+    .filter((l) => l.protocol === 'SCTP')
+    .map((l) => ({
+      listener: l.name,
+      port: l.port,
+      protocol: l.protocol,
+      reason: 'ProtocolNotSupported',
+      message: `Azure load balancers do not serve SCTP (port ${l.name} ${l.port}/SCTP): their rules support "TCP", "UDP"`,
+    }));
+}
 
 /** Refuses, before any call, what ARM would refuse or what would break the Service (see AZURE_LIMITS). */
 export function validateForAzure(intent: LoadBalancerIntent): void {
