@@ -1,6 +1,7 @@
 import type { LoadBalancerIntent } from '../../src/core/intent.js';
 import type { ProviderModel, ProviderSettings, RefusedPort } from '../../src/core/provider.js';
 import { keepAdoptedShape } from './adopted-shape.js';
+import { refuseUnsupportedProtocols } from '../shared/refused-ports.js';
 import { desiredResources } from './desired.js';
 import { ingressOf } from './ingress.js';
 import { observedHealthCheckNodePort, observedNodePorts } from './nodeports.js';
@@ -27,14 +28,10 @@ export function awsModel(settings: ProviderSettings): ProviderModel {
  * NLB listener protocols are TCP, UDP, TLS and TCP_UDP ("Listeners for your Network Load
  * Balancers"); a Service port with SCTP is refused on its own, so the other ports are served.
  */
-export function refusedPorts(intent: LoadBalancerIntent): RefusedPort[] {
-  return intent.listeners
-    .filter((l) => l.protocol === 'SCTP')
-    .map((l) => ({
-      listener: l.name,
-      port: l.port,
-      protocol: l.protocol,
-      reason: 'ProtocolNotSupported',
-      message: `AWS network load balancers do not serve SCTP (port ${l.name} ${l.port}/SCTP): their listeners take TCP, UDP, TLS or TCP_UDP`,
-    }));
-}
+export const refusedPorts = (intent: LoadBalancerIntent): RefusedPort[] =>
+  refuseUnsupportedProtocols(
+    intent,
+    ['TCP', 'UDP'],
+    (l) =>
+      `AWS network load balancers do not serve SCTP (port ${l.name} ${l.port}/SCTP): their listeners take TCP, UDP, TLS or TCP_UDP`,
+  );

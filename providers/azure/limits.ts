@@ -3,6 +3,7 @@ import { type FieldProblem, InvalidInputError } from '../../src/core/errors.js';
 import type { LoadBalancerIntent } from '../../src/core/intent.js';
 import type { RefusedPort } from '../../src/core/provider.js';
 import { keyOf } from '../../src/core/k8s.js';
+import { refuseUnsupportedProtocols } from '../shared/refused-ports.js';
 import { FORBIDDEN_TAG_NAME } from './tags.js';
 
 /**
@@ -31,17 +32,13 @@ const OWN_TAGS = 4;
  * Load-balancing rules take TCP, UDP or All ("Azure Load Balancer rules"): an SCTP port is
  * refused on its own and the other ports are served (ProviderModel.refusedPorts).
  */
-export function refusedPorts(intent: LoadBalancerIntent): RefusedPort[] {
-  return intent.listeners
-    .filter((l) => l.protocol === 'SCTP')
-    .map((l) => ({
-      listener: l.name,
-      port: l.port,
-      protocol: l.protocol,
-      reason: 'ProtocolNotSupported',
-      message: `Azure load balancers do not serve SCTP (port ${l.name} ${l.port}/SCTP): their rules support "TCP", "UDP"`,
-    }));
-}
+export const refusedPorts = (intent: LoadBalancerIntent): RefusedPort[] =>
+  refuseUnsupportedProtocols(
+    intent,
+    ['TCP', 'UDP'],
+    (l) =>
+      `Azure load balancers do not serve SCTP (port ${l.name} ${l.port}/SCTP): their rules support "TCP", "UDP"`,
+  );
 
 /** Refuses, before any call, what ARM would refuse or what would break the Service (see AZURE_LIMITS). */
 export function validateForAzure(intent: LoadBalancerIntent): void {

@@ -17,6 +17,7 @@ import {
 } from './names.js';
 import type { GcpSettings } from './settings.js';
 import { DEFAULT_SUBNETWORK } from './settings.js';
+import { refuseUnsupportedProtocols } from '../shared/refused-ports.js';
 
 const SUPPORTED: readonly Protocol[] = ['TCP', 'UDP'];
 
@@ -212,17 +213,13 @@ export function desiredResources(intent: LoadBalancerIntent, settings: ModelSett
  * forwarding rule takes TCP, UDP or L3_DEFAULT, and L3_DEFAULT's extra protocols are ESP, GRE,
  * ICMP — never SCTP), so the pipeline serves the others and reports these in the port status.
  */
-export function refusedPortsOf(intent: LoadBalancerIntent): RefusedPort[] {
-  return intent.listeners
-    .filter((l) => !SUPPORTED.includes(l.protocol))
-    .map((l) => ({
-      listener: l.name,
-      port: l.port,
-      protocol: l.protocol,
-      reason: 'ProtocolNotSupported',
-      message: `port ${l.port}/${l.protocol}: Google Cloud passthrough load balancers with a backend service support "TCP", "UDP"`,
-    }));
-}
+export const refusedPortsOf = (intent: LoadBalancerIntent): RefusedPort[] =>
+  refuseUnsupportedProtocols(
+    intent,
+    SUPPORTED,
+    (l) =>
+      `port ${l.port}/${l.protocol}: Google Cloud passthrough load balancers with a backend service support "TCP", "UDP"`,
+  );
 
 function protocolsOf(listeners: readonly Listener[]): Protocol[] {
   return SUPPORTED.filter((p) => listeners.some((l) => l.protocol === p));
