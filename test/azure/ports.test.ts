@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Node, Service } from '../../src/core/k8s.js';
 import { prepareService } from '../../src/pipeline/index.js';
+import { mixedPortsService } from '../support/mixed-ports.js';
 import { provider } from '../../providers/azure/index.js';
 
 // Issue 12: a port Azure cannot serve (SCTP) is refused on its own; the other ports are served.
@@ -19,19 +20,7 @@ const node: Node = {
   },
   status: { addresses: [{ type: 'InternalIP', address: '10.240.0.4' }] },
 };
-const service = (ports: NonNullable<Service['spec']['ports']>): Service => ({
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { name: 'mixed', namespace: 'default', uid: '0f0e0d0c-0b0a-4909-8807-060504030201' },
-  spec: {
-    type: 'LoadBalancer',
-    clusterIP: '10.96.0.10',
-    clusterIPs: ['10.96.0.10'],
-    ipFamilies: ['IPv4'],
-    selector: { app: 'mixed' },
-    ports,
-  },
-});
+const service = mixedPortsService;
 const prepare = (s: Service) =>
   prepareService({ service: s, model, nodes: [node], clusterName: 'prod', mode: 'allocated' });
 
