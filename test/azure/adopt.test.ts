@@ -1,0 +1,293 @@
+// Issue 12 #2 (Azure): what the in-tree provider (cloud-controller-manager) made for a Service
+// on the shared load balancer is taken over in place — no replacement, no new frontend or public
+// IP, the address unchanged — and the next plan, without --adopt, is a no-op with zero writes.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { apply } from '../../src/apply/index.js';
+import type { LoadBalancerIntent } from '../../src/core/intent.js';
+import type { Plan } from '../../src/core/plan.js';
+import type { Provider } from '../../src/core/provider.js';
+import { hasChanges, plan } from '../../src/plan/index.js';
+import { IN_TREE_PROVIDER } from '../../providers/azure/in-tree.js';
+import type { AzureFake } from '../fakes/azure/server.js';
+import { providerFor } from './adapter-support.js';
+import { createInTreeService } from './in-tree.js';
+import { intentFixture, node } from './intent-fixture.js';
+import { CLUSTER, RG, sdkFor, startFakeCloud } from './support.js';
+
+let fake: AzureFake;
+beforeAll(async () => {
+  fake = await startFakeCloud({ lro: 'mixed', pollsToComplete: 1 });
+});
+afterAll(() => fake.close());
+beforeEach(() => {
+  fake.store.clear();
+  fake.store.put('networkSecurityGroups', RG, 'prod-nsg', {
+    location: 'eastus',
+    tags: { 'k8s-azure-cluster-name': CLUSTER },
+    properties: { securityRules: [] },
+  });
+});
+
+const ctx = { clusterName: CLUSTER };
+const web = intentFixture();
+const other = intentFixture({
+  service: { namespace: 'shop', name: 'api', uid: '7d2e4f60-1a2b-4c3d-8e9f-0a1b2c3d4e5f' },
+  listeners: [{ name: 'http', protocol: 'TCP', port: 8080, nodePort: 31080 }],
+  healthCheck: { ...web.healthCheck, port: 31080 },
+});
+
+async function planFor(p: Provider, intent: LoadBalancerIntent, adopt: boolean) {
+  const wanted = p.desired(intent);
+  const observed = await p.observe({ service: intent.service, desired: wanted, adopt }, ctx);
+  const desired = p.fitDesired?.(wanted, observed) ?? wanted;
+  return { observed, plan: plan({ service: intent.service, provider: p, desired, observed }) };
+}
+
+const actions = (p: Plan) => Object.fromEntries(p.steps.map((s) => [s.address, s.action]));
+const snapshot = (kind: 'loadBalancers' | 'publicIPAddresses', name: string) =>
+  JSON.stringify(fake.store.get(kind, RG, name));
+
+describe('adopting what the in-tree Azure provider made (external Service, 2 ports)', () => {
+  it('plans a takeover in place, applies it without a new frontend or public IP, and the address stays', async () => {
+    const sdk = sdkFor(fake);
+    const before = await createInTreeService(sdk, {
+      clusterName: CLUSTER,
+      intent: web,
+      subscription: fake.subscription,
+    });
+    const p = providerFor(fake);
+    const { observed, plan: takeover } = await planFor(p, web, true);
+    expect(observed.every((r) => r.foreign?.madeBy === IN_TREE_PROVIDER)).toBe(true);
+    expect(actions(takeover)).toEqual({
+      'azurerm_lb.shared': 'update',
+      'azurerm_public_ip.default-web': 'update',
+      'azurerm_lb_frontend_ip_configuration.default-web': 'no-op',
+      'azurerm_lb_probe.default-web': 'update',
+      'azurerm_lb_probe.tcp-443': 'delete',
+      'azurerm_lb_rule.http': 'update',
+      'azurerm_lb_rule.https': 'update',
+      'azurerm_lb_backend_address_pool.default-web': 'create',
+      'azurerm_network_security_rule.http': 'create',
+      'azurerm_network_security_rule.https': 'create',
+    });
+    expect(
+      takeover.steps
+        .filter((s) => s.before !== undefined)
+        .every((s) => s.adopts === IN_TREE_PROVIDER),
+    ).toBe(true);
+    // lbctl's security rules to the nodePort exist before a rule stops using floating IP.
+    const order = takeover.order.map((a) => `${a.action} ${a.address}`);
+    for (const l of ['http', 'https'])
+      expect(order.indexOf(`create azurerm_network_security_rule.${l}`)).toBeLessThan(
+        order.indexOf(`update azurerm_lb_rule.${l}`),
+      );
+    expect(order.indexOf('update azurerm_lb_rule.https')).toBeLessThan(
+      order.indexOf('delete azurerm_lb_probe.tcp-443'),
+    );
+
+    p.calls.reset();
+    const { resources } = await apply(takeover, p, { observed, ctx });
+    expect(p.calls.count({ operation: 'PublicIPAddresses.CreateOrUpdate' })).toBe(1); // tags only
+    expect(p.ingress(resources)).toEqual([{ ip: before.ip, ipMode: 'VIP' }]);
+    const pip = fake.store.get(
+      'publicIPAddresses',
+      RG,
+      `${CLUSTER}-a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2`,
+    );
+    expect(pip?.id).toBe(before.publicIPId);
+    expect(pip?.properties).toMatchObject({ ipAddress: before.ip });
+    expect(pip?.tags).toMatchObject({
+      'k8s-azure-service': 'default/web',
+      'k8s-azure-service-uid': web.service.uid,
+    });
+    const lb = fake.store.get('loadBalancers', RG, CLUSTER);
+    const props = lb?.properties as {
+      frontendIPConfigurations: { id: string }[];
+      loadBalancingRules: { properties: Record<string, unknown> }[];
+    };
+    expect(props.frontendIPConfigurations.map((f) => f.id)).toEqual([before.frontendId]);
+    expect(props.loadBalancingRules.map((r) => r.properties.enableFloatingIP)).toEqual([
+      false,
+      false,
+    ]);
+    // The in-tree pool `prod` is left as it was (other Services may use it).
+    expect(
+      (lb?.properties as { backendAddressPools: { name: string }[] }).backendAddressPools
+        .map((b) => b.name)
+        .sort(),
+    ).toEqual(['a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2', 'prod']);
+
+    // Afterwards it is lbctl's: an ordinary plan is a no-op with zero writes and the usual 4 reads.
+    p.calls.reset();
+    const next = await planFor(p, web, false);
+    expect(
+      hasChanges(next.plan),
+      JSON.stringify(next.plan.steps.filter((s) => s.action !== 'no-op')),
+    ).toBe(false);
+    expect(p.calls.count({ write: true })).toBe(0);
+    expect(p.calls.count()).toBe(4);
+    // --adopt on a Service lbctl owns reads nothing more.
+    p.calls.reset();
+    const again = await planFor(p, web, true);
+    expect(again.observed).toEqual(next.observed);
+    expect(p.calls.count()).toBe(4);
+  });
+
+  it('another Service still in the in-tree shape on the same load balancer is not touched, and is refused until adopted', async () => {
+    const sdk = sdkFor(fake);
+    await createInTreeService(sdk, {
+      clusterName: CLUSTER,
+      intent: web,
+      subscription: fake.subscription,
+    });
+    await createInTreeService(sdk, {
+      clusterName: CLUSTER,
+      intent: other,
+      subscription: fake.subscription,
+    });
+    const otherPip = `${CLUSTER}-a7d2e4f601a2b4c3d8e9f0a1b2c3d4e5`;
+    const otherBefore = snapshot('publicIPAddresses', otherPip);
+    const childrenOf = (prefix: string) => {
+      const props = fake.store.get('loadBalancers', RG, CLUSTER)?.properties as Record<
+        string,
+        { name: string }[]
+      >;
+      // Children carry their load balancer's etag, which every write changes: compare the rest.
+      return JSON.stringify(
+        ['frontendIPConfigurations', 'probes', 'loadBalancingRules'].map((k) =>
+          (props[k] ?? []).filter((c) => c.name.startsWith(prefix)),
+        ),
+        (key, v: unknown) => (key === 'etag' ? undefined : v),
+      );
+    };
+    const otherChildren = childrenOf('a7d2e4f60');
+    const p = providerFor(fake);
+    const { observed, plan: takeover } = await planFor(p, web, true);
+    expect(takeover.steps.some((s) => s.address.includes('shop-api'))).toBe(false);
+    await apply(takeover, p, { observed, ctx });
+    expect(childrenOf('a7d2e4f60')).toBe(otherChildren);
+    expect(snapshot('publicIPAddresses', otherPip)).toBe(otherBefore);
+
+    // The load balancer is lbctl's now; the other Service's children are still the in-tree ones.
+    await expect(planFor(p, other, false)).rejects.toThrow(
+      /made by the in-tree Azure provider \(cloud-controller-manager\) for Service shop\/api: take it over with lbctl plan\/apply --adopt/,
+    );
+    const second = await planFor(p, other, true);
+    expect(second.plan.steps.find((s) => s.address === 'azurerm_lb.shared')?.action).toBe('no-op');
+    await apply(second.plan, p, { observed: second.observed, ctx });
+    expect(hasChanges((await planFor(p, other, false)).plan)).toBe(false);
+    expect(hasChanges((await planFor(p, web, false)).plan)).toBe(false);
+  });
+
+  it('pre-v1.30 per-Service security rules are deleted after the rules stop using floating IP', async () => {
+    await createInTreeService(sdkFor(fake), {
+      clusterName: CLUSTER,
+      intent: web,
+      subscription: fake.subscription,
+      legacySecurityRules: true,
+    });
+    const p = providerFor(fake);
+    const { observed, plan: takeover } = await planFor(p, web, true);
+    const order = takeover.order.map((a) => `${a.action} ${a.address}`);
+    const legacy = order
+      .filter((a) => a.startsWith('delete azurerm_network_security_rule.'))
+      .sort();
+    expect(legacy).toEqual([
+      'delete azurerm_network_security_rule.tcp-443-internet',
+      'delete azurerm_network_security_rule.tcp-80-internet',
+    ]);
+    expect(order.indexOf('update azurerm_lb_rule.http')).toBeLessThan(
+      order.indexOf('delete azurerm_network_security_rule.tcp-80-internet'),
+    );
+    await apply(takeover, p, { observed, ctx });
+    const rules = (
+      fake.store.get('networkSecurityGroups', RG, 'prod-nsg')?.properties as {
+        securityRules: { name: string }[];
+      }
+    ).securityRules;
+    expect(rules.map((r) => r.name).sort()).toEqual([
+      'a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2-TCP-443',
+      'a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2-TCP-80',
+    ]);
+    expect(hasChanges((await planFor(p, web, false)).plan)).toBe(false);
+  });
+});
+
+describe('adopting an internal Service', () => {
+  it('keeps the frontend and its private address; the other ports are updates', async () => {
+    const internal = intentFixture({ scheme: 'internal', targets: [node('node-a', '10.240.0.4')] });
+    const before = await createInTreeService(sdkFor(fake), {
+      clusterName: CLUSTER,
+      intent: internal,
+      subscription: fake.subscription,
+    });
+    expect(before.ip).toMatch(/^10\.240\./);
+    const p = providerFor(fake);
+    const { observed, plan: takeover } = await planFor(p, internal, true);
+    expect(takeover.steps.filter((s) => s.action === 'replace')).toEqual([]);
+    expect(actions(takeover)['azurerm_lb_frontend_ip_configuration.default-web']).toBe('no-op');
+    expect(actions(takeover)['azurerm_lb.shared-internal']).toBe('update');
+    const { resources } = await apply(takeover, p, { observed, ctx });
+    expect(p.ingress(resources)).toEqual([{ ip: before.ip, ipMode: 'VIP' }]);
+    p.calls.reset();
+    expect(hasChanges((await planFor(p, internal, false)).plan)).toBe(false);
+    expect(p.calls.count({ write: true })).toBe(0);
+  });
+});
+
+describe('without --adopt, or when it is not the in-tree provider’s', () => {
+  it('is refused naming the in-tree provider and --adopt, and nothing is written', async () => {
+    await createInTreeService(sdkFor(fake), {
+      clusterName: CLUSTER,
+      intent: web,
+      subscription: fake.subscription,
+    });
+    const p = providerFor(fake);
+    const writes = fake.count({ write: true });
+    await expect(planFor(p, web, false)).rejects.toThrow(
+      /public IP .* made by the in-tree Azure provider \(cloud-controller-manager\) for Service default\/web: take it over with lbctl plan\/apply --adopt/,
+    );
+    expect(fake.count({ write: true })).toBe(writes);
+  });
+
+  it('an internal Service (nothing tagged): the load balancer is refused the same way', async () => {
+    const internal = intentFixture({ scheme: 'internal' });
+    await createInTreeService(sdkFor(fake), {
+      clusterName: CLUSTER,
+      intent: internal,
+      subscription: fake.subscription,
+    });
+    await expect(planFor(providerFor(fake), internal, false)).rejects.toThrow(
+      /load balancer .*prod-internal .*made by the in-tree Azure provider .* --adopt/,
+    );
+  });
+
+  it('a public IP tagged for another cluster is not taken over, even with --adopt', async () => {
+    await createInTreeService(sdkFor(fake), {
+      clusterName: 'staging',
+      intent: { ...web, clusterName: 'staging' },
+      subscription: fake.subscription,
+    });
+    // The same Service's in-tree objects, but of cluster `staging`: lbctl (cluster prod) finds
+    // none of its names and plans its own, so nothing of staging's is in the plan.
+    const { plan: own } = await planFor(providerFor(fake), web, true);
+    expect(own.steps.every((s) => s.action === 'create')).toBe(true);
+    expect(snapshot('loadBalancers', 'staging')).toContain('a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2');
+  });
+
+  it('a load balancer tagged for another cluster is refused with --adopt', async () => {
+    await createInTreeService(sdkFor(fake), {
+      clusterName: CLUSTER,
+      intent: web,
+      subscription: fake.subscription,
+    });
+    const lb = fake.store.get('loadBalancers', RG, CLUSTER);
+    fake.store.put('loadBalancers', RG, CLUSTER, {
+      ...lb,
+      tags: { 'k8s-azure-cluster-name': 'staging' },
+    });
+    await expect(planFor(providerFor(fake), web, true)).rejects.toThrow(
+      /not owned by this cluster/,
+    );
+  });
+});
