@@ -77,7 +77,7 @@ export async function createInTreeService(
     await sdk.loadBalancerBackendAddressPools.beginCreateOrUpdateAndWait(RG, lbName, clusterName, {
       loadBalancerBackendAddresses: intent.targets.map((t) => ({
         name: t.nodeName,
-        ipAddress: t.internalIP,
+        ipAddress: t.internalIP ?? '',
         virtualNetwork: { id: `${base}/virtualNetworks/vnet` },
       })),
     });
@@ -91,7 +91,7 @@ export async function createInTreeService(
         subnet: { id: `${base}/virtualNetworks/vnet/subnets/subnet` },
         privateIPAllocationMethod: 'Dynamic',
       }
-    : { name: prefix, publicIPAddress: { id: publicIPId } };
+    : { name: prefix, publicIPAddress: { id: publicIPId ?? '' } };
   const probes = [];
   const rules = [];
   const local = intent.healthCheck.path === '/healthz' && intent.healthCheck.protocol === 'HTTP';
@@ -190,16 +190,16 @@ async function addSecurityRules(
     if (o.legacySecurityRules === true) {
       // Before v1.30: one rule per port and source, `<frontend>-<PROTO>-<port>-<source>`.
       for (const port of ports)
-        for (const src of r.sources)
+        for (const src of r.sources) {
+          const { sourceAddressPrefixes: _many, ...one } = { ...common, sourceAddressPrefixes: [] };
           added.push({
-            ...common,
+            ...one,
             name: `${r.prefix}-${protocol}-${port}-${src.replaceAll('/', '_')}`,
-            ...(r.sources.length === 1
-              ? {}
-              : { sourceAddressPrefix: src, sourceAddressPrefixes: undefined }),
+            sourceAddressPrefix: src,
             destinationPortRange: port,
             priority: priority(),
           });
+        }
       continue;
     }
     // GenerateAllowSecurityRuleName: md5 of protocol, sorted sources and sorted ports.
