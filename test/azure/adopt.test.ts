@@ -168,6 +168,14 @@ describe('adopting what the in-tree Azure provider made (external Service, 2 por
     expect(childrenOf('a7d2e4f60')).toBe(otherChildren);
     expect(snapshot('publicIPAddresses', otherPip)).toBe(otherBefore);
 
+    // The ownership sweep attributes none of the other Service's in-tree children to a Service,
+    // so an orphan plan never deletes them.
+    const swept = await p.sweep(ctx);
+    expect(swept.some((o) => o.service?.name === 'api')).toBe(false);
+    expect(
+      swept.filter((o) => o.resource.attributes.name === 'a7d2e4f601a2b4c3d8e9f0a1b2c3d4e5'),
+    ).toHaveLength(1);
+
     // The load balancer is lbctl's now; the other Service's children are still the in-tree ones.
     await expect(planFor(p, other, false)).rejects.toThrow(
       /made by the in-tree Azure provider \(cloud-controller-manager\) for Service shop\/api: take it over with lbctl plan\/apply --adopt/,
