@@ -221,6 +221,44 @@ describe('adopting what the in-tree Azure provider made (external Service, 2 por
   });
 });
 
+describe('adopting a Service with externalTrafficPolicy Local and a UDP port', () => {
+  it('renames the in-tree HTTP probe in place and gives the UDP rule lbctl’s probe', async () => {
+    const local = intentFixture({
+      externalTrafficPolicy: 'Local',
+      listeners: [
+        { name: 'http', protocol: 'TCP', port: 80, nodePort: 30080 },
+        { name: 'dns', protocol: 'UDP', port: 53, nodePort: 30053 },
+      ],
+      healthCheck: {
+        ...web.healthCheck,
+        mode: 'local',
+        protocol: 'HTTP',
+        port: 32000,
+        path: '/healthz',
+      },
+    });
+    const before = await createInTreeService(sdkFor(fake), {
+      clusterName: CLUSTER,
+      intent: local,
+      subscription: fake.subscription,
+    });
+    const p = providerFor(fake);
+    const { observed, plan: takeover } = await planFor(p, local, true);
+    expect(takeover.steps.filter((s) => s.action === 'replace' || s.action === 'delete')).toEqual(
+      [],
+    );
+    const probe = takeover.steps.find((s) => s.address === 'azurerm_lb_probe.default-web');
+    expect(probe?.changes.map((c) => [c.path, c.before, c.after])).toContainEqual([
+      'name',
+      'a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2-TCP-32000',
+      'a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2-HTTP-32000',
+    ]);
+    const { resources } = await apply(takeover, p, { observed, ctx });
+    expect(p.ingress(resources)).toEqual([{ ip: before.ip, ipMode: 'VIP' }]);
+    expect(hasChanges((await planFor(p, local, false)).plan)).toBe(false);
+  });
+});
+
 describe('adopting an internal Service', () => {
   it('keeps the frontend and its private address; the other ports are updates', async () => {
     const internal = intentFixture({ scheme: 'internal', targets: [node('node-a', '10.240.0.4')] });

@@ -94,7 +94,7 @@ export async function createInTreeService(
     : { name: prefix, publicIPAddress: { id: publicIPId ?? '' } };
   const probes = [];
   const rules = [];
-  const local = intent.healthCheck.path === '/healthz' && intent.healthCheck.protocol === 'HTTP';
+  const local = intent.externalTrafficPolicy === 'Local';
   const probeId = (name: string) => `${lbId}/probes/${name}`;
   if (local) {
     // externalTrafficPolicy Local: one HTTP probe on the healthCheckNodePort, named as a TCP rule on it.
