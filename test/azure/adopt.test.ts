@@ -231,7 +231,7 @@ describe('adopting a Service with externalTrafficPolicy Local and a UDP port', (
       ],
       healthCheck: {
         ...web.healthCheck,
-        mode: 'local',
+        mode: 'service',
         protocol: 'HTTP',
         port: 32000,
         path: '/healthz',
