@@ -10,6 +10,7 @@ import {
   lastSegment,
   observedFrontend,
   observedLoadBalancer,
+  observedPool,
   observedProbe,
   observedPublicIP,
   observedRule,
@@ -20,7 +21,7 @@ import { observeAzure } from './observe.js';
 import { pairAddresses } from './pair.js';
 import { T } from './schemas.js';
 import type { AzureSettings } from './settings.js';
-import { AZURE_CLUSTER_TAG, isAzureOwned } from './tags.js';
+import { AZURE_CLUSTER_TAG, AZURE_SERVICE_UID_TAG, isAzureOwned } from './tags.js';
 
 type Settings = Pick<AzureSettings, 'clusterName' | 'resourceGroup' | 'securityGroup' | 'vnet'>;
 
@@ -97,17 +98,24 @@ async function observeInTree(
     const address = `${T.publicIP}.${svcAddr}`;
     // Only the Service's own in-tree public IP is taken over; one it was given (a requested IP,
     // another's, one shared) stays outside the graph, referenced by its address as lbctl does.
-    if (
-      isInTreePublicIP(pip.tags ?? {}, s.clusterName, svc) &&
-      request.desired.some((r) => addressOf(r) === address)
-    ) {
+    // A takeover interrupted after the public IP got lbctl's tags finds it lbctl's: not foreign.
+    const tags = pip.tags ?? {};
+    const ours = isAzureOwned(tags, s.clusterName) && tags[AZURE_SERVICE_UID_TAG] === svc.uid;
+    const inTree = isInTreePublicIP(tags, s.clusterName, svc);
+    if ((inTree || ours) && request.desired.some((r) => addressOf(r) === address)) {
       const rg = lastSegmentRg(pip.id);
       const elsewhere = rg.toLowerCase() !== s.resourceGroup.toLowerCase();
-      out.push(foreign(observedPublicIP(pip, address, elsewhere ? rg : undefined)));
+      const observed = observedPublicIP(pip, address, elsewhere ? rg : undefined);
+      out.push(inTree ? foreign(observed) : observed);
       publicIPs.set(pipId.toLowerCase(), { address });
     } else
       publicIPs.set(pipId.toLowerCase(), pip.ipAddress === undefined ? {} : { ip: pip.ipAddress });
   }
+  // lbctl's own pool of this Service, when an interrupted takeover already created it.
+  const pool = lb.backendAddressPools?.find(
+    (b) => b.name?.toLowerCase() === serviceNamePrefix(svc).toLowerCase(),
+  );
+  if (pool !== undefined) out.push(observedPool(pool, `${T.pool}.${svcAddr}`, lbAddress, s.vnet));
   out.push(
     ...inTreeChildren(lb, { svcAddr, lbAddress, publicIPs, request, vnet: s.vnet }).map(foreign),
   );

@@ -187,6 +187,36 @@ describe('adopting what the in-tree Azure provider made (external Service, 2 por
     expect(hasChanges((await planFor(p, web, false)).plan)).toBe(false);
   });
 
+  it('a takeover interrupted before the rules moved resumes with --adopt, still without a replacement', async () => {
+    const before = await createInTreeService(sdkFor(fake), {
+      clusterName: CLUSTER,
+      intent: web,
+      subscription: fake.subscription,
+    });
+    const p = providerFor(fake);
+    const first = await planFor(p, web, true);
+    // Everything before the first rule update (its security rule included): what a crash leaves.
+    const cut = first.plan.order.findIndex((a) => a.address.startsWith('azurerm_lb_rule.'));
+    expect(cut).toBeGreaterThan(0);
+    await apply({ ...first.plan, order: first.plan.order.slice(0, cut) }, p, {
+      observed: first.observed,
+      ctx,
+    });
+    await expect(planFor(p, web, false)).rejects.toThrow(/--adopt/);
+    const resumed = await planFor(p, web, true);
+    expect(
+      resumed.plan.steps.filter((s) => s.action !== 'no-op').map((s) => `${s.action} ${s.address}`),
+    ).toEqual([
+      'delete azurerm_lb_probe.tcp-443',
+      'update azurerm_lb_rule.http',
+      'update azurerm_lb_rule.https',
+      'create azurerm_network_security_rule.https',
+    ]);
+    const { resources } = await apply(resumed.plan, p, { observed: resumed.observed, ctx });
+    expect(p.ingress(resources)).toEqual([{ ip: before.ip, ipMode: 'VIP' }]);
+    expect(hasChanges((await planFor(p, web, false)).plan)).toBe(false);
+  });
+
   it('pre-v1.30 per-Service security rules are deleted after the rules stop using floating IP', async () => {
     await createInTreeService(sdkFor(fake), {
       clusterName: CLUSTER,
