@@ -289,6 +289,35 @@ describe('adopting a Service with externalTrafficPolicy Local and a UDP port', (
   });
 });
 
+describe('adopting a Service whose loadBalancerIP is a public IP the user made', () => {
+  it('references that public IP as it is: not taken over, not tagged, the frontend kept', async () => {
+    const sdk = sdkFor(fake);
+    const mine = await sdk.publicIPAddresses.beginCreateOrUpdateAndWait(RG, 'my-ip', {
+      location: 'eastus',
+      sku: { name: 'Standard' },
+      publicIPAllocationMethod: 'Static',
+      tags: { team: 'web' },
+    });
+    const pinned = intentFixture({ requestedIPs: [mine.ipAddress ?? ''] });
+    await createInTreeService(sdk, {
+      clusterName: CLUSTER,
+      intent: pinned,
+      subscription: fake.subscription,
+      userPublicIP: 'my-ip',
+    });
+    const p = providerFor(fake);
+    const { observed, plan: takeover } = await planFor(p, pinned, true);
+    expect(takeover.steps.filter((s) => s.action === 'replace')).toEqual([]);
+    expect(actions(takeover)['azurerm_lb_frontend_ip_configuration.default-web']).toBe('no-op');
+    expect(takeover.steps.some((s) => s.address.startsWith('azurerm_public_ip.'))).toBe(false);
+    const before = snapshot('publicIPAddresses', 'my-ip');
+    const { resources } = await apply(takeover, p, { observed, ctx });
+    expect(p.ingress(resources)).toEqual([{ ip: mine.ipAddress, ipMode: 'VIP' }]);
+    expect(snapshot('publicIPAddresses', 'my-ip')).toBe(before);
+    expect(hasChanges((await planFor(p, pinned, false)).plan)).toBe(false);
+  });
+});
+
 describe('adopting an internal Service', () => {
   it('keeps the frontend and its private address; the other ports are updates', async () => {
     const internal = intentFixture({ scheme: 'internal', targets: [node('node-a', '10.240.0.4')] });

@@ -19,6 +19,11 @@ export interface InTreeOptions {
   subscription: string;
   /** Security rules as before v1.30 (`<frontend>-<PROTO>-<port>-<source>`) instead of the shared `k8s-azure-lb_*`. */
   legacySecurityRules?: boolean;
+  /**
+   * `spec.loadBalancerIP` on a public IP the user made (this name, in RG): the in-tree provider
+   * uses it as it is (a user-assigned public IP: no tags added) instead of making `<cluster>-<fe>`.
+   */
+  userPublicIP?: string;
   /** The cluster's network security group (its name in the cloud config). */
   securityGroup?: string;
 }
@@ -46,7 +51,11 @@ export async function createInTreeService(
 
   let publicIPId: string | undefined;
   let ip = '';
-  if (!internal) {
+  if (!internal && o.userPublicIP !== undefined) {
+    const pip = await sdk.publicIPAddresses.get(RG, o.userPublicIP);
+    publicIPId = pip.id;
+    ip = pip.ipAddress ?? '';
+  } else if (!internal) {
     // ensurePublicIPExists: `<cluster>-<frontend>`, Standard, Static, tagged with the service and cluster.
     const pip = await sdk.publicIPAddresses.beginCreateOrUpdateAndWait(
       RG,
