@@ -17,7 +17,7 @@ import {
   observedSecurityRule,
 } from './mapping.js';
 import { isServiceChild, loadBalancerName, serviceNamePrefix } from './names.js';
-import { observeAzure } from './observe.js';
+import { lastRg, observeAzure } from './observe.js';
 import { pairAddresses } from './pair.js';
 import { T } from './schemas.js';
 import type { AzureSettings } from './settings.js';
@@ -75,6 +75,8 @@ async function observeInTree(
   }
   if (found === undefined) return undefined;
   const { lb, address: lbAddress } = found;
+  // A Service whose scheme changed since the in-tree provider served it is not a takeover.
+  if (!request.desired.some((r) => addressOf(r) === lbAddress)) return undefined;
   const owner = lb.tags?.[AZURE_CLUSTER_TAG];
   if (owner !== undefined && owner !== s.clusterName) return undefined;
   const lbOwned = isAzureOwned(lb.tags, s.clusterName);
@@ -103,7 +105,7 @@ async function observeInTree(
     const ours = isAzureOwned(tags, s.clusterName) && tags[AZURE_SERVICE_UID_TAG] === svc.uid;
     const inTree = isInTreePublicIP(tags, s.clusterName, svc);
     if ((inTree || ours) && request.desired.some((r) => addressOf(r) === address)) {
-      const rg = lastSegmentRg(pip.id);
+      const rg = lastRg(pip.id);
       const elsewhere = rg.toLowerCase() !== s.resourceGroup.toLowerCase();
       const observed = observedPublicIP(pip, address, elsewhere ? rg : undefined);
       out.push(inTree ? foreign(observed) : observed);
@@ -151,14 +153,8 @@ function refuseRenamedFrontend(lb: LoadBalancer, svc: ObserveRequest['service'])
 }
 
 async function publicIPOf(api: AzureApi, id: string): Promise<PublicIPAddress | undefined> {
-  return api.get('publicIPAddresses', lastSegment(id), lastSegmentRg(id));
+  return api.get('publicIPAddresses', lastSegment(id), lastRg(id));
 }
-
-const lastSegmentRg = (id: string | undefined): string => {
-  const parts = (id ?? '').split('/');
-  const i = parts.findIndex((p) => p.toLowerCase() === 'resourcegroups');
-  return i < 0 ? '' : (parts[i + 1] ?? '');
-};
 
 /**
  * The frontend, probes and rules, paired with lbctl's addresses: the frontend is the one; the

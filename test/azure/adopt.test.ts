@@ -380,6 +380,19 @@ describe('without --adopt, or when it is not the in-tree provider’s', () => {
     expect(snapshot('loadBalancers', 'staging')).toContain('a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2');
   });
 
+  it('a Service whose scheme changed since (now internal) is not taken over: refused with --adopt', async () => {
+    await createInTreeService(sdkFor(fake), {
+      clusterName: CLUSTER,
+      intent: web,
+      subscription: fake.subscription,
+    });
+    const writes = fake.count({ write: true });
+    await expect(planFor(providerFor(fake), { ...web, scheme: 'internal' }, true)).rejects.toThrow(
+      /public IP .*made by the in-tree Azure provider/,
+    );
+    expect(fake.count({ write: true })).toBe(writes);
+  });
+
   it('a load balancer tagged for another cluster is refused with --adopt', async () => {
     await createInTreeService(sdkFor(fake), {
       clusterName: CLUSTER,
