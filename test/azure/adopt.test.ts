@@ -57,6 +57,9 @@ describe('adopting what the in-tree Azure provider made (external Service, 2 por
     });
     const p = providerFor(fake);
     const { observed, plan: takeover } = await planFor(p, web, true);
+    // The ordinary observe stops at the in-tree public IP (3 reads); the in-tree look-up reads
+    // both load balancers, the public IP and the security group again (4): 7, once per Service.
+    expect(p.calls.count({ write: false })).toBe(7);
     expect(observed.every((r) => r.foreign?.madeBy === IN_TREE_PROVIDER)).toBe(true);
     expect(actions(takeover)).toEqual({
       'azurerm_lb.shared': 'update',
@@ -88,6 +91,10 @@ describe('adopting what the in-tree Azure provider made (external Service, 2 por
     p.calls.reset();
     const { resources } = await apply(takeover, p, { observed, ctx });
     expect(p.calls.count({ operation: 'PublicIPAddresses.CreateOrUpdate' })).toBe(1); // tags only
+    // One write per step: 5 of the load balancer (tags, probe, 2 rules, probe delete), the pool,
+    // 2 of the security group, the public IP.
+    expect(p.calls.count({ write: true })).toBe(9);
+    expect(p.calls.count({ operation: 'LoadBalancers.CreateOrUpdate' })).toBe(5);
     expect(p.ingress(resources)).toEqual([{ ip: before.ip, ipMode: 'VIP' }]);
     const pip = fake.store.get(
       'publicIPAddresses',
