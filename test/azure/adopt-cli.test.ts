@@ -2,7 +2,7 @@
 // `lbctl plan --adopt` shows the takeover of what the in-tree provider made (no replacement, no
 // new frontend or public IP), `lbctl apply --adopt` carries it out with the public IP's address
 // unchanged, and afterwards an ordinary plan is a no-op.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { AzureFake } from '../fakes/azure/server.js';
 import { writeFiles } from '../cli/support.js';
@@ -40,6 +40,14 @@ beforeAll(async () => {
   fake = await startFakeCloud({ lro: 'mixed', pollsToComplete: 1 });
 });
 afterAll(() => fake.close());
+beforeEach(() => {
+  fake.store.clear();
+  fake.store.put('networkSecurityGroups', RG, 'prod-nsg', {
+    location: 'eastus',
+    tags: { 'k8s-azure-cluster-name': CLUSTER },
+    properties: { securityRules: [] },
+  });
+});
 
 /** `lbctl ARGS` through main, stdout captured. */
 async function lbctl(...argv: string[]): Promise<{ code: number; stdout: string }> {
@@ -60,21 +68,67 @@ async function lbctl(...argv: string[]): Promise<{ code: number; stdout: string 
   }
 }
 
+const api = intentFixture({
+  service: { namespace: 'default', name: 'api', uid: '7d2e4f60-1a2b-4c3d-8e9f-0a1b2c3d4e5f' },
+  listeners: [{ name: 'http', protocol: 'TCP', port: 8080, nodePort: 31080 }],
+  healthCheck: { ...web.healthCheck, port: 31080 },
+});
+const apiYaml = `apiVersion: v1
+kind: Service
+metadata: { name: api, namespace: default, uid: ${api.service.uid} }
+spec:
+  type: LoadBalancer
+  selector: { app: api }
+  ports:
+  - { name: http, port: 8080, targetPort: 8080, nodePort: 31080 }
+`;
+
+async function argsFor(files: Record<string, string>): Promise<string[]> {
+  const f = await writeFiles({ ...files, 'ca.pem': fake.ca });
+  return [
+    ...['--provider', 'azure', '--cluster-name', CLUSTER, '--no-color'],
+    ...Object.keys(files).flatMap((k) => ['-f', f[k]!]),
+    ...['--set', `subscription-id=${fake.subscription}`, '--set', `resource-group=${RG}`],
+    ...['--set', 'vnet=vnet', '--set', 'subnet=subnet', '--set', 'security-group=prod-nsg'],
+    ...['--set', `endpoint=${fake.endpoint}`, '--set', 'token=fake-token'],
+    ...['--set', `ca-file=${f['ca.pem']!}`],
+  ];
+}
+
 describe('lbctl plan/apply --adopt --provider azure (fake ARM)', () => {
+  it('two in-tree Services on the shared load balancer taken over by one apply; both addresses stay', async () => {
+    const sdk = sdkFor(fake);
+    const o = { clusterName: CLUSTER, subscription: fake.subscription };
+    const ips = [
+      await createInTreeService(sdk, { ...o, intent: web }),
+      await createInTreeService(sdk, { ...o, intent: api }),
+    ].map((r) => r.ip);
+    const args = await argsFor({ 'all.yaml': manifests, 'api.yaml': apiYaml });
+    const planned = await lbctl('plan', '--adopt', '--detailed-exitcode', ...args);
+    expect(planned.code, planned.stdout).toBe(2);
+    expect(planned.stdout).not.toMatch(/must be replaced|changes the Service's address/);
+    const applied = await lbctl('apply', '--adopt', '--auto-approve', ...args);
+    expect(applied.code, applied.stdout).toBe(0);
+    const pips = ['a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2', 'a7d2e4f601a2b4c3d8e9f0a1b2c3d4e5'].map(
+      (fe) =>
+        (
+          fake.store.get('publicIPAddresses', RG, `${CLUSTER}-${fe}`)?.properties as {
+            ipAddress?: string;
+          }
+        ).ipAddress,
+    );
+    expect(pips).toEqual(ips);
+    const again = await lbctl('plan', '--detailed-exitcode', ...args);
+    expect(again.code, again.stdout).toBe(0);
+  }, 120_000);
+
   it('takes the in-tree frontend, rules and public IP over in place; the IP stays; then plan is a no-op', async () => {
     const before = await createInTreeService(sdkFor(fake), {
       clusterName: CLUSTER,
       intent: web,
       subscription: fake.subscription,
     });
-    const f = await writeFiles({ 'all.yaml': manifests, 'ca.pem': fake.ca });
-    const args = [
-      ...['--provider', 'azure', '--cluster-name', CLUSTER, '--no-color', '-f', f['all.yaml']!],
-      ...['--set', `subscription-id=${fake.subscription}`, '--set', `resource-group=${RG}`],
-      ...['--set', 'vnet=vnet', '--set', 'subnet=subnet', '--set', 'security-group=prod-nsg'],
-      ...['--set', `endpoint=${fake.endpoint}`, '--set', 'token=fake-token'],
-      ...['--set', `ca-file=${f['ca.pem']!}`],
-    ];
+    const args = await argsFor({ 'all.yaml': manifests });
     const refused = await lbctl('plan', ...args);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain('take it over with lbctl plan/apply --adopt');
