@@ -400,6 +400,21 @@ describe('without --adopt, or when it is not the in-tree provider’s', () => {
     expect(fake.count({ write: true })).toBe(writes);
   });
 
+  it('a security group without this cluster’s tag is refused with --adopt, saying how to tag it', async () => {
+    await createInTreeService(sdkFor(fake), {
+      clusterName: CLUSTER,
+      intent: web,
+      subscription: fake.subscription,
+    });
+    const nsg = fake.store.get('networkSecurityGroups', RG, 'prod-nsg');
+    fake.store.put('networkSecurityGroups', RG, 'prod-nsg', { ...nsg, tags: {} });
+    const writes = fake.count({ write: true });
+    await expect(planFor(providerFor(fake), web, true)).rejects.toThrow(
+      /network security group .*prod-nsg.* tag it k8s-azure-cluster-name=prod/,
+    );
+    expect(fake.count({ write: true })).toBe(writes);
+  });
+
   it('a load balancer tagged for another cluster is refused with --adopt', async () => {
     await createInTreeService(sdkFor(fake), {
       clusterName: CLUSTER,
