@@ -5,7 +5,12 @@ import { addressOf, type Resource } from '../../src/core/resource.js';
 import type { AzureApi } from './api.js';
 import type { ArmCache } from './cache.js';
 import { sharedAddresses } from './desired.js';
-import { hasInTreeChildren, IN_TREE_PROVIDER, isInTreePublicIP } from './in-tree.js';
+import {
+  hasInTreeChildren,
+  IN_TREE_PROVIDER,
+  inTreeServicesOf,
+  isInTreePublicIP,
+} from './in-tree.js';
 import {
   lastSegment,
   observedFrontend,
@@ -98,13 +103,20 @@ async function observeInTree(
         `public IP ${pipId} of frontend ${frontend?.name ?? ''} was not found`,
       );
     const address = `${T.publicIP}.${svcAddr}`;
-    // Only the Service's own in-tree public IP is taken over; one it was given (a requested IP,
-    // another's, one shared) stays outside the graph, referenced by its address as lbctl does.
+    // Only the Service's own in-tree public IP is taken over, and one it was given (a requested
+    // IP: lbctl wants no public IP of its own) stays outside the graph, referenced by its address
+    // as lbctl does; one the Service would own but that other Services share is refused.
     // A takeover interrupted after the public IP got lbctl's tags finds it lbctl's: not foreign.
     const tags = pip.tags ?? {};
     const ours = isAzureOwned(tags, s.clusterName) && tags[AZURE_SERVICE_UID_TAG] === svc.uid;
     const inTree = isInTreePublicIP(tags, s.clusterName, svc);
-    if ((inTree || ours) && request.desired.some((r) => addressOf(r) === address)) {
+    const wanted = request.desired.some((r) => addressOf(r) === address);
+    if (wanted && !inTree && !ours)
+      throw new NotOwnedError(
+        `public IP ${pip.id ?? pipId}`,
+        `the Service's frontend uses it, but its tags (${AZURE_CLUSTER_TAG}=${tags[AZURE_CLUSTER_TAG] ?? 'none'}, k8s-azure-service=${inTreeServicesOf(tags).join(',') || 'none'}) do not name this Service alone in this cluster: a public IP other Services share is not taken over; move the Service blue/green (docs/migrating.md)`,
+      );
+    if (wanted) {
       const rg = lastRg(pip.id);
       const elsewhere = rg.toLowerCase() !== s.resourceGroup.toLowerCase();
       const observed = observedPublicIP(pip, address, elsewhere ? rg : undefined);

@@ -400,6 +400,25 @@ describe('without --adopt, or when it is not the in-tree provider’s', () => {
     expect(fake.count({ write: true })).toBe(writes);
   });
 
+  it('a public IP several Services share is not taken over: refused with --adopt', async () => {
+    await createInTreeService(sdkFor(fake), {
+      clusterName: CLUSTER,
+      intent: web,
+      subscription: fake.subscription,
+    });
+    const name = `${CLUSTER}-a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2`;
+    const pip = fake.store.get('publicIPAddresses', RG, name);
+    fake.store.put('publicIPAddresses', RG, name, {
+      ...pip,
+      tags: { 'k8s-azure-cluster-name': CLUSTER, 'k8s-azure-service': 'default/web,shop/api' },
+    });
+    const writes = fake.count({ write: true });
+    await expect(planFor(providerFor(fake), web, true)).rejects.toThrow(
+      /k8s-azure-service=default\/web,shop\/api\) do not name this Service alone/,
+    );
+    expect(fake.count({ write: true })).toBe(writes);
+  });
+
   it('a security group without this cluster’s tag is refused with --adopt, saying how to tag it', async () => {
     await createInTreeService(sdkFor(fake), {
       clusterName: CLUSTER,
