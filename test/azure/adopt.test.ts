@@ -1,54 +1,29 @@
 // Issue 12 #2 (Azure): what the in-tree provider (cloud-controller-manager) made for a Service
 // on the shared load balancer is taken over in place — no replacement, no new frontend or public
 // IP, the address unchanged — and the next plan, without --adopt, is a no-op with zero writes.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apply } from '../../src/apply/index.js';
-import type { LoadBalancerIntent } from '../../src/core/intent.js';
-import type { Plan } from '../../src/core/plan.js';
-import type { Provider } from '../../src/core/provider.js';
-import { hasChanges, plan } from '../../src/plan/index.js';
+import { hasChanges } from '../../src/plan/index.js';
 import { IN_TREE_PROVIDER } from '../../providers/azure/in-tree.js';
-import type { AzureFake } from '../fakes/azure/server.js';
 import { providerFor } from './adapter-support.js';
+import { actions, ctx, planFor, useAdoptionFake } from './adopt-support.js';
 import { createInTreeService } from './in-tree.js';
-import { intentFixture, node } from './intent-fixture.js';
-import { CLUSTER, RG, sdkFor, startFakeCloud } from './support.js';
+import { intentFixture } from './intent-fixture.js';
+import { CLUSTER, RG, sdkFor } from './support.js';
 
-let fake: AzureFake;
-beforeAll(async () => {
-  fake = await startFakeCloud({ lro: 'mixed', pollsToComplete: 1 });
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.store.clear();
-  fake.store.put('networkSecurityGroups', RG, 'prod-nsg', {
-    location: 'eastus',
-    tags: { 'k8s-azure-cluster-name': CLUSTER },
-    properties: { securityRules: [] },
-  });
-});
-
-const ctx = { clusterName: CLUSTER };
+const fakeOf = useAdoptionFake();
 const web = intentFixture();
+const snapshot = (kind: 'loadBalancers' | 'publicIPAddresses', name: string) =>
+  JSON.stringify(fakeOf().store.get(kind, RG, name));
 const other = intentFixture({
   service: { namespace: 'shop', name: 'api', uid: '7d2e4f60-1a2b-4c3d-8e9f-0a1b2c3d4e5f' },
   listeners: [{ name: 'http', protocol: 'TCP', port: 8080, nodePort: 31080 }],
   healthCheck: { ...web.healthCheck, port: 31080 },
 });
 
-async function planFor(p: Provider, intent: LoadBalancerIntent, adopt: boolean) {
-  const wanted = p.desired(intent);
-  const observed = await p.observe({ service: intent.service, desired: wanted, adopt }, ctx);
-  const desired = p.fitDesired?.(wanted, observed) ?? wanted;
-  return { observed, plan: plan({ service: intent.service, provider: p, desired, observed }) };
-}
-
-const actions = (p: Plan) => Object.fromEntries(p.steps.map((s) => [s.address, s.action]));
-const snapshot = (kind: 'loadBalancers' | 'publicIPAddresses', name: string) =>
-  JSON.stringify(fake.store.get(kind, RG, name));
-
 describe('adopting what the in-tree Azure provider made (external Service, 2 ports)', () => {
   it('plans a takeover in place, applies it without a new frontend or public IP, and the address stays', async () => {
+    const fake = fakeOf();
     const sdk = sdkFor(fake);
     const before = await createInTreeService(sdk, {
       clusterName: CLUSTER,
@@ -141,6 +116,7 @@ describe('adopting what the in-tree Azure provider made (external Service, 2 por
   });
 
   it('another Service still in the in-tree shape on the same load balancer is not touched, and is refused until adopted', async () => {
+    const fake = fakeOf();
     const sdk = sdkFor(fake);
     await createInTreeService(sdk, {
       clusterName: CLUSTER,
@@ -195,6 +171,7 @@ describe('adopting what the in-tree Azure provider made (external Service, 2 por
   });
 
   it('a takeover interrupted before the rules moved resumes with --adopt, still without a replacement', async () => {
+    const fake = fakeOf();
     const before = await createInTreeService(sdkFor(fake), {
       clusterName: CLUSTER,
       intent: web,
@@ -225,6 +202,7 @@ describe('adopting what the in-tree Azure provider made (external Service, 2 por
   });
 
   it('pre-v1.30 per-Service security rules are deleted after the rules stop using floating IP', async () => {
+    const fake = fakeOf();
     await createInTreeService(sdkFor(fake), {
       clusterName: CLUSTER,
       intent: web,
@@ -255,198 +233,5 @@ describe('adopting what the in-tree Azure provider made (external Service, 2 por
       'a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2-TCP-80',
     ]);
     expect(hasChanges((await planFor(p, web, false)).plan)).toBe(false);
-  });
-});
-
-describe('adopting a Service with externalTrafficPolicy Local and a UDP port', () => {
-  it('renames the in-tree HTTP probe in place and gives the UDP rule lbctl’s probe', async () => {
-    const local = intentFixture({
-      externalTrafficPolicy: 'Local',
-      listeners: [
-        { name: 'http', protocol: 'TCP', port: 80, nodePort: 30080 },
-        { name: 'dns', protocol: 'UDP', port: 53, nodePort: 30053 },
-      ],
-      healthCheck: {
-        ...web.healthCheck,
-        mode: 'service',
-        protocol: 'HTTP',
-        port: 32000,
-        path: '/healthz',
-      },
-    });
-    const before = await createInTreeService(sdkFor(fake), {
-      clusterName: CLUSTER,
-      intent: local,
-      subscription: fake.subscription,
-    });
-    const p = providerFor(fake);
-    const { observed, plan: takeover } = await planFor(p, local, true);
-    expect(takeover.steps.filter((s) => s.action === 'replace' || s.action === 'delete')).toEqual(
-      [],
-    );
-    const probe = takeover.steps.find((s) => s.address === 'azurerm_lb_probe.default-web');
-    expect(probe?.changes.map((c) => [c.path, c.before, c.after])).toContainEqual([
-      'name',
-      'a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2-TCP-32000',
-      'a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2-HTTP-32000',
-    ]);
-    const { resources } = await apply(takeover, p, { observed, ctx });
-    expect(p.ingress(resources)).toEqual([{ ip: before.ip, ipMode: 'VIP' }]);
-    expect(hasChanges((await planFor(p, local, false)).plan)).toBe(false);
-  });
-});
-
-describe('adopting a Service whose loadBalancerIP is a public IP the user made', () => {
-  it('references that public IP as it is: not taken over, not tagged, the frontend kept', async () => {
-    const sdk = sdkFor(fake);
-    const mine = await sdk.publicIPAddresses.beginCreateOrUpdateAndWait(RG, 'my-ip', {
-      location: 'eastus',
-      sku: { name: 'Standard' },
-      publicIPAllocationMethod: 'Static',
-      tags: { team: 'web' },
-    });
-    const pinned = intentFixture({ requestedIPs: [mine.ipAddress ?? ''] });
-    await createInTreeService(sdk, {
-      clusterName: CLUSTER,
-      intent: pinned,
-      subscription: fake.subscription,
-      userPublicIP: 'my-ip',
-    });
-    const p = providerFor(fake);
-    const { observed, plan: takeover } = await planFor(p, pinned, true);
-    expect(takeover.steps.filter((s) => s.action === 'replace')).toEqual([]);
-    expect(actions(takeover)['azurerm_lb_frontend_ip_configuration.default-web']).toBe('no-op');
-    expect(takeover.steps.some((s) => s.address.startsWith('azurerm_public_ip.'))).toBe(false);
-    const before = snapshot('publicIPAddresses', 'my-ip');
-    const { resources } = await apply(takeover, p, { observed, ctx });
-    expect(p.ingress(resources)).toEqual([{ ip: mine.ipAddress, ipMode: 'VIP' }]);
-    expect(snapshot('publicIPAddresses', 'my-ip')).toBe(before);
-    expect(hasChanges((await planFor(p, pinned, false)).plan)).toBe(false);
-  });
-});
-
-describe('adopting an internal Service', () => {
-  it('keeps the frontend and its private address; the other ports are updates', async () => {
-    const internal = intentFixture({ scheme: 'internal', targets: [node('node-a', '10.240.0.4')] });
-    const before = await createInTreeService(sdkFor(fake), {
-      clusterName: CLUSTER,
-      intent: internal,
-      subscription: fake.subscription,
-    });
-    expect(before.ip).toMatch(/^10\.240\./);
-    const p = providerFor(fake);
-    const { observed, plan: takeover } = await planFor(p, internal, true);
-    expect(takeover.steps.filter((s) => s.action === 'replace')).toEqual([]);
-    expect(actions(takeover)['azurerm_lb_frontend_ip_configuration.default-web']).toBe('no-op');
-    expect(actions(takeover)['azurerm_lb.shared-internal']).toBe('update');
-    const { resources } = await apply(takeover, p, { observed, ctx });
-    expect(p.ingress(resources)).toEqual([{ ip: before.ip, ipMode: 'VIP' }]);
-    p.calls.reset();
-    expect(hasChanges((await planFor(p, internal, false)).plan)).toBe(false);
-    expect(p.calls.count({ write: true })).toBe(0);
-  });
-});
-
-describe('without --adopt, or when it is not the in-tree provider’s', () => {
-  it('is refused naming the in-tree provider and --adopt, and nothing is written', async () => {
-    await createInTreeService(sdkFor(fake), {
-      clusterName: CLUSTER,
-      intent: web,
-      subscription: fake.subscription,
-    });
-    const p = providerFor(fake);
-    const writes = fake.count({ write: true });
-    await expect(planFor(p, web, false)).rejects.toThrow(
-      /public IP .* made by the in-tree Azure provider \(cloud-controller-manager\) for Service default\/web: take it over with lbctl plan\/apply --adopt/,
-    );
-    expect(fake.count({ write: true })).toBe(writes);
-  });
-
-  it('an internal Service (nothing tagged): the load balancer is refused the same way', async () => {
-    const internal = intentFixture({ scheme: 'internal' });
-    await createInTreeService(sdkFor(fake), {
-      clusterName: CLUSTER,
-      intent: internal,
-      subscription: fake.subscription,
-    });
-    await expect(planFor(providerFor(fake), internal, false)).rejects.toThrow(
-      /load balancer .*prod-internal .*made by the in-tree Azure provider .* --adopt/,
-    );
-  });
-
-  it('a public IP tagged for another cluster is not taken over, even with --adopt', async () => {
-    await createInTreeService(sdkFor(fake), {
-      clusterName: 'staging',
-      intent: { ...web, clusterName: 'staging' },
-      subscription: fake.subscription,
-    });
-    // The same Service's in-tree objects, but of cluster `staging`: lbctl (cluster prod) finds
-    // none of its names and plans its own, so nothing of staging's is in the plan.
-    const { plan: own } = await planFor(providerFor(fake), web, true);
-    expect(own.steps.every((s) => s.action === 'create')).toBe(true);
-    expect(snapshot('loadBalancers', 'staging')).toContain('a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2');
-  });
-
-  it('a Service whose scheme changed since (now internal) is not taken over: refused with --adopt', async () => {
-    await createInTreeService(sdkFor(fake), {
-      clusterName: CLUSTER,
-      intent: web,
-      subscription: fake.subscription,
-    });
-    const writes = fake.count({ write: true });
-    await expect(planFor(providerFor(fake), { ...web, scheme: 'internal' }, true)).rejects.toThrow(
-      /public IP .*made by the in-tree Azure provider/,
-    );
-    expect(fake.count({ write: true })).toBe(writes);
-  });
-
-  it('a public IP several Services share is not taken over: refused with --adopt', async () => {
-    await createInTreeService(sdkFor(fake), {
-      clusterName: CLUSTER,
-      intent: web,
-      subscription: fake.subscription,
-    });
-    const name = `${CLUSTER}-a3f1c2b8e0d4a4c1e9b7a2a6f5e4d3c2`;
-    const pip = fake.store.get('publicIPAddresses', RG, name);
-    fake.store.put('publicIPAddresses', RG, name, {
-      ...pip,
-      tags: { 'k8s-azure-cluster-name': CLUSTER, 'k8s-azure-service': 'default/web,shop/api' },
-    });
-    const writes = fake.count({ write: true });
-    await expect(planFor(providerFor(fake), web, true)).rejects.toThrow(
-      /k8s-azure-service=default\/web,shop\/api\) do not name this Service alone/,
-    );
-    expect(fake.count({ write: true })).toBe(writes);
-  });
-
-  it('a security group without this cluster’s tag is refused with --adopt, saying how to tag it', async () => {
-    await createInTreeService(sdkFor(fake), {
-      clusterName: CLUSTER,
-      intent: web,
-      subscription: fake.subscription,
-    });
-    const nsg = fake.store.get('networkSecurityGroups', RG, 'prod-nsg');
-    fake.store.put('networkSecurityGroups', RG, 'prod-nsg', { ...nsg, tags: {} });
-    const writes = fake.count({ write: true });
-    await expect(planFor(providerFor(fake), web, true)).rejects.toThrow(
-      /network security group .*prod-nsg.* tag it k8s-azure-cluster-name=prod/,
-    );
-    expect(fake.count({ write: true })).toBe(writes);
-  });
-
-  it('a load balancer tagged for another cluster is refused with --adopt', async () => {
-    await createInTreeService(sdkFor(fake), {
-      clusterName: CLUSTER,
-      intent: web,
-      subscription: fake.subscription,
-    });
-    const lb = fake.store.get('loadBalancers', RG, CLUSTER);
-    fake.store.put('loadBalancers', RG, CLUSTER, {
-      ...lb,
-      tags: { 'k8s-azure-cluster-name': 'staging' },
-    });
-    await expect(planFor(providerFor(fake), web, true)).rejects.toThrow(
-      /not owned by this cluster/,
-    );
   });
 });
