@@ -6,7 +6,8 @@ import type { Json, KObject } from './json.js';
 import { isObject } from './json.js';
 import { jsonPatch, mergePatch, strategicMerge } from './patch.js';
 import { ownUpdate, updateManager } from './field-manager.js';
-import { FieldOwners, leaves } from './managed.js';
+import { lastAppliedConflicts, updateLastApplied } from './last-applied.js';
+import { FieldOwners, conflictError, leaves } from './managed.js';
 import { queryBool } from './params.js';
 import { apiVersionOf } from './resources.js';
 import { rfc3339 } from './system-fields.js';
@@ -43,8 +44,18 @@ export async function patch(
     const owners = deps.applyConfigs.ownersOf(live);
     const applied = leaves(body, def.schema);
     const liveLeaves = live === undefined ? [] : leaves(live, def.schema);
-    const force = queryBool(q, 'force');
-    if (!force) owners.conflicts(manager, applied, liveLeaves);
+    let force = queryBool(q, 'force');
+    if (!force) {
+      const upgrade = lastAppliedConflicts({
+        manager,
+        live,
+        conflicts: owners.conflicts(manager, applied, liveLeaves),
+        apiVersion: apiVersionOf(def),
+        schema: def.schema,
+      });
+      if (upgrade.conflicts.length > 0) throw conflictError(upgrade.conflicts);
+      force = upgrade.force;
+    }
     const merged = deps.applyConfigs.merge(live, body, manager, def.schema);
     owners.take({
       manager,
@@ -57,6 +68,8 @@ export async function patch(
     });
     owners.prune(leaves(merged, def.schema));
     merged.metadata['managedFields'] = owners.managedFields();
+    // After the owners, as kube-apiserver does: the annotation keeps its owners.
+    updateLastApplied(merged, manager, body);
     const named = merged.metadata['name'];
     if (named !== undefined && named !== target.name) {
       throw badRequest(

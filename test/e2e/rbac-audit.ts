@@ -82,9 +82,11 @@ export class RbacAudit {
     };
     const roleOf = (ref: Binding['roleRef'], ns: string | undefined): { rules?: Rule[] } => {
       try {
-        return ref?.kind === 'Role'
-          ? store.get('roles.rbac.authorization.k8s.io', ref.name, ns)
-          : store.get('clusterroles.rbac.authorization.k8s.io', ref?.name ?? '');
+        const role =
+          ref?.kind === 'Role'
+            ? store.get('roles.rbac.authorization.k8s.io', ref.name, ns)
+            : store.get('clusterroles.rbac.authorization.k8s.io', ref?.name ?? '');
+        return role as unknown as { rules?: Rule[] };
       } catch {
         return {}; // a binding to a missing role grants nothing
       }
