@@ -87,6 +87,52 @@ describe('RBAC with kubectl', () => {
     expect((await get('/api/v1/services', { Authorization: 'Bearer nope' })).status).toBe(401);
   });
 
+  it('kubectl create role, rolebinding, clusterrole, clusterrolebinding (protobuf bodies) take effect', async () => {
+    const created = [
+      ['create', 'role', 'svc-reader', '-n', 'default', '--verb=get', '--resource=services'],
+      [
+        'create',
+        'rolebinding',
+        'svc-reader',
+        '-n',
+        'default',
+        '--role=svc-reader',
+        '--serviceaccount=lbctl-system:lbctl',
+      ],
+      ['create', 'clusterrole', 'deploy-reader', '--verb=list', '--resource=deployments.apps'],
+      [
+        'create',
+        'clusterrolebinding',
+        'deploy-reader',
+        '--clusterrole=deploy-reader',
+        '--serviceaccount=lbctl-system:lbctl',
+      ],
+    ];
+    for (const args of created) {
+      const r = await env.kubectl(args);
+      expect(r.stderr).toBe('');
+    }
+    const role = env.sandbox.store.get('roles.rbac.authorization.k8s.io', 'svc-reader', 'default');
+    expect(role['rules']).toEqual([{ verbs: ['get'], apiGroups: [''], resources: ['services'] }]);
+    const rb = env.sandbox.store.get(
+      'rolebindings.rbac.authorization.k8s.io',
+      'svc-reader',
+      'default',
+    );
+    expect(rb['subjects']).toEqual([
+      { kind: 'ServiceAccount', name: 'lbctl', namespace: 'lbctl-system' },
+    ]);
+    expect(rb['roleRef']).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'Role',
+      name: 'svc-reader',
+    });
+    const can = async (...args: string[]) =>
+      (await env.kubectl(['auth', 'can-i', ...args, AS])).stdout.trim();
+    expect(await can('list', 'deployments.apps', '-A')).toBe('yes');
+    expect(await can('get', 'deployments.apps', '-n', 'default')).toBe('no');
+  });
+
   it('lets only those allowed to impersonate do it', async () => {
     const token = env.sandbox.serviceAccountToken('lbctl-system', 'lbctl');
     const r = await get('/api/v1/services', {
