@@ -22,7 +22,7 @@ export interface Leaf {
  * Defaults of list-map key fields, applied when a body leaves them out (structured-merge-diff
  * uses the defaulted value: a Service port without `protocol` is `protocol: TCP`).
  */
-const KEY_DEFAULTS: Record<string, Json> = { protocol: 'TCP' };
+export const KEY_DEFAULTS: Record<string, Json> = { protocol: 'TCP' };
 
 /** Every leaf of `value` (metadata system fields excluded), following the schema's list keys. */
 export function leaves(value: Json, schema: Schema | undefined): Leaf[] {
@@ -170,6 +170,16 @@ export class FieldOwners {
 
   isEmpty(): boolean {
     return this.byManager.size === 0;
+  }
+
+  /** The fields `manager` owns. */
+  fieldsOf(manager: string): Leaf[] {
+    return [...(this.byManager.get(manager)?.fields.values() ?? [])];
+  }
+
+  /** The paths some manager owns. */
+  ownedPaths(): Set<string> {
+    return new Set([...this.byManager.values()].flatMap((o) => [...o.fields.keys()]));
   }
 
   /** A copy to change, kept only when the write succeeds. */

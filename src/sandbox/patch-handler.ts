@@ -8,6 +8,7 @@ import { jsonPatch, mergePatch, strategicMerge } from './patch.js';
 import { ownUpdate, updateManager } from './field-manager.js';
 import { lastAppliedConflicts, updateLastApplied } from './last-applied.js';
 import { FieldOwners, conflictError, leaves } from './managed.js';
+import { removeReleased } from './prune.js';
 import { queryBool } from './params.js';
 import { apiVersionOf } from './resources.js';
 import { rfc3339 } from './system-fields.js';
@@ -56,7 +57,8 @@ export async function patch(
       if (upgrade.conflicts.length > 0) throw conflictError(upgrade.conflicts);
       force = upgrade.force;
     }
-    const merged = deps.applyConfigs.merge(live, body, manager, def.schema);
+    const released = owners.fieldsOf(manager);
+    const merged = deps.applyConfigs.merge(live, body, def.schema);
     owners.take({
       manager,
       operation: 'Apply',
@@ -66,6 +68,7 @@ export async function patch(
       takenFrom: force ? FieldOwners.changed(applied, liveLeaves) : [],
       replace: true,
     });
+    removeReleased(merged, released, owners.ownedPaths());
     owners.prune(leaves(merged, def.schema));
     merged.metadata['managedFields'] = owners.managedFields();
     // After the owners, as kube-apiserver does: the annotation keeps its owners.
@@ -86,7 +89,6 @@ export async function patch(
           )
         : registry.update(def, target, merged, opts);
     if (opts.dryRun !== true) {
-      deps.applyConfigs.remember(result.object, manager, body);
       deps.applyConfigs.keepOwners(result.object, owners);
     }
     return sendJson(res, live === undefined ? 201 : 200, result.object, result.warnings);

@@ -85,6 +85,61 @@ describe('kubectl apply --server-side', () => {
   });
 });
 
+describe('fields a manager stops applying (structured-merge-diff prune)', () => {
+  const withLabels = (labels: string): string =>
+    SVC.replace('name: web\n', `name: web\n  labels: {${labels}}\n`);
+  const labels = (): Record<string, string> | undefined =>
+    env.sandbox.store.get('services', 'web', 'default').metadata['labels'] as
+      Record<string, string> | undefined;
+  const ok = async (args: string[]): Promise<void> => {
+    expect((await env.kubectl(args)).stderr).toBe('');
+  };
+
+  it('are removed when no other manager owns them, and kept when one does', async () => {
+    const file = await env.file('svc.yaml', withLabels('a: v1, b: v2, c: v3'));
+    await ok(['apply', '--server-side', '-f', file]);
+    // Another manager applies b with the same value: b is shared from now on.
+    const other = await env.file('other.yaml', withLabels('b: v2'));
+    await ok(['apply', '--server-side', '--field-manager=other', '-f', other]);
+    await env.file('svc.yaml', withLabels('a: v1'));
+    await ok(['apply', '--server-side', '-f', file]);
+    expect(labels()).toEqual({ a: 'v1', b: 'v2' });
+  });
+
+  it('after the takeover of a client-side apply, drops what the new configuration leaves out', async () => {
+    const csa = await env.file('csa.yaml', withLabels('a: v1, old: v2'));
+    await ok(['apply', '-f', csa]);
+    const ssa = await env.file('ssa.yaml', withLabels('a: v1'));
+    const r = await env.kubectl(['apply', '--server-side', '-f', ssa]);
+    expect(r.stderr).toBe('');
+    // kubectl's migration gave client-side apply's fields to `kubectl`; its re-sent apply
+    // releases `old`, which nobody else owns.
+    expect(labels()).toEqual({ a: 'v1' });
+  });
+
+  it('leaves an item another manager added to a list, and removes its own', async () => {
+    const file = await env.file(
+      'svc.yaml',
+      SVC.replace('name: web\n', 'name: web\n  finalizers: [example.com/mine]\n'),
+    );
+    await ok(['apply', '--server-side', '-f', file]);
+    await ok([
+      'patch',
+      'svc',
+      'web',
+      '--type=merge',
+      '-p',
+      '{"metadata":{"finalizers":["example.com/mine","example.com/theirs"]}}',
+    ]);
+    await env.file('svc.yaml', SVC);
+    await ok(['apply', '--server-side', '-f', file]);
+    expect(env.sandbox.store.get('services', 'web', 'default').metadata['finalizers']).toEqual([
+      'example.com/theirs',
+    ]);
+    await ok(['patch', 'svc', 'web', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+  });
+});
+
 describe('kubectl apply --server-side over a client-side kubectl apply', () => {
   const CHANGED = SVC.replace('targetPort: 8080', 'targetPort: 9090');
   const annotation = (): string | undefined =>
