@@ -13,7 +13,8 @@ import { LEADER_ELECTION_NAMESPACE, e2eEnv, eventually, nodeYaml, serviceYaml } 
 const run = promisify(execFile);
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
+  // Last in, first out: controllers stop before their sandbox closes (and checks RBAC).
+  for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 describe('operations', { timeout: 60_000 }, () => {

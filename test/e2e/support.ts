@@ -64,6 +64,9 @@ export async function e2eEnv() {
     return kubectl(verb, '-f', file);
   };
 
+  /** The client-node KubeConfig of the lbctl ServiceAccount, for controllers a test starts itself. */
+  const controllerKubeConfig = () => loadKubeConfig({ kubeconfig: controllerKubeconfig, env: {} });
+
   const startCtl = async (options: {
     provider: Provider;
     calls: ReturnType<typeof createCallLog>;
@@ -101,9 +104,6 @@ export async function e2eEnv() {
     controllers.push(c);
     return c;
   };
-
-  /** The client-node KubeConfig of the lbctl ServiceAccount, for controllers a test starts itself. */
-  const controllerKubeConfig = () => loadKubeConfig({ kubeconfig: controllerKubeconfig, env: {} });
 
   const getSvc = async (name: string) =>
     JSON.parse(await kubectl('get', 'svc', name, '-o', 'json')) as {
