@@ -148,6 +148,20 @@ async function update(
   const p = { project: gcp.project, region: gcp.region };
   switch (after.type) {
     case T.address:
+      // The in-tree rule's ephemeral IP (observed with --adopt): promoted by reserving that IP.
+      if (before.foreign !== undefined && before.attributes['ephemeral'] === true) {
+        await gcp.mutate('addresses.insert', regionScope(gcp), () =>
+          c.addresses.insert({
+            ...p,
+            addressResource: addressBody(gcp, {
+              ...after.attributes,
+              address: before.attributes['address'] ?? '',
+            }),
+          }),
+        );
+        return;
+      }
+      return setLabels(gcp, after);
     case T.forwardingRule:
       return setLabels(gcp, after);
     case T.healthCheck:
@@ -218,6 +232,18 @@ async function remove(gcp: Gcp, r: Resource): Promise<void> {
         await gcp.mutate('firewalls.delete', 'global', () =>
           c.firewalls.delete({ project: gcp.project, firewall: name(r) }),
         );
+        return;
+      case T.targetPool:
+        await gcp.mutate('targetPools.delete', regionScope(gcp), () =>
+          c.targetPools.delete({ ...p, targetPool: name(r) }),
+        );
+        return;
+      case T.httpHealthCheck:
+        // Refused (400 resourceInUseByAnotherResource) while another target pool uses it: the
+        // plan was made before that Service took it; the next observe leaves it alone.
+        await gcp.mutate('httpHealthChecks.delete', 'global', async () => [
+          { latestResponse: await c.httpHealthChecks.delete(gcp.project, name(r)) },
+        ]);
         return;
       case T.endpointGroup:
         await gcp.mutate('networkEndpointGroups.delete', { zone: zone(r) }, () =>
