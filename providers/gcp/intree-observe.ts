@@ -46,15 +46,14 @@ export async function findInTree(
     }),
   );
   const p = pool?.[0] as CloudTargetPool | undefined;
-  if (p === undefined || !isInTreeDescription(p.description ?? undefined, service)) return undefined;
+  if (p === undefined || !isInTreeDescription(p.description ?? undefined, service))
+    return undefined;
 
   const hcName = lastSegment(p.healthChecks?.[0]);
   const [hc, traffic, address] = await Promise.all([
     hcName === ''
       ? undefined
-      : read('httpHealthChecks.get', () =>
-          gcp.clients.httpHealthChecks.get(gcp.project, hcName),
-        ),
+      : read('httpHealthChecks.get', () => gcp.clients.httpHealthChecks.get(gcp.project, hcName)),
     owned.trafficFirewall
       ? undefined
       : (getByName(gcp, T.firewall, trafficFirewallName(lb)) as Promise<CloudFirewall | undefined>),
@@ -73,8 +72,7 @@ export async function findInTree(
   let healthCheckFirewall: CloudFirewall | undefined;
   if (healthCheck !== undefined) {
     const fw = (await getByName(gcp, T.firewall, inTreeHealthCheckFirewallName(hcName, lb))) as
-      | CloudFirewall
-      | undefined;
+      CloudFirewall | undefined;
     const id = shared ? { clusterID: hcName.slice('k8s-'.length, -'-node'.length) } : undefined;
     if (fw !== undefined && isInTreeHealthCheckFirewall(fw, id, service)) healthCheckFirewall = fw;
   }

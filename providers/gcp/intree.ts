@@ -191,8 +191,7 @@ export function inTreeGraph(
       name: pool.name ?? '',
       region: lastSegment(pool.region) || options.region,
       session_affinity: pool.sessionAffinity ?? 'NONE',
-      health_checks:
-        hcURL === undefined ? [] : [hc !== undefined ? hcAddress : lastSegment(hcURL)],
+      health_checks: hcURL === undefined ? [] : [hc !== undefined ? hcAddress : lastSegment(hcURL)],
       instances: [...new Set((pool.instances ?? []).map(instancePath))].sort(),
       description: pool.description ?? '',
     },

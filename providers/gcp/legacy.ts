@@ -49,7 +49,11 @@ export class LegacyHttpHealthChecks {
     return this.send<IOperation>('DELETE', this.url(project, name));
   }
 
-  private async send<T>(method: 'GET' | 'POST' | 'DELETE', url: string, data?: unknown): Promise<T> {
+  private async send<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    url: string,
+    data?: unknown,
+  ): Promise<T> {
     try {
       const res = await this.auth.request<T>({
         url,

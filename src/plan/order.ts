@@ -100,8 +100,7 @@ function actionOrder(
       if (step.action !== 'replace' || step.before?.foreign === undefined) continue;
       for (const dep of desired.get(step.address)?.deps ?? []) {
         const a = steps.get(dep)?.action;
-        if (a === 'create' || a === 'update')
-          edge(keyOf(a, dep), keyOf('delete', step.address));
+        if (a === 'create' || a === 'update') edge(keyOf(a, dep), keyOf('delete', step.address));
       }
       for (const dep of observed.get(step.address)?.deps ?? []) {
         if (steps.get(dep)?.action === 'delete')

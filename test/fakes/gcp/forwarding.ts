@@ -262,8 +262,17 @@ function newTargetPoolRule(
     'PREMIUM',
   );
   if (ip.tier !== undefined && ip.tier !== tier)
-    throw invalid('resource.networkTier', tier, `Must match the network tier ${ip.tier} of the address.`);
-  checkPortConflicts(store, at, { ip: ip.ip, protocol: ipProtocol, ports: portFields, shared: ip.shared });
+    throw invalid(
+      'resource.networkTier',
+      tier,
+      `Must match the network tier ${ip.tier} of the address.`,
+    );
+  checkPortConflicts(store, at, {
+    ip: ip.ip,
+    protocol: ipProtocol,
+    ports: portFields,
+    shared: ip.shared,
+  });
   const rule = {
     ...out,
     IPAddress: ip.ip,
@@ -274,5 +283,9 @@ function newTargetPoolRule(
     networkTier: tier,
     labels,
   };
-  return { ...rule, labelFingerprint: store.fingerprint(labels), fingerprint: store.fingerprint(rule) };
+  return {
+    ...rule,
+    labelFingerprint: store.fingerprint(labels),
+    fingerprint: store.fingerprint(rule),
+  };
 }

@@ -25,7 +25,12 @@ import {
 } from './regional.js';
 import { newForwardingRule } from './forwarding.js';
 import { healthCheckFields, newHealthCheck } from './healthchecks.js';
-import { newHttpHealthCheck, newTargetPool, poolHealthChecks, poolInstances } from './targetpools.js';
+import {
+  newHttpHealthCheck,
+  newTargetPool,
+  poolHealthChecks,
+  poolInstances,
+} from './targetpools.js';
 import { endpoints, listEndpoints, listInstances, membership } from './members.js';
 import { mutate, operation } from './operations.js';
 import type { FakeCompute } from './server.js';

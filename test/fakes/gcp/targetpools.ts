@@ -73,14 +73,21 @@ export function newTargetPool(store: Store, at: At, body: Json): Json {
     ['NONE', 'CLIENT_IP', 'CLIENT_IP_PROTO'] as const,
     'NONE',
   );
-  const healthChecks = healthCheckRefs(store, at, listOf('resource.healthChecks', body['healthChecks']));
+  const healthChecks = healthCheckRefs(
+    store,
+    at,
+    listOf('resource.healthChecks', body['healthChecks']),
+  );
   const instances = listOf('resource.instances', body['instances']).map((v, i) =>
     instanceURL(store, at, `resource.instances[${i}]`, v),
   );
   if (new Set(instances).size !== instances.length)
     throw invalid('resource.instances', instances.join(','), 'Duplicate instances.');
   if (body['backupPool'] !== undefined || body['failoverRatio'] !== undefined)
-    throw badRequest('invalid', 'This fake does not serve backup pools (the in-tree provider sets none).');
+    throw badRequest(
+      'invalid',
+      'This fake does not serve backup pools (the in-tree provider sets none).',
+    );
   return { ...out, sessionAffinity, healthChecks, instances };
 }
 
@@ -91,7 +98,11 @@ export function poolInstances(fake: FakeCompute, r: Req, path: string, body: Jso
   const adding = r.verb === 'addInstance';
   const raw = body['instances'];
   if (!Array.isArray(raw) || raw.length === 0)
-    throw invalid('instances', JSON.stringify(raw ?? null), 'At least one instance reference is required.');
+    throw invalid(
+      'instances',
+      JSON.stringify(raw ?? null),
+      'At least one instance reference is required.',
+    );
   const urls = raw.map((x: unknown, i) => {
     const v = ((x ?? {}) as Json)['instance'];
     return adding
@@ -126,16 +137,28 @@ export function poolHealthChecks(fake: FakeCompute, r: Req, path: string, body: 
   const adding = r.verb === 'addHealthCheck';
   const raw = body['healthChecks'];
   if (!Array.isArray(raw) || raw.length === 0)
-    throw invalid('healthChecks', JSON.stringify(raw ?? null), 'At least one health check is required.');
+    throw invalid(
+      'healthChecks',
+      JSON.stringify(raw ?? null),
+      'At least one health check is required.',
+    );
   const given = raw.map((x: unknown) => ((x ?? {}) as Json)['healthCheck']);
   const urls = adding
     ? healthCheckRefs(fake.store, at, given)
-    : given.map((v, i) => selfLink(refPath(`healthChecks[${i}].healthCheck`, v, r.project, 'httpHealthChecks')));
+    : given.map((v, i) =>
+        selfLink(refPath(`healthChecks[${i}].healthCheck`, v, r.project, 'httpHealthChecks')),
+      );
   const current = (stored.body['healthChecks'] as string[] | undefined) ?? [];
-  const next = adding ? [...new Set([...current, ...urls])] : current.filter((u) => !urls.includes(u));
+  const next = adding
+    ? [...new Set([...current, ...urls])]
+    : current.filter((u) => !urls.includes(u));
   // TargetPool.healthChecks: "Only one health check may be specified."
   if (next.length > 1)
-    throw invalid('healthChecks', next.join(','), 'A target pool may have at most one health check.');
+    throw invalid(
+      'healthChecks',
+      next.join(','),
+      'A target pool may have at most one health check.',
+    );
   return mutate(
     fake,
     r,
@@ -149,9 +172,16 @@ export function poolHealthChecks(fake: FakeCompute, r: Req, path: string, body: 
 /** TargetPool.healthChecks: "Only legacy HttpHealthChecks are supported. Only one health check may be specified." */
 function healthCheckRefs(store: Store, at: At, values: unknown[]): string[] {
   if (values.length > 1)
-    throw invalid('resource.healthChecks', values.join(','), 'Only one health check may be specified.');
+    throw invalid(
+      'resource.healthChecks',
+      values.join(','),
+      'Only one health check may be specified.',
+    );
   return values.map((v, i) => {
-    const path = refPath(`resource.healthChecks[${i}]`, v, at.project, ['httpHealthChecks', 'healthChecks']);
+    const path = refPath(`resource.healthChecks[${i}]`, v, at.project, [
+      'httpHealthChecks',
+      'healthChecks',
+    ]);
     if (!/\/global\/httpHealthChecks\//.test(path))
       throw invalid(
         `resource.healthChecks[${i}]`,
@@ -168,7 +198,11 @@ function instanceURL(store: Store, at: At, field: string, value: unknown): strin
   if (value === undefined || value === null || value === '') throw required(field);
   const path = refPath(field, value, at.project, 'instances');
   if (!new RegExp(`/zones/${at.region}-[a-z]/`).test(path))
-    throw invalid(field, value, `The instance must be in a zone of region ${at.region}, the target pool's.`);
+    throw invalid(
+      field,
+      value,
+      `The instance must be in a zone of region ${at.region}, the target pool's.`,
+    );
   store.mustGet(path);
   return selfLink(path);
 }
