@@ -26,7 +26,8 @@ import { loadBalancerName, T, trafficFirewallName } from './names.js';
  * target pool of the region still uses it (one paged targetPools.list): the in-tree provider
  * deletes it only when the delete succeeds, and so does the migration.
  *
- * Returns undefined when there is no such forwarding rule; `addressTaken` when an address named
+ * Without that rule, the target pool `<lb>` is looked for by name (an apply that deleted the rule
+ * and stopped). Returns undefined when there is neither; `addressTaken` when an address named
  * `<lb>` exists that is not the in-tree provider's (observe then refuses it as not owned).
  */
 export async function findInTree(
@@ -37,12 +38,13 @@ export async function findInTree(
   const { service } = request;
   const lb = loadBalancerName(service);
   const rule = (await getByName(gcp, T.forwardingRule, lb)) as CloudForwardingRule | undefined;
-  if (rule === undefined || !isInTreeRule(rule, service)) return undefined;
+  if (rule !== undefined && !isInTreeRule(rule, service)) return undefined;
+  // No rule: an apply that deleted it may have stopped before removing the pool; look by name.
   const pool = await read('targetPools.get', () =>
     gcp.clients.targetPools.get({
       project: gcp.project,
       region: gcp.region,
-      targetPool: lastSegment(rule.target),
+      targetPool: rule === undefined ? lb : lastSegment(rule.target),
     }),
   );
   const p = pool?.[0] as CloudTargetPool | undefined;
@@ -64,6 +66,7 @@ export async function findInTree(
   const inTreeAddress =
     address !== undefined &&
     isInTreeDescription(address.description ?? undefined, service) &&
+    rule !== undefined &&
     address.address === rule.IPAddress;
 
   const shared = hcName !== lb && hcName.startsWith('k8s-') && hcName.endsWith('-node');
@@ -77,7 +80,7 @@ export async function findInTree(
     if (fw !== undefined && isInTreeHealthCheckFirewall(fw, id, service)) healthCheckFirewall = fw;
   }
   return {
-    rule,
+    ...(rule === undefined ? {} : { rule }),
     pool: p,
     ...(traffic !== undefined && isInTreeDescription(traffic.description ?? undefined, service)
       ? { trafficFirewall: traffic }

@@ -105,7 +105,8 @@ export interface CloudTargetPool {
 
 /** The in-tree load balancer of one Service as read from the cloud (see findInTree). */
 export interface FoundInTree {
-  rule: CloudForwardingRule;
+  /** Absent when an earlier apply deleted it and stopped before the rest (the pool is still there). */
+  rule?: CloudForwardingRule;
   pool: CloudTargetPool;
   /** Absent when lbctl already owns the traffic firewall (a migration that stopped half-way). */
   trafficFirewall?: CloudFirewall;
@@ -136,7 +137,8 @@ export function inTreeGraph(
   const wants = new Set(options.desired.map(addressOf));
   const out: Resource[] = [];
   const addressAt = `${T.address}.${N.address}`;
-  if (wants.has(addressAt) && !have.has(addressAt)) {
+  const rule = found.rule;
+  if (rule !== undefined && wants.has(addressAt) && !have.has(addressAt)) {
     out.push(
       found.address !== undefined
         ? observedAddress(N.address, found.address)
@@ -144,12 +146,12 @@ export function inTreeGraph(
             type: T.address,
             name: N.address,
             attributes: {
-              name: String(found.rule.name ?? ''),
+              name: String(rule.name ?? ''),
               region: options.region,
               address_type: 'EXTERNAL',
               ip_version: 'IPV4',
-              network_tier: found.rule.networkTier ?? 'PREMIUM',
-              address: found.rule.IPAddress ?? '',
+              network_tier: rule.networkTier ?? 'PREMIUM',
+              address: rule.IPAddress ?? '',
               labels: {},
               ephemeral: true,
             },
@@ -197,14 +199,16 @@ export function inTreeGraph(
     },
     dependsOn: [],
   });
-  const protocolName = N.protocol(found.rule.IPProtocol === 'UDP' ? 'UDP' : 'TCP');
-  const ruleName = wants.has(`${T.forwardingRule}.${protocolName}`) ? protocolName : 'in_tree';
-  const rule = observedForwardingRule(ruleName, found.rule, refsOf([...options.observed, ...out]));
-  out.push({
-    ...rule,
-    attributes: { ...rule.attributes, target: poolAddress },
-    dependsOn: [...new Set([...rule.dependsOn, poolAddress])].sort(),
-  });
+  if (rule !== undefined) {
+    const protocolName = N.protocol(rule.IPProtocol === 'UDP' ? 'UDP' : 'TCP');
+    const ruleName = wants.has(`${T.forwardingRule}.${protocolName}`) ? protocolName : 'in_tree';
+    const observed = observedForwardingRule(ruleName, rule, refsOf([...options.observed, ...out]));
+    out.push({
+      ...observed,
+      attributes: { ...observed.attributes, target: poolAddress },
+      dependsOn: [...new Set([...observed.dependsOn, poolAddress])].sort(),
+    });
+  }
   return out.map((r) => ({ ...r, foreign: { madeBy: IN_TREE_GCE } }));
 }
 

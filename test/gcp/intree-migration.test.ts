@@ -155,6 +155,52 @@ describe('gcp --adopt: migrating the in-tree target pool to lbctl’s backend se
     );
   });
 
+  it('an apply that stops after deleting the in-tree rule converges on the next --adopt plan, same IP', async () => {
+    const { ip, names } = await inTreeTargetPool(c, env.fake, web, { clusterID: 'c0ffee' });
+    const adopting = adoptingProvider(env.provider);
+    const first = await planWith(adopting, web);
+    env.fake.failNext(1, { code: 400, reason: 'invalid', operation: 'forwardingRules.insert' });
+    await expect(apply(first.p, adopting, { observed: first.observed, ctx })).rejects.toThrow();
+    expect(env.fake.resources('forwardingRules')).toEqual([]);
+    expect(env.fake.resources('targetPools')).toHaveLength(1);
+
+    const { p, observed } = await planWith(adopting, web);
+    // Nothing left to switch: the remaining creates and deletes in the planner's usual order.
+    expect(p.order.map((a) => `${a.action} ${a.address}`).sort()).toEqual([
+      'create google_compute_forwarding_rule.tcp',
+      'delete google_compute_firewall.in_tree_health_check',
+      'delete google_compute_http_health_check.in_tree',
+      'delete google_compute_target_pool.in_tree',
+    ]);
+    await apply(p, adopting, { observed, ctx });
+    expect((await ruleOf(names.forwardingRule)).IPAddress).toBe(ip);
+    expect(env.fake.resources('targetPools')).toEqual([]);
+    expect(env.fake.resources('httpHealthChecks')).toEqual([]);
+    expect(hasChanges((await planWith(env.provider, web)).p)).toBe(false);
+  });
+
+  it('migrates a Local-traffic Service: its own HTTP health check and k8s-<lb>-http-hc go', async () => {
+    const local = { ...web, externalTrafficPolicy: 'Local' as const };
+    const { ip, names } = await inTreeTargetPool(c, env.fake, local, {
+      clusterID: 'c0ffee',
+      healthCheckNodePort: 31555,
+    });
+    expect(names.httpHealthCheck).toBe(names.forwardingRule);
+    const adopting = adoptingProvider(env.provider);
+    const { p, observed } = await planWith(adopting, local);
+    expect(
+      p.steps.find((s) => s.address === 'google_compute_firewall.in_tree_health_check')?.before
+        ?.attributes['name'],
+    ).toBe(`k8s-${names.forwardingRule}-http-hc`);
+    await apply(p, adopting, { observed, ctx });
+    expect((await ruleOf(names.forwardingRule)).IPAddress).toBe(ip);
+    expect(env.fake.resources('httpHealthChecks')).toEqual([]);
+    expect(env.fake.resources('firewalls').map((f) => f['name'])).not.toContain(
+      names.healthCheckFirewall,
+    );
+    expect(hasChanges((await planWith(env.provider, local)).p)).toBe(false);
+  });
+
   it('costs a Service lbctl already serves no extra read with --adopt', async () => {
     await reconcile(env.provider, web.service, web);
     env.calls.reset();
