@@ -23,7 +23,7 @@ import {
   observedEndpointGroup,
   refsOf,
 } from './convert.js';
-import { inTreeGraph } from './intree.js';
+import { inTreeGraph, isInTreeDescription } from './intree.js';
 import { findInTree } from './intree-observe.js';
 import { getByName, listEndpoints } from './lookup.js';
 import { checkUserAddresses, pinnedIPs } from './user-address.js';
@@ -264,7 +264,10 @@ async function lookUpMissing(
             ? ''
             : ` (found ${CLUSTER_LABEL}=${labels[CLUSTER_LABEL]}, ${SERVICE_UID_LABEL}=${labels[SERVICE_UID_LABEL] ?? 'none'})`)
         : `its description ${JSON.stringify(description ?? '')} does not name cluster ${clusterName} and Service UID ${request.service.uid}`;
-    throw new NotOwnedError(what, detail);
+    const inTree = isInTreeDescription(description ?? undefined, request.service)
+      ? `; it was made by the in-tree GCE provider (cloud-controller-manager) for Service ${request.service.namespace}/${request.service.name}: migrate it with lbctl plan/apply --adopt (docs/migrating.md) or delete it first`
+      : '';
+    throw new NotOwnedError(what, detail + inTree);
   }
 }
 
