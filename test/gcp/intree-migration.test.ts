@@ -58,7 +58,7 @@ describe('gcp --adopt: migrating the in-tree target pool to lbctl’s backend se
     env.calls.reset();
     await expect(planWith(env.provider, web)).rejects.toMatchObject({ kind: 'not-owned' });
     await expect(planWith(env.provider, web)).rejects.toThrow(
-      /k8s-fw-a1b4e28ba2fa111d2883f0016d3cca42/,
+      /k8s-fw-a1b4e28ba2fa111d2883f0016d3cca42.*in-tree GCE provider.*--adopt/,
     );
     expect(env.calls.count({ write: true })).toBe(0);
     expect(env.fake.resources('targetPools')).toHaveLength(1);
