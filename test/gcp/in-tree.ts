@@ -21,7 +21,13 @@ export async function inTreeTargetPool(
   c: ComputeClients,
   fake: FakeCompute,
   intent: LoadBalancerIntent,
-  options: { clusterID: string; healthCheckNodePort?: number; nodeTag?: string },
+  options: {
+    clusterID: string;
+    healthCheckNodePort?: number;
+    nodeTag?: string;
+    /** A static IP the user reserved and requested (`spec.loadBalancerIP`): the rule uses it, nothing is released. */
+    userIP?: string;
+  },
 ): Promise<{ ip: string; names: ReturnType<typeof inTreeExternal> }> {
   const local = intent.externalTrafficPolicy === 'Local';
   const names = inTreeExternal(intent.service, { clusterID: options.clusterID, local });
@@ -82,6 +88,7 @@ export async function inTreeTargetPool(
     forwardingRuleResource: {
       name: names.forwardingRule,
       description: names.description,
+      ...(options.userIP === undefined ? {} : { IPAddress: options.userIP }),
       IPProtocol: intent.listeners[0]?.protocol ?? 'TCP',
       portRange: `${Math.min(...ports)}-${Math.max(...ports)}`,
       target: `https://www.googleapis.com/compute/v1/projects/${project}/regions/${region}/targetPools/${names.targetPool}`,

@@ -201,6 +201,43 @@ describe('gcp --adopt: migrating the in-tree target pool to lbctl’s backend se
     expect(hasChanges((await planWith(env.provider, local)).p)).toBe(false);
   });
 
+  it('migrates a Service on an IP the user reserved: nothing to promote, the user’s address untouched', async () => {
+    const [op] = await c.addresses.insert({
+      project: env.fake.project,
+      region: env.fake.region,
+      addressResource: { name: 'web-ip', addressType: 'EXTERNAL' },
+    });
+    await c.regionOperations.wait({
+      project: env.fake.project,
+      region: env.fake.region,
+      operation: (op as unknown as { latestResponse: { name: string } }).latestResponse.name,
+    });
+    const [mine] = await c.addresses.get({
+      project: env.fake.project,
+      region: env.fake.region,
+      address: 'web-ip',
+    });
+    const userIP = mine.address ?? '';
+    const pinned = { ...web, requestedIPs: [userIP] };
+    const { names } = await inTreeTargetPool(c, env.fake, pinned, { clusterID: 'c0ffee', userIP });
+    const adopting = adoptingProvider(env.provider);
+    const { p, observed } = await planWith(adopting, pinned);
+    expect(p.steps.map((s) => s.address)).not.toContain('google_compute_address.this');
+    const rule = p.steps.find((s) => s.address === 'google_compute_forwarding_rule.tcp');
+    expect(rule?.addressImpact).toMatchObject({ changes: false, keptBy: 'ip_address' });
+    await apply(p, adopting, { observed, ctx });
+    expect((await ruleOf(names.forwardingRule)).IPAddress).toBe(userIP);
+    expect(env.fake.resources('targetPools')).toEqual([]);
+    const [after] = await c.addresses.get({
+      project: env.fake.project,
+      region: env.fake.region,
+      address: 'web-ip',
+    });
+    expect(after.labels ?? {}).toEqual({});
+    expect(after.labelFingerprint).toBe(mine.labelFingerprint);
+    expect(hasChanges((await planWith(env.provider, pinned)).p)).toBe(false);
+  });
+
   it('costs a Service lbctl already serves no extra read with --adopt', async () => {
     await reconcile(env.provider, web.service, web);
     env.calls.reset();
