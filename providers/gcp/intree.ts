@@ -209,7 +209,13 @@ export function inTreeGraph(
       dependsOn: [...new Set([...observed.dependsOn, poolAddress])].sort(),
     });
   }
-  return out.map((r) => ({ ...r, foreign: { madeBy: IN_TREE_GCE } }));
+  return out.map((r) => {
+    const note =
+      r.attributes['ephemeral'] === true
+        ? `the in-tree rule's ephemeral IP ${String(r.attributes['address'])}, reserved as it is (promoted: addresses.insert with that IP)`
+        : undefined;
+    return { ...r, foreign: { madeBy: IN_TREE_GCE, ...(note === undefined ? {} : { note }) } };
+  });
 }
 
 /** `https://.../zones/z/instances/n` or `/zones/z/instances/n` → `z/n`. */

@@ -94,6 +94,7 @@ describe('gcp --adopt: migrating the in-tree target pool to lbctl’s backend se
     for (const s of p.steps.filter((s) => s.before?.foreign !== undefined))
       expect(s.adopts).toMatch(/in-tree GCE provider/);
     const text = renderText([p], { color: false } as Parameters<typeof renderText>[1]);
+    expect(text).toContain(`the in-tree rule's ephemeral IP ${ip}, reserved as it is (promoted`);
     expect(text).toContain("# keeps the Service's address (ip_address)");
     expect(text).toContain('# migration step (made by the in-tree GCE provider');
     expect(text).toContain('# taken over in place (made by the in-tree GCE provider');
