@@ -4,6 +4,7 @@ import { LbctlError, isLbctlError } from '../../core/errors.js';
 import { keyOf, type Node, type Service } from '../../core/k8s.js';
 import type { ProviderName } from '../../core/provider.js';
 import type { Resource } from '../../core/resource.js';
+import { settleShared } from '../../plan/shared.js';
 import { FINALIZER } from '../../controller/finalizer.js';
 import { DEFAULT_LAYERS, LayerAllocator } from '../../layers/index.js';
 import {
@@ -109,14 +110,25 @@ export async function planFromCluster(request: ClusterPlanRequest): Promise<File
   const calls = createCallLog();
   const provider = request.offline === true ? undefined : await module.connect(settings, { calls });
   const ctx = { clusterName: request.clusterName };
-  const out: ServicePlan[] = [];
+  const found: Resource[][] = [];
   for (const { prepared: p } of prepared) {
-    const observed: Resource[] =
+    found.push(
       provider === undefined
         ? []
-        : await provider.observe({ service: p.service, desired: p.desired }, ctx);
-    out.push({ ...p, observed, plan: planPrepared(p, model, observed) });
+        : await provider.observe(
+            { service: p.service, desired: p.desired, includeShared: true },
+            ctx,
+          ),
+    );
   }
+  // A shared object goes only when every Service on it goes, and then once (src/plan/shared.ts).
+  const settled = settleShared(
+    prepared.map(({ prepared: p }, i) => ({ desired: p.desired, observed: found[i] ?? [] })),
+  );
+  const out: ServicePlan[] = prepared.map(({ prepared: p }, i) => {
+    const observed = settled[i] ?? [];
+    return { ...p, observed, plan: planPrepared(p, model, observed) };
+  });
   const observed = provider === undefined ? 'none' : 'cloud';
   return { module, settings, model, provider, calls, services: out, observed };
 }
