@@ -28,7 +28,7 @@ import { findInTree } from './intree-observe.js';
 import { getByName, listEndpoints } from './lookup.js';
 import { checkUserAddresses, pinnedIPs } from './user-address.js';
 import { CLUSTER_LABEL, labelValue, parseDescription, SERVICE_UID_LABEL } from './labels.js';
-import { loadBalancerName, N, T } from './names.js';
+import { loadBalancerName, N, T, trafficFirewallName } from './names.js';
 
 /**
  * The resources of one Service, found by ownership only: labels (addresses, forwarding
@@ -114,7 +114,9 @@ export async function observe(
     request.desired.length > 0 &&
     !(rules as CloudForwardingRule[]).some((r) => r.name === lbName)
       ? await findInTree(gcp, request, {
-          trafficFirewall: (firewalls as CloudFirewall[]).some((f) => owned(f.description)),
+          trafficFirewall: (firewalls as CloudFirewall[]).some(
+            (f) => f.name === trafficFirewallName(lbName) && owned(f.description),
+          ),
           address: (addresses as CloudAddress[]).some((a) => a.name === lbName),
         })
       : undefined;

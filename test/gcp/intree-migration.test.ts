@@ -180,6 +180,38 @@ describe('gcp --adopt: migrating the in-tree target pool to lbctl’s backend se
     expect(hasChanges((await planWith(env.provider, web)).p)).toBe(false);
   });
 
+  it('an apply that stops before the switch (IP promoted, firewall taken over) resumes with --adopt', async () => {
+    const { ip, names } = await inTreeTargetPool(c, env.fake, web, { clusterID: 'c0ffee' });
+    const adopting = adoptingProvider(env.provider);
+    const first = await planWith(adopting, web);
+    env.fake.failNext(1, {
+      code: 400,
+      reason: 'invalid',
+      operation: 'regionBackendServices.insert',
+    });
+    await expect(apply(first.p, adopting, { observed: first.observed, ctx })).rejects.toThrow();
+    expect((await ruleOf(names.forwardingRule)).target).toMatch(/targetPools\//);
+
+    const { p, observed } = await planWith(adopting, web);
+    const actions = Object.fromEntries(p.steps.map((s) => [s.address, s.action]));
+    expect(actions).toMatchObject({
+      'google_compute_address.this': 'no-op',
+      'google_compute_firewall.traffic': 'no-op',
+      'google_compute_region_backend_service.tcp': 'create',
+      'google_compute_forwarding_rule.tcp': 'replace',
+      'google_compute_target_pool.in_tree': 'delete',
+    });
+    expect(
+      p.steps.find((s) => s.address === 'google_compute_forwarding_rule.tcp')?.addressImpact,
+    ).toMatchObject({
+      changes: false,
+    });
+    await apply(p, adopting, { observed, ctx });
+    expect((await ruleOf(names.forwardingRule)).IPAddress).toBe(ip);
+    expect(env.fake.resources('targetPools')).toEqual([]);
+    expect(hasChanges((await planWith(env.provider, web)).p)).toBe(false);
+  });
+
   it('migrates a Local-traffic Service: its own HTTP health check and k8s-<lb>-http-hc go', async () => {
     const local = { ...web, externalTrafficPolicy: 'Local' as const };
     const { ip, names } = await inTreeTargetPool(c, env.fake, local, {
