@@ -27,6 +27,8 @@ export async function inTreeTargetPool(
     nodeTag?: string;
     /** A static IP the user reserved and requested (`spec.loadBalancerIP`): the rule uses it, nothing is released. */
     userIP?: string;
+    /** The in-tree provider's own static address `<lb>` left reserved ("Orphaning static IP" after a failed update). */
+    keepAddress?: boolean;
   },
 ): Promise<{ ip: string; names: ReturnType<typeof inTreeExternal> }> {
   const local = intent.externalTrafficPolicy === 'Local';
@@ -102,6 +104,20 @@ export async function inTreeTargetPool(
     forwardingRule: names.forwardingRule,
   });
   const ip = created.IPAddress ?? '';
+  if (options.keepAddress === true) {
+    // ensureStaticIP: the rule's IP reserved under `<lb>` with the rule's description.
+    const [addr] = await c.addresses.insert({
+      project,
+      region,
+      addressResource: {
+        name: names.address,
+        description: names.description,
+        address: ip,
+        networkTier: 'PREMIUM',
+      },
+    });
+    await regionWait(addr);
+  }
   const [fw] = await c.firewalls.insert({
     project,
     firewallResource: {
@@ -110,7 +126,12 @@ export async function inTreeTargetPool(
       network: `projects/${project}/global/networks/default`,
       sourceRanges: intent.sourceRanges.length > 0 ? [...intent.sourceRanges] : ['0.0.0.0/0'],
       targetTags: tags,
-      allowed: [{ IPProtocol: 'tcp', ports: [...new Set(ports)].sort().map(String) }],
+      allowed: [
+        {
+          IPProtocol: (intent.listeners[0]?.protocol ?? 'TCP').toLowerCase(),
+          ports: [...new Set(ports)].sort().map(String),
+        },
+      ],
       destinationRanges: [ip],
     },
   });

@@ -271,6 +271,44 @@ describe('gcp --adopt: migrating the in-tree target pool to lbctl’s backend se
     expect(hasChanges((await planWith(env.provider, pinned)).p)).toBe(false);
   });
 
+  it('takes over the in-tree provider’s own reserved address <lb> by its labels instead of promoting', async () => {
+    const { ip, names } = await inTreeTargetPool(c, env.fake, web, {
+      clusterID: 'c0ffee',
+      keepAddress: true,
+    });
+    const adopting = adoptingProvider(env.provider);
+    env.calls.reset();
+    const { p, observed } = await planWith(adopting, web);
+    expect(p.steps.find((s) => s.address === 'google_compute_address.this')?.action).toBe('update');
+    await apply(p, adopting, { observed, ctx });
+    expect(env.calls.count({ operation: 'addresses.insert' })).toBe(0);
+    expect(env.calls.count({ operation: 'addresses.setLabels' })).toBe(1);
+    expect((await ruleOf(names.forwardingRule)).IPAddress).toBe(ip);
+    const [address] = env.fake.resources('addresses');
+    expect((address?.['labels'] as Record<string, string>)[CLUSTER_LABEL]).toBe(CLUSTER);
+    expect(hasChanges((await planWith(env.provider, web)).p)).toBe(false);
+  });
+
+  it('migrates a UDP Service: the in-tree rule <lb> becomes lbctl’s <lb>-udp on the same IP', async () => {
+    const dns = {
+      ...web,
+      listeners: [{ name: 'dns', protocol: 'UDP' as const, port: 53, nodePort: 30053 }],
+    };
+    const { ip, names } = await inTreeTargetPool(c, env.fake, dns, { clusterID: 'c0ffee' });
+    const adopting = adoptingProvider(env.provider);
+    const { p, observed } = await planWith(adopting, dns);
+    const rule = p.steps.find((s) => s.address === 'google_compute_forwarding_rule.udp');
+    expect(rule?.action).toBe('replace');
+    expect(rule?.addressImpact).toMatchObject({ changes: false, keptBy: 'ip_address' });
+    await apply(p, adopting, { observed, ctx });
+    expect((await ruleOf(`${names.forwardingRule}-udp`)).IPAddress).toBe(ip);
+    expect(env.fake.resources('forwardingRules').map((r) => r['name'])).toEqual([
+      `${names.forwardingRule}-udp`,
+    ]);
+    expect(env.fake.resources('targetPools')).toEqual([]);
+    expect(hasChanges((await planWith(env.provider, dns)).p)).toBe(false);
+  });
+
   it('costs a Service lbctl already serves no extra read with --adopt', async () => {
     await reconcile(env.provider, web.service, web);
     env.calls.reset();
