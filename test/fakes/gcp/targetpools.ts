@@ -81,8 +81,10 @@ export function newTargetPool(store: Store, at: At, body: Json): Json {
   const instances = listOf('resource.instances', body['instances']).map((v, i) =>
     instanceURL(store, at, `resource.instances[${i}]`, v),
   );
+  // Strict (the reference does not say): an instance listed twice is refused.
   if (new Set(instances).size !== instances.length)
     throw invalid('resource.instances', instances.join(','), 'Duplicate instances.');
+  // TargetPool.backupPool / failoverRatio: not served (refused rather than ignored).
   if (body['backupPool'] !== undefined || body['failoverRatio'] !== undefined)
     throw badRequest(
       'invalid',
