@@ -68,7 +68,8 @@ export function isInTreeDescription(
  * The migration that keeps the IP, in order: promote first (the forwarding rule's ephemeral IP
  * becomes lbctl's reserved address), build the backend-service side beside the target pool,
  * switch the forwarding rule (Google cannot point a forwarding rule at a backend service in
- * place), and delete the target pool and its health check last.
+ * place), and delete the target pool and its health check last. For people (docs, messages):
+ * the plan itself comes from inTreeGraph and the planner's migration order (src/plan/order.ts).
  */
 export function migrationSteps(names: InTreeExternal, ip: string): string[] {
   return [
@@ -77,7 +78,7 @@ export function migrationSteps(names: InTreeExternal, ip: string): string[] {
     `take over firewall ${names.trafficFirewall} (update to lbctl's rule and description)`,
     `delete forwarding rule ${names.forwardingRule} (target pool), then create it on ${names.address} with the backend service`,
     `delete target pool ${names.targetPool}`,
-    `delete firewall ${names.healthCheckFirewall} and HTTP health check ${names.httpHealthCheck} when no other Service uses them`,
+    `delete HTTP health check ${names.httpHealthCheck}, then firewall ${names.healthCheckFirewall}, when no other Service uses them`,
   ];
 }
 
