@@ -44,7 +44,9 @@ export function executionOrder(
  * depended on (observed) wait for the new one's create. A migration that switches a forwarding
  * rule from a target pool to a new backend service thus builds the backend service (and
  * promotes the IP) first, and removes the target pool only once the new rule serves: the gap
- * is the rule's own delete and create. Dropped if it would make the order impossible.
+ * is the rule's own delete and create. Likewise the deletes of foreign resources wait for the
+ * creates of what holds the Service's address (schema `holdsAddress`). Dropped if it would make
+ * the order impossible.
  */
 function actionOrder(
   steps: ReadonlyMap<string, Step>,
@@ -106,6 +108,17 @@ function actionOrder(
         if (steps.get(dep)?.action === 'delete')
           edge(keyOf('create', step.address), keyOf('delete', dep));
       }
+    }
+    // The leftovers of another controller go only once what holds the Service's address is
+    // created again (a migration resumed after its old forwarding rule was deleted).
+    const holders = [...steps.values()].filter(
+      (s) =>
+        (s.action === 'create' || s.action === 'replace') &&
+        desired.get(s.address)?.schema.holdsAddress !== undefined,
+    );
+    for (const step of steps.values()) {
+      if (step.action !== 'delete' || step.before?.foreign === undefined) continue;
+      for (const h of holders) edge(keyOf('create', h.address), keyOf('delete', step.address));
     }
   }
   return sortTopologically(nodes);

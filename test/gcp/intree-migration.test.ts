@@ -166,12 +166,12 @@ describe('gcp --adopt: migrating the in-tree target pool to lbctl’s backend se
     expect(env.fake.resources('targetPools')).toHaveLength(1);
 
     const { p, observed } = await planWith(adopting, web);
-    // Nothing left to switch: the remaining creates and deletes in the planner's usual order.
-    expect(p.order.map((a) => `${a.action} ${a.address}`).sort()).toEqual([
+    // The Service is served again first, then the in-tree leftovers go.
+    expect(p.order.map((a) => `${a.action} ${a.address}`)).toEqual([
       'create google_compute_forwarding_rule.tcp',
-      'delete google_compute_firewall.in_tree_health_check',
-      'delete google_compute_http_health_check.in_tree',
       'delete google_compute_target_pool.in_tree',
+      'delete google_compute_http_health_check.in_tree',
+      'delete google_compute_firewall.in_tree_health_check',
     ]);
     await apply(p, adopting, { observed, ctx });
     expect((await ruleOf(names.forwardingRule)).IPAddress).toBe(ip);
