@@ -18,6 +18,9 @@ import { changeEndpoints } from './exec-endpoints.js';
 import { patchBackendService, setLabels } from './exec-fingerprint.js';
 import { T } from './names.js';
 import { subnetworkFor, targetTagsFor } from './nodes.js';
+import type { CloudAddress } from './convert.js';
+import { isLabelOwnedBy } from './labels.js';
+import { getByName } from './lookup.js';
 
 /**
  * One plan step against the Compute API. Idempotent: a create that meets 409 adopts a
@@ -46,7 +49,7 @@ export async function execute(
     if (step.action === 'create') return await create(gcp, clusterName, after, state);
     if (step.action === 'update') {
       const before = step.before ?? after;
-      await update(gcp, before, after, state);
+      await update(gcp, { before, after, state, clusterName });
       return {
         ...after,
         ...(before.id === undefined ? {} : { id: before.id }),
@@ -140,9 +143,17 @@ async function create(
 
 async function update(
   gcp: Gcp,
-  before: Resource,
-  after: Resource,
-  state: ReadonlyMap<string, Resource>,
+  {
+    before,
+    after,
+    state,
+    clusterName,
+  }: {
+    before: Resource;
+    after: Resource;
+    state: ReadonlyMap<string, Resource>;
+    clusterName: string;
+  },
 ): Promise<void> {
   const c = gcp.clients;
   const p = { project: gcp.project, region: gcp.region };
@@ -150,15 +161,21 @@ async function update(
     case T.address:
       // The in-tree rule's ephemeral IP (observed with --adopt): promoted by reserving that IP.
       if (before.foreign !== undefined && before.attributes['ephemeral'] === true) {
-        await gcp.mutate('addresses.insert', regionScope(gcp), () =>
-          c.addresses.insert({
-            ...p,
-            addressResource: addressBody(gcp, {
-              ...after.attributes,
-              address: before.attributes['address'] ?? '',
+        const ip = String(before.attributes['address'] ?? '');
+        try {
+          await gcp.mutate('addresses.insert', regionScope(gcp), () =>
+            c.addresses.insert({
+              ...p,
+              addressResource: addressBody(gcp, { ...after.attributes, address: ip }),
             }),
-          }),
-        );
+          );
+        } catch (e) {
+          // 409: an earlier attempt (a retried request) reserved it; fine if it is ours and the IP.
+          if (statusOf(e) !== 409) throw e;
+          const existing = (await getByName(gcp, T.address, name(after))) as
+            CloudAddress | undefined;
+          if (existing?.address !== ip || !isLabelOwnedBy(existing.labels, clusterName)) throw e;
+        }
         return;
       }
       return setLabels(gcp, after);

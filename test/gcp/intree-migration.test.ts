@@ -212,6 +212,30 @@ describe('gcp --adopt: migrating the in-tree target pool to lbctl’s backend se
     expect(hasChanges((await planWith(env.provider, web)).p)).toBe(false);
   });
 
+  it('a promotion that already happened (a retried request) is recognised as lbctl’s, not refused', async () => {
+    const { ip, names } = await inTreeTargetPool(c, env.fake, web, { clusterID: 'c0ffee' });
+    const adopting = adoptingProvider(env.provider);
+    const { p, observed } = await planWith(adopting, web);
+    const promote = p.steps.find((s) => s.address === 'google_compute_address.this');
+    const [op] = await c.addresses.insert({
+      project: env.fake.project,
+      region: env.fake.region,
+      addressResource: {
+        name: names.address,
+        address: ip,
+        labels: promote?.after?.attributes['labels'] as Record<string, string>,
+      },
+    });
+    await c.regionOperations.wait({
+      project: env.fake.project,
+      region: env.fake.region,
+      operation: (op as unknown as { latestResponse: { name: string } }).latestResponse.name,
+    });
+    await apply(p, adopting, { observed, ctx });
+    expect((await ruleOf(names.forwardingRule)).IPAddress).toBe(ip);
+    expect(env.fake.resources('targetPools')).toEqual([]);
+  });
+
   it('migrates a Local-traffic Service: its own HTTP health check and k8s-<lb>-http-hc go', async () => {
     const local = { ...web, externalTrafficPolicy: 'Local' as const };
     const { ip, names } = await inTreeTargetPool(c, env.fake, local, {
