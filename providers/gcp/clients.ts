@@ -8,9 +8,11 @@ import {
   RegionBackendServicesClient,
   RegionHealthChecksClient,
   RegionOperationsClient,
+  TargetPoolsClient,
   ZoneOperationsClient,
 } from '@google-cloud/compute';
-import { OAuth2Client } from 'google-auth-library';
+import { GoogleAuth, OAuth2Client } from 'google-auth-library';
+import { LegacyHttpHealthChecks } from './legacy.js';
 import type { GcpSettings } from './settings.js';
 
 /** The official @google-cloud/compute clients lbctl uses, created once per provider. */
@@ -23,6 +25,10 @@ export interface ComputeClients {
   firewalls: FirewallsClient;
   /** Read only: the nodes' network tags and subnetworks. */
   instances: InstancesClient;
+  /** Read and delete only: the in-tree provider's target pools, taken over by `--adopt` (issue 12). */
+  targetPools: TargetPoolsClient;
+  /** Read and delete only: the in-tree provider's legacy HTTP health checks (no generated client). */
+  httpHealthChecks: LegacyHttpHealthChecks;
   regionOperations: RegionOperationsClient;
   zoneOperations: ZoneOperationsClient;
   globalOperations: GlobalOperationsClient;
@@ -68,14 +74,29 @@ export function createClients(
     endpointGroups: new NetworkEndpointGroupsClient(o),
     firewalls: new FirewallsClient(o),
     instances: new InstancesClient(o),
+    targetPools: new TargetPoolsClient(o),
     regionOperations: new RegionOperationsClient(o),
     zoneOperations: new ZoneOperationsClient(o),
     globalOperations: new GlobalOperationsClient(o),
   };
   return {
     ...clients,
+    httpHealthChecks: legacyHealthChecks(settings, o),
     async close() {
       await Promise.all(Object.values(clients).map((c) => c.close()));
     },
   };
+}
+
+/** The legacy health checks over the same endpoint and credentials as the generated clients. */
+export function legacyHealthChecks(
+  settings: Pick<GcpSettings, 'endpoint'>,
+  o: ClientOptions,
+): LegacyHttpHealthChecks {
+  const given = (o as unknown as { authClient?: OAuth2Client }).authClient;
+  if (settings.endpoint !== undefined && given !== undefined) {
+    return new LegacyHttpHealthChecks(given, new URL(settings.endpoint).origin);
+  }
+  const auth = new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] });
+  return new LegacyHttpHealthChecks(auth, 'https://compute.googleapis.com');
 }

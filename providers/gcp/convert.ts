@@ -176,9 +176,9 @@ export function observedForwardingRule(name: string, f: CloudForwardingRule, ref
   );
 }
 
-/** `34.120.0.11/32` of an observed address → that address; other ranges stay as they are. */
+/** `34.120.0.11/32` (or the bare IP, as the in-tree provider writes it) of an observed address → that address; other ranges stay as they are. */
 const destinationRef = (refs: Refs, range: string): string =>
-  (range.endsWith('/32') ? refs.byIP.get(range.slice(0, -3)) : undefined) ?? range;
+  (range.endsWith('/32') ? refs.byIP.get(range.slice(0, -3)) : refs.byIP.get(range)) ?? range;
 
 export function observedFirewall(name: string, f: CloudFirewall, refs: Refs): Resource {
   const tags = [...(f.targetTags ?? [])].sort();

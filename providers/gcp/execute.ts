@@ -18,6 +18,9 @@ import { changeEndpoints } from './exec-endpoints.js';
 import { patchBackendService, setLabels } from './exec-fingerprint.js';
 import { T } from './names.js';
 import { subnetworkFor, targetTagsFor } from './nodes.js';
+import type { CloudAddress } from './convert.js';
+import { isLabelOwnedBy } from './labels.js';
+import { getByName } from './lookup.js';
 
 /**
  * One plan step against the Compute API. Idempotent: a create that meets 409 adopts a
@@ -46,7 +49,7 @@ export async function execute(
     if (step.action === 'create') return await create(gcp, clusterName, after, state);
     if (step.action === 'update') {
       const before = step.before ?? after;
-      await update(gcp, before, after, state);
+      await update(gcp, { before, after, state, clusterName });
       return {
         ...after,
         ...(before.id === undefined ? {} : { id: before.id }),
@@ -140,14 +143,42 @@ async function create(
 
 async function update(
   gcp: Gcp,
-  before: Resource,
-  after: Resource,
-  state: ReadonlyMap<string, Resource>,
+  {
+    before,
+    after,
+    state,
+    clusterName,
+  }: {
+    before: Resource;
+    after: Resource;
+    state: ReadonlyMap<string, Resource>;
+    clusterName: string;
+  },
 ): Promise<void> {
   const c = gcp.clients;
   const p = { project: gcp.project, region: gcp.region };
   switch (after.type) {
     case T.address:
+      // The in-tree rule's ephemeral IP (observed with --adopt): promoted by reserving that IP.
+      if (before.foreign !== undefined && before.attributes['ephemeral'] === true) {
+        const ip = String(before.attributes['address'] ?? '');
+        try {
+          await gcp.mutate('addresses.insert', regionScope(gcp), () =>
+            c.addresses.insert({
+              ...p,
+              addressResource: addressBody(gcp, { ...after.attributes, address: ip }),
+            }),
+          );
+        } catch (e) {
+          // 409: an earlier attempt (a retried request) reserved it; fine if it is ours and the IP.
+          if (statusOf(e) !== 409) throw e;
+          const existing = (await getByName(gcp, T.address, name(after))) as
+            CloudAddress | undefined;
+          if (existing?.address !== ip || !isLabelOwnedBy(existing.labels, clusterName)) throw e;
+        }
+        return;
+      }
+      return setLabels(gcp, after);
     case T.forwardingRule:
       return setLabels(gcp, after);
     case T.healthCheck:
@@ -218,6 +249,18 @@ async function remove(gcp: Gcp, r: Resource): Promise<void> {
         await gcp.mutate('firewalls.delete', 'global', () =>
           c.firewalls.delete({ project: gcp.project, firewall: name(r) }),
         );
+        return;
+      case T.targetPool:
+        await gcp.mutate('targetPools.delete', regionScope(gcp), () =>
+          c.targetPools.delete({ ...p, targetPool: name(r) }),
+        );
+        return;
+      case T.httpHealthCheck:
+        // Refused (400 resourceInUseByAnotherResource) while another target pool uses it: the
+        // plan was made before that Service took it; the next observe leaves it alone.
+        await gcp.mutate('httpHealthChecks.delete', 'global', async () => [
+          { latestResponse: await c.httpHealthChecks.delete(gcp.project, name(r)) },
+        ]);
         return;
       case T.endpointGroup:
         await gcp.mutate('networkEndpointGroups.delete', { zone: zone(r) }, () =>

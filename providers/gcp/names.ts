@@ -33,6 +33,9 @@ export const T = {
   endpointGroup: 'google_compute_network_endpoint_group',
   forwardingRule: 'google_compute_forwarding_rule',
   firewall: 'google_compute_firewall',
+  /** Only ever observed: the in-tree provider's, deleted by a migration (providers/gcp/intree.ts). */
+  targetPool: 'google_compute_target_pool',
+  httpHealthCheck: 'google_compute_http_health_check',
 } as const;
 
 /** Local names inside one Service's graph (the part after the dot of an address). */

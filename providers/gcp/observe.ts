@@ -23,10 +23,12 @@ import {
   observedEndpointGroup,
   refsOf,
 } from './convert.js';
+import { inTreeGraph, isInTreeDescription } from './intree.js';
+import { findInTree } from './intree-observe.js';
 import { getByName, listEndpoints } from './lookup.js';
 import { checkUserAddresses, pinnedIPs } from './user-address.js';
 import { CLUSTER_LABEL, labelValue, parseDescription, SERVICE_UID_LABEL } from './labels.js';
-import { loadBalancerName, N, T } from './names.js';
+import { loadBalancerName, N, T, trafficFirewallName } from './names.js';
 
 /**
  * The resources of one Service, found by ownership only: labels (addresses, forwarding
@@ -99,11 +101,27 @@ export async function observe(
   ]).catch((e: unknown) => {
     throw classifyGcpError(e, 'observe');
   });
-
   const owned = (d: string | null | undefined) => {
     const o = parseDescription(d);
     return o !== undefined && o.clusters.includes(clusterName) && o.serviceUid === uid;
   };
+
+  // `--adopt`: only when lbctl has no forwarding rule of its own named like the load balancer
+  // (a Service lbctl serves costs no extra read) is the in-tree target pool looked for.
+  const lbName = loadBalancerName(request.service);
+  const inTree =
+    request.adopt === true &&
+    request.desired.length > 0 &&
+    !(rules as CloudForwardingRule[]).some((r) => r.name === lbName)
+      ? await findInTree(gcp, request, {
+          trafficFirewall: (firewalls as CloudFirewall[]).some(
+            (f) => f.name === trafficFirewallName(lbName) && owned(f.description),
+          ),
+          address: (addresses as CloudAddress[]).some((a) => a.name === lbName),
+        })
+      : undefined;
+  let migration: Resource[] = [];
+
   const out: Resource[] = [];
   // Addresses and forwarding rules carry labels; the others say whose they are in their description.
   const addLabelled = <X extends { labels?: Record<string, string> | null | undefined }>(
@@ -140,12 +158,22 @@ export async function observe(
   addDescribed(T.firewall, firewalls as CloudFirewall[], (n, f) =>
     observedFirewall(n, f, addressRefs),
   );
+  if (inTree !== undefined) {
+    // The in-tree pieces, foreign; the forwarding rule joins last (it references the rest).
+    const graph = inTreeGraph(inTree, {
+      desired: request.desired,
+      observed: out,
+      region: gcp.region,
+    }).filter((r) => !(r.type === T.address && inTree.addressTaken));
+    migration = graph.filter((r) => r.type === T.forwardingRule);
+    out.push(...graph.filter((r) => r.type !== T.forwardingRule));
+  }
 
   // Network endpoint groups: found by their name (the load balancer's) in every zone of the
   // region, then kept when their description names this Service. Not through the backend
   // services' backends: a group whose backend service is already gone (a deletion that
   // stopped half-way) must still be found, or it would leak.
-  const lb = loadBalancerName(request.service);
+  const lb = lbName;
   const groups = (
     await gcp
       .aggregatedPages<CloudEndpointGroup>(
@@ -185,6 +213,7 @@ export async function observe(
   addLabelled(T.forwardingRule, rules as CloudForwardingRule[], (n, f) =>
     observedForwardingRule(n, f, refs),
   );
+  for (const r of migration) if (!out.some((o) => addressOf(o) === addressOf(r))) out.push(r);
   // The observed graph may only depend on what was observed (a foreign instance group is not).
   const present = new Set(out.map(addressOf));
   return out
@@ -237,7 +266,10 @@ async function lookUpMissing(
             ? ''
             : ` (found ${CLUSTER_LABEL}=${labels[CLUSTER_LABEL]}, ${SERVICE_UID_LABEL}=${labels[SERVICE_UID_LABEL] ?? 'none'})`)
         : `its description ${JSON.stringify(description ?? '')} does not name cluster ${clusterName} and Service UID ${request.service.uid}`;
-    throw new NotOwnedError(what, detail);
+    const inTree = isInTreeDescription(description ?? undefined, request.service)
+      ? `; it was made by the in-tree GCE provider (cloud-controller-manager) for Service ${request.service.namespace}/${request.service.name}: migrate it with lbctl plan/apply --adopt (docs/migrating.md) or delete it first`
+      : '';
+    throw new NotOwnedError(what, detail + inTree);
   }
 }
 

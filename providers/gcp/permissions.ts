@@ -66,6 +66,13 @@ export const PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
   'firewalls.insert': ['compute.firewalls.create', 'compute.networks.updatePolicy'],
   'firewalls.update': ['compute.firewalls.update', 'compute.networks.updatePolicy'],
   'firewalls.delete': ['compute.firewalls.delete', 'compute.networks.updatePolicy'],
+  // `--adopt` only (issue 12): the in-tree provider's target pool and legacy HTTP health check,
+  // read when lbctl finds no forwarding rule of its own and deleted by the migration.
+  'targetPools.get': ['compute.targetPools.get'],
+  'targetPools.list': ['compute.targetPools.list'],
+  'targetPools.delete': ['compute.targetPools.delete'],
+  'httpHealthChecks.get': ['compute.httpHealthChecks.get'],
+  'httpHealthChecks.delete': ['compute.httpHealthChecks.delete'],
   'regionOperations.wait': ['compute.regionOperations.get'],
   'zoneOperations.wait': ['compute.zoneOperations.get'],
   'globalOperations.wait': ['compute.globalOperations.get'],

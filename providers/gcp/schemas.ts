@@ -76,4 +76,19 @@ export const schemas: SchemaSet = {
     computed: ['target_tags'],
     references: ['destination_ranges'],
   },
+  // The in-tree provider's target pool and legacy HTTP health check: never desired, only observed
+  // with `--adopt` and deleted by the migration (providers/gcp/intree.ts).
+  [T.targetPool]: {
+    type: T.targetPool,
+    forceNew: ['name', 'region', 'session_affinity', 'health_checks'],
+    sets: ['instances'],
+    computed: [],
+    references: ['health_checks'],
+  },
+  [T.httpHealthCheck]: {
+    type: T.httpHealthCheck,
+    forceNew: ['name'],
+    sets: [],
+    computed: [],
+  },
 };

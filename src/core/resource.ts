@@ -24,7 +24,11 @@ export interface Resource {
    * cluster's ownership tags but was recognised as made for this Service by another controller
    * (the in-tree cloud provider's names and tags). The plan takes it over (Step.adopts).
    */
-  foreign?: { madeBy: string };
+  foreign?: {
+    madeBy: string;
+    /** What taking it over does beyond the diff, for the plan's reason (GCP: promoting an ephemeral IP). */
+    note?: string;
+  };
   /**
    * Set by `observe` only when asked (ObserveRequest.includeShared) on a cloud object several
    * Services use (Azure's cluster load balancer): `holder` is this Service's name among its users,

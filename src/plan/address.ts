@@ -104,6 +104,8 @@ export function markAdoptions(steps: Map<string, Step>): void {
       step.action === 'replace' || step.action === 'delete'
         ? `made by ${madeBy}, cannot be taken over as it is`
         : `adopted from ${madeBy}`;
-    steps.set(address, { ...step, adopts: madeBy, reason: `${how}; ${step.reason}` });
+    const note = step.before?.foreign?.note;
+    const reason = `${how}; ${note === undefined ? '' : `${note}; `}${step.reason}`;
+    steps.set(address, { ...step, adopts: madeBy, reason });
   }
 }

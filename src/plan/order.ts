@@ -33,6 +33,27 @@ export function executionOrder(
   desired: Graph,
   observed: Graph,
 ): OrderResult {
+  const withMigration = actionOrder(steps, desired, observed, true);
+  return withMigration.ok ? withMigration : actionOrder(steps, desired, observed, false);
+}
+
+/**
+ * `migration`: a replace of a resource another controller made (its observed resource is
+ * `foreign`, Step.adopts) is made before it is broken: its delete waits for the creates and
+ * updates of what the new one depends on (desired), and the deletes of what the old one
+ * depended on (observed) wait for the new one's create. A migration that switches a forwarding
+ * rule from a target pool to a new backend service thus builds the backend service (and
+ * promotes the IP) first, and removes the target pool only once the new rule serves: the gap
+ * is the rule's own delete and create. Likewise the deletes of foreign resources wait for the
+ * creates of what holds the Service's address (schema `holdsAddress`). Dropped if it would make
+ * the order impossible.
+ */
+function actionOrder(
+  steps: ReadonlyMap<string, Step>,
+  desired: Graph,
+  observed: Graph,
+  migration: boolean,
+): OrderResult {
   const nodes = new Map<string, OrderNode>();
   const add = (action: Kind, address: string): void => {
     nodes.set(keyOf(action, address), { action: { address, action }, out: [], indegree: 0 });
@@ -75,6 +96,30 @@ export function executionOrder(
           : undefined;
     if (from === undefined) continue;
     for (const dep of node.deps) edge(from, keyOf('delete', dep));
+  }
+  if (migration) {
+    for (const step of steps.values()) {
+      if (step.action !== 'replace' || step.before?.foreign === undefined) continue;
+      for (const dep of desired.get(step.address)?.deps ?? []) {
+        const a = steps.get(dep)?.action;
+        if (a === 'create' || a === 'update') edge(keyOf(a, dep), keyOf('delete', step.address));
+      }
+      for (const dep of observed.get(step.address)?.deps ?? []) {
+        if (steps.get(dep)?.action === 'delete')
+          edge(keyOf('create', step.address), keyOf('delete', dep));
+      }
+    }
+    // The leftovers of another controller go only once what holds the Service's address is
+    // created again (a migration resumed after its old forwarding rule was deleted).
+    const holders = [...steps.values()].filter(
+      (s) =>
+        (s.action === 'create' || s.action === 'replace') &&
+        desired.get(s.address)?.schema.holdsAddress !== undefined,
+    );
+    for (const step of steps.values()) {
+      if (step.action !== 'delete' || step.before?.foreign === undefined) continue;
+      for (const h of holders) edge(keyOf('create', h.address), keyOf('delete', step.address));
+    }
   }
   return sortTopologically(nodes);
 }

@@ -17,7 +17,7 @@ function methodsInSource(): Set<string> {
   for (const f of readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'permissions.ts')) {
     const text = readFileSync(new URL(f, dir), 'utf8');
     for (const m of text.matchAll(
-      /'((?:addresses|forwardingRules|regionBackendServices|regionHealthChecks|networkEndpointGroups|firewalls|instances|regionOperations|zoneOperations|globalOperations)\.[a-zA-Z]+)'/g,
+      /'((?:addresses|forwardingRules|regionBackendServices|regionHealthChecks|networkEndpointGroups|firewalls|instances|targetPools|httpHealthChecks|regionOperations|zoneOperations|globalOperations)\.[a-zA-Z]+)'/g,
     )) {
       if (m[1] !== undefined) out.add(m[1]);
     }

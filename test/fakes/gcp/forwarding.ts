@@ -23,6 +23,8 @@ export function newForwardingRule(store: Store, at: At, body: Json): Json {
     ['TCP', 'UDP', 'SCTP', 'L3_DEFAULT'] as const,
     'TCP',
   );
+  if (body['target'] !== undefined && body['target'] !== '')
+    return newTargetPoolRule(store, at, body, { out, scheme, ipProtocol });
   if (body['backendService'] === undefined) throw required('resource.backendService');
   const bsPath = refPath(
     'resource.backendService',
@@ -207,3 +209,83 @@ function checkPortConflicts(
 }
 
 /** Who uses a regional resource (delete refuses with resourceInUseByAnotherResource). */
+
+/**
+ * A forwarding rule whose `target` is a target pool (the in-tree provider's design). Per the
+ * ForwardingRule reference: `target` and `backendService` are exclusive; a target pool serves
+ * the EXTERNAL scheme only; such a rule takes `portRange` (`ports` and `allPorts` are for
+ * backend-service rules); `target` is changed only by `setTarget`, never by insert over it.
+ */
+function newTargetPoolRule(
+  store: Store,
+  at: At,
+  body: Json,
+  { out, scheme, ipProtocol }: { out: Json; scheme: string; ipProtocol: string },
+): Json {
+  if (body['backendService'] !== undefined && body['backendService'] !== '')
+    throw invalid(
+      'resource.target',
+      body['target'],
+      'Only one of target and backendService may be specified.',
+    );
+  if (scheme !== 'EXTERNAL')
+    throw invalid(
+      'resource.loadBalancingScheme',
+      scheme,
+      'A forwarding rule with a target pool must use the EXTERNAL load balancing scheme.',
+    );
+  const poolPath = refPath('resource.target', body['target'], at.project, 'targetPools');
+  if (!poolPath.includes(`/regions/${at.region}/`))
+    throw invalid('resource.target', body['target'], 'The target pool must be in the same region.');
+  store.mustGet(poolPath);
+  for (const k of ['ports', 'allPorts'] as const) {
+    const v = body[k];
+    if (v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0))
+      throw invalid(
+        `resource.${k}`,
+        JSON.stringify(v),
+        `${k} is only supported for backend service-based load balancers; use portRange with a target pool.`,
+      );
+  }
+  // ForwardingRule.portRange: empty means all ports for a target-pool rule.
+  const [lo, hi] =
+    body['portRange'] === undefined || body['portRange'] === ''
+      ? [1, 65535]
+      : checkPortSpec('resource.portRange', body['portRange']);
+  const portFields = { portRange: `${lo}-${hi}` };
+  const labels = checkLabels(body['labels']);
+  const ip = resolveIP(store, at, body, scheme);
+  const tier = oneOf(
+    'resource.networkTier',
+    body['networkTier'],
+    ['PREMIUM', 'STANDARD'] as const,
+    'PREMIUM',
+  );
+  if (ip.tier !== undefined && ip.tier !== tier)
+    throw invalid(
+      'resource.networkTier',
+      tier,
+      `Must match the network tier ${ip.tier} of the address.`,
+    );
+  checkPortConflicts(store, at, {
+    ip: ip.ip,
+    protocol: ipProtocol,
+    ports: portFields,
+    shared: ip.shared,
+  });
+  const rule = {
+    ...out,
+    IPAddress: ip.ip,
+    IPProtocol: ipProtocol,
+    ...portFields,
+    target: selfLink(poolPath),
+    loadBalancingScheme: scheme,
+    networkTier: tier,
+    labels,
+  };
+  return {
+    ...rule,
+    labelFingerprint: store.fingerprint(labels),
+    fingerprint: store.fingerprint(rule),
+  };
+}

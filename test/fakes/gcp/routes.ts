@@ -25,6 +25,12 @@ import {
 } from './regional.js';
 import { newForwardingRule } from './forwarding.js';
 import { healthCheckFields, newHealthCheck } from './healthchecks.js';
+import {
+  newHttpHealthCheck,
+  newTargetPool,
+  poolHealthChecks,
+  poolInstances,
+} from './targetpools.js';
 import { endpoints, listEndpoints, listInstances, membership } from './members.js';
 import { mutate, operation } from './operations.js';
 import type { FakeCompute } from './server.js';
@@ -52,6 +58,7 @@ const API_NAME: Record<string, string> = {
   'regions:healthChecks': 'regionHealthChecks',
   'regions:backendServices': 'regionBackendServices',
   'regions:forwardingRules': 'forwardingRules',
+  'regions:targetPools': 'targetPools',
   'regions:subnetworks': 'subnetworks',
   'regions:operations': 'regionOperations',
   'zones:instanceGroups': 'instanceGroups',
@@ -59,6 +66,7 @@ const API_NAME: Record<string, string> = {
   'zones:networkEndpointGroups': 'networkEndpointGroups',
   'zones:operations': 'zoneOperations',
   'global:firewalls': 'firewalls',
+  'global:httpHealthChecks': 'httpHealthChecks',
   'global:networks': 'networks',
   'global:operations': 'globalOperations',
 };
@@ -155,6 +163,16 @@ function dispatch(fake: FakeCompute, r: Req, ctx: HandlerContext): unknown {
       return insert(fake, r, newBackendService(store, at, ctx.body));
     case 'forwardingRules.insert':
       return insert(fake, r, newForwardingRule(store, at, ctx.body));
+    case 'targetPools.insert':
+      return insert(fake, r, newTargetPool(store, at, ctx.body));
+    case 'targetPools.addInstance':
+    case 'targetPools.removeInstance':
+      return poolInstances(fake, r, path, ctx.body);
+    case 'targetPools.addHealthCheck':
+    case 'targetPools.removeHealthCheck':
+      return poolHealthChecks(fake, r, path, ctx.body);
+    case 'httpHealthChecks.insert':
+      return insert(fake, r, newHttpHealthCheck(store, r.project, ctx.body));
     case 'firewalls.insert':
       return insert(fake, r, newFirewall(store, r.project, ctx.body));
     case 'networkEndpointGroups.insert':
@@ -223,6 +241,8 @@ function dispatch(fake: FakeCompute, r: Req, ctx: HandlerContext): unknown {
     case 'firewalls.delete':
     case 'instanceGroups.delete':
     case 'networkEndpointGroups.delete':
+    case 'targetPools.delete':
+    case 'httpHealthChecks.delete':
       return remove(fake, r, path);
     default:
       throw new ApiError(400, 'badRequest', `${r.api}.${r.verb} is not supported for ${path}`);

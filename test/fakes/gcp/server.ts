@@ -381,7 +381,7 @@ export class FakeCompute {
 }
 
 export const isWrite = (operation: string): boolean =>
-  /\.(insert|delete|patch|update|setLabels|addInstances|removeInstances|attachNetworkEndpoints|detachNetworkEndpoints)$/.test(
+  /\.(insert|delete|patch|update|setLabels|addInstances|removeInstances|addInstance|removeInstance|addHealthCheck|removeHealthCheck|attachNetworkEndpoints|detachNetworkEndpoints)$/.test(
     operation,
   );
 

@@ -115,7 +115,10 @@ export function refPath(
   const collections = typeof collection === 'string' ? [collection] : collection;
   if (typeof value !== 'string' || value === '')
     throw invalid(field, value, `Must be a URL of a ${collections.join(' or ')} resource.`);
-  let v = value.replace(/^https:\/\/(www|compute)\.googleapis\.com\/compute\/v1\//, '');
+  // A partial URL may start with `/` (the in-tree provider sends `/zones/Z/instances/N`).
+  let v = value
+    .replace(/^https:\/\/(www|compute)\.googleapis\.com\/compute\/v1\//, '')
+    .replace(/^\//, '');
   if (/^(regions|zones|global)\//.test(v)) v = `projects/${project}/${v}`;
   const m = /^projects\/[^/]+\/(regions\/[^/]+|zones\/[^/]+|global)\/([A-Za-z]+)\/[^/]+$/.exec(v);
   if (m === null || !collections.includes(m[2] ?? '')) {
