@@ -31,6 +31,11 @@ export function classifyAzureError(error: unknown): LbctlError {
     }
     return new LbctlError('terminal', text, { cause: error });
   }
+  if (isCredentialFailure(error)) {
+    return new LbctlError('terminal', `Azure: ${firstLine(message)} ${CREDENTIAL_HINT}`, {
+      cause: error,
+    });
+  }
   if (message.startsWith('The long-running operation has failed')) {
     return new LbctlError('transient', `Azure: ${firstLine(message)}`, { cause: error });
   }
@@ -39,6 +44,20 @@ export function classifyAzureError(error: unknown): LbctlError {
   }
   return new LbctlError('transient', `Azure: ${firstLine(message)}`, { cause: error });
 }
+
+/**
+ * What DefaultAzureCredential (providers/azure/clients.ts) can use, in the words of
+ * @azure/identity's documentation: retrying without one of them cannot succeed.
+ */
+const CREDENTIAL_HINT =
+  'lbctl signs in with DefaultAzureCredential: set AZURE_TENANT_ID and AZURE_CLIENT_ID with ' +
+  'AZURE_FEDERATED_TOKEN_FILE (workload identity) or AZURE_CLIENT_SECRET, run where a managed ' +
+  'identity is assigned, or sign in with `az login`.';
+
+/** @azure/identity found no credential to use (every one of the chain is unavailable or refused). */
+const isCredentialFailure = (e: unknown): boolean =>
+  e instanceof Error &&
+  (e.name === 'CredentialUnavailableError' || e.name === 'AggregateAuthenticationError');
 
 /** Retry-After in seconds or as an HTTP date; absent or unparsable gives no hint. */
 function retryAfter(value: string | undefined): { retryAfterMs?: number } {

@@ -71,10 +71,25 @@ function problemsOf(error: z.ZodError, input: unknown): FieldProblem[] {
         o !== null && typeof o === 'object' ? (o as Record<PropertyKey, unknown>)[k] : undefined,
       input,
     );
-    return value === undefined
-      ? { type: 'Required', field, detail: issue.message }
-      : { type: 'Invalid', field, value, detail: issue.message };
+    if (value === undefined) {
+      const missing = issue.code === 'invalid_type';
+      return { type: 'Required', field, detail: missing ? howToGive(issue.path) : issue.message };
+    }
+    const detail =
+      issue.code === 'invalid_type' && issue.expected === 'number'
+        ? 'must be a number'
+        : issue.message;
+    return { type: 'Invalid', field, value, detail };
   });
+}
+
+/** Where a missing top-level setting can come from: its flag, its variable, the config file. */
+function howToGive(path: readonly PropertyKey[]): string {
+  const key = path.map(String).join('.');
+  if (path.length !== 1) return `set ${key} in the --config file`;
+  const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const env = envName(key);
+  return `pass --${flag}, set ${env}, or give ${key} in the --config file`;
 }
 
 async function readConfigFile(file: string): Promise<Record<string, unknown>> {

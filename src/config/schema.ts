@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
 const seconds = (def: number) => z.coerce.number().positive().max(86_400).default(def);
-const bool = z.union([z.boolean(), z.stringbool()]);
+const bool = z.union([z.boolean(), z.stringbool()], {
+  error: 'must be true or false (also 1/0, yes/no, on/off)',
+});
 
 /**
  * A Go-style duration (`90s`, `30m`, `6h`, `1h30m`), as controller-runtime flags take them, or

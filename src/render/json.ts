@@ -9,11 +9,18 @@ import { unknownTree } from './tree.js';
 import { byString } from './values.js';
 
 /**
- * lbctl's plan-JSON format version (docs/plan-json.md): additive changes bump the minor, breaking
- * ones the major. 2.0: addresses are unique across Services (`module.service["ns/name"].type.name`,
- * with `module_address`), and `observed`, `complete`, `applyable`, `errored` were added.
+ * lbctl's plan-JSON format version, `lbctl_format_version` (docs/plan-json.md): additive changes
+ * bump the minor, breaking ones the major. 2.0: addresses are unique across Services
+ * (`module.service["ns/name"].type.name`, with `module_address`), `observed`, `complete`,
+ * `applyable`, `errored` were added, and `format_version` became Terraform's.
  */
 export const PLAN_JSON_FORMAT_VERSION = '2.0';
+/**
+ * `format_version`: the version of Terraform's JSON plan format that lbctl's follows, the one
+ * Terraform 1.x writes. Readers built on hashicorp/terraform-json accept only `>= 0.1, < 2.0`
+ * there and refuse the whole plan otherwise.
+ */
+export const TERRAFORM_FORMAT_VERSION = '1.2';
 /** The version written when the caller does not pass one; the CLI passes its own. */
 export const DEFAULT_LBCTL_VERSION = '0.1.0';
 
@@ -65,7 +72,10 @@ export interface ExecutionStepJson {
 export type ObservedJson = 'none' | 'cloud' | 'snapshot';
 
 export interface PlanJson {
+  /** Terraform's plan format version (TERRAFORM_FORMAT_VERSION), for Terraform plan readers. */
   format_version: string;
+  /** lbctl's own contract version (PLAN_JSON_FORMAT_VERSION). */
+  lbctl_format_version: string;
   lbctl_version: string;
   /** lbctl extension: `cloud` (read now), `snapshot` (`--observed FILE`) or `none` (`--offline`). */
   observed: ObservedJson;
@@ -116,7 +126,8 @@ export function renderJson(
   }
   const summary = summarizeShared(plans);
   return {
-    format_version: PLAN_JSON_FORMAT_VERSION,
+    format_version: TERRAFORM_FORMAT_VERSION,
+    lbctl_format_version: PLAN_JSON_FORMAT_VERSION,
     lbctl_version: opts.lbctlVersion ?? DEFAULT_LBCTL_VERSION,
     observed: opts.observed ?? 'none',
     complete: true,

@@ -61,3 +61,21 @@ describe('classifyAzureError', () => {
     expect(e.retryable).toBe(false);
   });
 });
+
+describe('classifyAzureError: no credential', () => {
+  it('the credential chain finding nothing is terminal and says how to give one', async () => {
+    const { ChainedTokenCredential, CredentialUnavailableError } = await import('@azure/identity');
+    const none = {
+      getToken: () =>
+        Promise.reject(new CredentialUnavailableError('EnvironmentCredential is unavailable')),
+    };
+    const error = await new ChainedTokenCredential(none, none)
+      .getToken('https://management.azure.com/.default')
+      .catch((e: unknown) => e);
+    const e = classifyAzureError(error);
+    expect(e.kind).toBe('terminal');
+    expect(e.message).toContain('ChainedTokenCredential authentication failed');
+    expect(e.message).toContain('AZURE_FEDERATED_TOKEN_FILE');
+    expect(e.message).toContain('az login');
+  });
+});

@@ -69,10 +69,13 @@ describe('lbctl plan (spawned)', { timeout: 120_000 }, () => {
       expect(r.code).toBe(2);
       const json = JSON.parse(r.stdout) as {
         format_version: string;
+        lbctl_format_version: string;
         observed: string;
         resource_changes: { address: string }[];
       };
-      expect(json.format_version).toBe('2.0');
+      // Terraform's format (terraform-json reads only < 2.0), and lbctl's own contract version.
+      expect(json.format_version).toBe('1.2');
+      expect(json.lbctl_format_version).toBe('2.0');
       expect(json.observed).toBe('none');
       const addresses = json.resource_changes.map((c) => c.address);
       expect(new Set(addresses).size).toBe(addresses.length);

@@ -59,3 +59,32 @@ describe('config', () => {
     );
   });
 });
+
+describe('config errors say what to do', () => {
+  const message = async (flags: Record<string, unknown>): Promise<string> => {
+    try {
+      await loadConfig({ env: {}, flags });
+    } catch (e) {
+      expect(e).toBeInstanceOf(InvalidInputError);
+      return (e as Error).message;
+    }
+    throw new Error('expected the configuration to be refused');
+  };
+
+  it('a missing setting names its flag, its variable and the config file', async () => {
+    expect(await message({ provider: 'local' })).toBe(
+      'lbctl configuration: clusterName: Required value: pass --cluster-name, set LBCTL_CLUSTER_NAME, or give clusterName in the --config file',
+    );
+  });
+
+  it('a bad boolean names the values a boolean takes; a bad number says so', async () => {
+    const text = await message({
+      provider: 'local',
+      clusterName: 'c',
+      leaderElect: 'maybe',
+      workers: 'many',
+    });
+    expect(text).toContain('leaderElect: Invalid value: "maybe": must be true or false');
+    expect(text).toContain('workers: Invalid value: "many": must be a number');
+  });
+});

@@ -90,7 +90,8 @@ describe('renderJson', () => {
 
   it('takes the lbctl version from the caller', () => {
     expect(renderJson([], { lbctlVersion: '9.9.9', observed: 'snapshot' })).toEqual({
-      format_version: '2.0',
+      format_version: '1.2',
+      lbctl_format_version: '2.0',
       lbctl_version: '9.9.9',
       observed: 'snapshot',
       complete: true,
