@@ -12,6 +12,7 @@ import {
   ZoneOperationsClient,
 } from '@google-cloud/compute';
 import { GoogleAuth, OAuth2Client } from 'google-auth-library';
+import { LbctlError } from '../../src/core/errors.js';
 import { LegacyHttpHealthChecks } from './legacy.js';
 import type { GcpSettings } from './settings.js';
 
@@ -62,6 +63,28 @@ export function clientOptions(
   } as unknown as ClientOptions;
 }
 
+const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
+
+/**
+ * Finds the Application Default Credentials once, before any client exists: without them every
+ * generated client would fail on its first call, and google-gax leaves some of its own stub
+ * promises rejected with nobody waiting on them (Node then exits with their stack traces).
+ */
+export async function requireCredentials(
+  auth: Pick<GoogleAuth, 'getClient'> = new GoogleAuth({ scopes: [CLOUD_PLATFORM] }),
+): Promise<void> {
+  try {
+    await auth.getClient();
+  } catch (e) {
+    const why = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+    throw new LbctlError(
+      'invalid',
+      `gcp: no credentials: ${why} lbctl uses Application Default Credentials: GKE workload identity or the metadata server, GOOGLE_APPLICATION_CREDENTIALS=FILE (a service account key or a workload identity federation config), or \`gcloud auth application-default login\`.`,
+      { cause: e },
+    );
+  }
+}
+
 export function createClients(
   settings: Pick<GcpSettings, 'endpoint' | 'accessToken'>,
 ): ComputeClients {
@@ -97,6 +120,6 @@ export function legacyHealthChecks(
   if (settings.endpoint !== undefined && given !== undefined) {
     return new LegacyHttpHealthChecks(given, new URL(settings.endpoint).origin);
   }
-  const auth = new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] });
+  const auth = new GoogleAuth({ scopes: [CLOUD_PLATFORM] });
   return new LegacyHttpHealthChecks(auth, 'https://compute.googleapis.com');
 }

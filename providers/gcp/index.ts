@@ -17,7 +17,9 @@ export const provider: ProviderModule = {
   // provider.ts imports the SDK clients: loaded on connect only, so offline plans never pay for it.
   async connect(settings, options) {
     const { createGcpProvider } = await import('./provider.js');
-    return createGcpProvider(readSettings(settings), settings.clusterName, {
+    const s = readSettings(settings);
+    if (s.endpoint === undefined) await (await import('./clients.js')).requireCredentials();
+    return createGcpProvider(s, settings.clusterName, {
       calls: options.calls,
     });
   },
