@@ -55,6 +55,26 @@ describe('a Service with no eligible Node', () => {
     ).toBe(0);
   });
 
+  it('a saved plan that would empty a live load balancer is refused by apply FILE too', async () => {
+    const mod = localProviderModule();
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(mod) });
+    const f = await writeFiles({
+      'nodes.yaml': nodes,
+      'web.yaml': serviceYaml('web', '00000000-0000-0000-0000-000000000002', [80]),
+    });
+    const flags = { ...base, provider: 'local', autoApprove: true };
+    await runApply(undefined, { ...flags, filename: [f['nodes.yaml']!, f['web.yaml']!] }, h.deps);
+    const out = `${f['web.yaml']!}.plan`;
+    await runPlan({ ...base, provider: 'local', filename: [f['web.yaml']!], out }, h.deps);
+    h.clear();
+    await expect(runApply(out, { ...base }, h.deps)).rejects.toThrow(
+      /Service default\/web: no eligible Node, so its live load balancer would be left with no targets; .*--allow-empty-targets.*Nothing was changed/,
+    );
+    expect(h.stdout()).toBe('');
+    expect(await runApply(out, { ...base, allowEmptyTargets: true }, h.deps)).toBe(0);
+    expect(h.stdout()).toContain('Apply complete! Resources: 0 added, 1 changed, 0 destroyed.');
+  });
+
   it('only warns when nothing is live yet', async () => {
     const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
     const f = await writeFiles({

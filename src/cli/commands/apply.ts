@@ -8,6 +8,7 @@ import {
 } from '../planning/change-flow.js';
 import { DEFAULT_PARALLELISM } from '../planning/from-files.js';
 import { refuseAddressChanges } from '../planning/guard.js';
+import { refuseEmptyTargets } from '../planning/truth.js';
 import { ADOPT_HELP, withAdoption } from '../planning/adopt.js';
 import { processDeps, type CommandDeps } from '../planning/io.js';
 import { desiredOf, readSavedPlan, serviceLabel, stateDrift } from '../planning/saved-plan.js';
@@ -118,6 +119,13 @@ async function applySaved(path: string, flags: ApplyFlags, deps: CommandDeps): P
       `${path}: the cloud changed since this plan was saved (${drift.join('; ')}); nothing was changed. Run lbctl plan -out again`,
     );
   }
+  refuseEmptyTargets(
+    saved.services.map((s) => ({
+      service: s.plan.service,
+      emptiesTargets: s.emptiesTargets === true,
+    })),
+    flags.allowEmptyTargets === true,
+  );
   refuseAddressChanges(saved.services, flags.allowReplacement === true);
   await executePlans(saved.services, provider, {
     deps,

@@ -6,7 +6,12 @@ import { InvalidInputError } from '../../core/errors.js';
 import { DEFAULT_PARALLELISM, planFromFiles } from '../planning/from-files.js';
 import { expandFileArgs } from '../planning/inputs.js';
 import { ADOPT_HELP, withAdoption } from '../planning/adopt.js';
-import { planWarnings, sourceNotice, truthfulReasons } from '../planning/truth.js';
+import {
+  emptiesLiveTargets,
+  planWarnings,
+  sourceNotice,
+  truthfulReasons,
+} from '../planning/truth.js';
 import { processDeps, type CommandDeps } from '../planning/io.js';
 import { SAVED_PLAN_FORMAT, writeSavedPlan } from '../planning/saved-plan.js';
 import { parseProviderName } from '../providers.js';
@@ -243,6 +248,7 @@ export async function runPlan(
       services: planned.services.map((s, i) => ({
         plan: plans[i] ?? s.plan,
         observed: s.observed,
+        ...(emptiesLiveTargets(s) ? { emptiesTargets: true as const } : {}),
       })),
     });
   }

@@ -21,7 +21,12 @@ export interface SavedPlan {
   settings: Record<string, string>;
   /** What the plan was made against (absent in files saved before lbctl 0.2). */
   observedFrom?: 'none' | 'cloud' | 'snapshot';
-  services: { plan: Plan; observed: Resource[] }[];
+  /**
+   * `emptiesTargets`: the Service had no eligible Node while its load balancer was live, so
+   * applying the plan empties its targets; `apply FILE` refuses that unless
+   * `--allow-empty-targets`, as `apply -f` does (absent: false).
+   */
+  services: { plan: Plan; observed: Resource[]; emptiesTargets?: true }[];
   /** A `plan --orphans` plan: applied after a new sweep (src/cli/planning/orphans.ts). */
   orphans?: true;
 }
