@@ -24,7 +24,12 @@ import { observedOf, readObservedFile } from './observed-file.js';
 import { readInputs } from './inputs.js';
 import { notConfiguredMessage } from './not-configured.js';
 import { mapLimit } from './parallel.js';
-import { pinObservedNodePorts } from './stable-nodeports.js';
+import {
+  pinObservedNodePorts,
+  sharedNodePortWarnings,
+  withSharedNodePorts,
+  type SharedNodePort,
+} from './stable-nodeports.js';
 
 /** Terraform's default `-parallelism`. */
 export const DEFAULT_PARALLELISM = 10;
@@ -97,6 +102,7 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
   const prepareAll = (
     services: readonly Service[],
     onRefused: (e: unknown) => void,
+    shared: readonly SharedNodePort[] = [],
   ): { written: Service; prepared: PreparedService }[] => {
     const allocated = allocateEach(services, DEFAULT_LAYERS);
     return services.flatMap((written, i) => {
@@ -107,7 +113,7 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
       }
       try {
         const prepared = prepareService({
-          service,
+          service: withSharedNodePorts(service, i, shared),
           nodes,
           model,
           clusterName: request.clusterName,
@@ -163,10 +169,15 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
     const live = observed.map((o) => model.observedNodePorts?.(o) ?? []);
     const probes = observed.map((o) => model.observedHealthCheckNodePort?.(o));
     const pinned = pinObservedNodePorts(written, live, probes);
-    if (pinned.some((s, i) => s !== written[i])) {
-      prepared = prepareAll(pinned, (e) => {
-        throw withSource(e, manifests);
-      }).map((v) => v.prepared);
+    for (const w of sharedNodePortWarnings(written, pinned.shared)) request.notice(w);
+    if (pinned.shared.length > 0 || pinned.services.some((s, i) => s !== written[i])) {
+      prepared = prepareAll(
+        pinned.services,
+        (e) => {
+          throw withSource(e, manifests);
+        },
+        pinned.shared,
+      ).map((v) => v.prepared);
     }
   }
   const services = prepared.map((p, i) => {

@@ -1,5 +1,5 @@
 import { LbctlError } from '../../core/errors.js';
-import { keyOf, type Service } from '../../core/k8s.js';
+import { keyOf, type ServiceKey } from '../../core/k8s.js';
 import type { Plan } from '../../core/plan.js';
 import { CREATE_REASON } from '../../plan/reason.js';
 import type { ServicePlan } from '../../pipeline/index.js';
@@ -67,7 +67,7 @@ export const emptiesLiveTargets = (s: ServicePlan): boolean =>
  * `services` are the plans about to be applied, or the keys a saved plan marked as emptying.
  */
 export function refuseEmptyTargets(
-  services: readonly ServicePlan[] | readonly { service: Service; emptiesTargets: boolean }[],
+  services: readonly ServicePlan[] | readonly { service: ServiceKey; emptiesTargets: boolean }[],
   allow: boolean,
 ): void {
   if (allow) return;
