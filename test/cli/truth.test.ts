@@ -143,6 +143,15 @@ describe('lbctl plan -offline and --observed say what they planned against', () 
   });
 });
 
+describe('warnings name standard input as STDIN', () => {
+  it('-f - with no Service in it', async () => {
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
+    h.deps.readStdin = () => Promise.resolve('');
+    await runPlan({ ...base, provider: 'local', filename: ['-'] }, h.deps);
+    expect(h.stderr()).toContain('Warning: no Service found in STDIN: nothing to plan.');
+  });
+});
+
 describe('lbctl show', () => {
   it('prints a saved plan as text and as the same JSON plan -json prints', async () => {
     const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
@@ -163,6 +172,13 @@ describe('lbctl show', () => {
     h.clear();
     await runShow(out, { json: true, color: false }, h.deps);
     expect(h.stdout()).toBe(planned);
+  });
+
+  it('a plan file that does not exist: the path and no such file or directory', async () => {
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
+    await expect(runShow('/nonexistent/plan.lbctl', { color: false }, h.deps)).rejects.toThrow(
+      /^\/nonexistent\/plan\.lbctl: no such file or directory$/,
+    );
   });
 });
 

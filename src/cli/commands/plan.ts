@@ -4,7 +4,7 @@ import { renderJson } from '../../render/json.js';
 import { renderText } from '../../render/text.js';
 import { InvalidInputError } from '../../core/errors.js';
 import { DEFAULT_PARALLELISM, planFromFiles } from '../planning/from-files.js';
-import { expandFileArgs } from '../planning/inputs.js';
+import { describeInputs, expandFileArgs } from '../planning/inputs.js';
 import { ADOPT_HELP, withAdoption } from '../planning/adopt.js';
 import {
   emptiesLiveTargets,
@@ -227,7 +227,7 @@ export async function runPlan(
         });
   const notice = sourceNotice(planned.observed, flags.observed);
   if (notice !== undefined) deps.stderr(`${notice}\n`);
-  const inputs = fromCluster ? undefined : (flags.filename as string[]).join(', ');
+  const inputs = fromCluster ? undefined : describeInputs(flags.filename);
   for (const w of planWarnings(planned.services, inputs)) deps.stderr(`${w}\n`);
   const plans = truthfulReasons(
     planned.services.map((s) => s.plan),

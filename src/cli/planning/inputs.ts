@@ -36,6 +36,14 @@ export async function expandFileArgs(
   return out;
 }
 
+/** The `-f` values as messages name them: `a.yaml, b.yaml, STDIN`. */
+export const describeInputs = (values: readonly string[]): string =>
+  values
+    .flatMap((v) => v.split(','))
+    .filter((p) => p !== '')
+    .map((p) => (p === STDIN ? 'STDIN' : p))
+    .join(', ');
+
 async function isDirectory(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isDirectory();

@@ -39,8 +39,19 @@ export async function writeSavedPlan(path: string, saved: SavedPlan): Promise<vo
 
 export async function readSavedPlan(path: string): Promise<SavedPlan> {
   let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(await readFile(path, 'utf8'));
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new LbctlError(
+      'invalid',
+      `${path}: ${missing ? 'no such file or directory' : (e as Error).message}`,
+      { cause: e },
+    );
+  }
+  try {
+    json = JSON.parse(text);
   } catch (e) {
     throw new LbctlError('invalid', `${path}: not a saved lbctl plan: ${(e as Error).message}`, {
       cause: e,
