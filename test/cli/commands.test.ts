@@ -7,6 +7,7 @@ import { runDestroy } from '../../src/cli/commands/destroy.js';
 import { runPlan, type PlanFlags } from '../../src/cli/commands/plan.js';
 import type { CommandDeps } from '../../src/cli/planning/io.js';
 import { memoryProviderModule } from './memory-provider.js';
+import { recordingDeps } from './support.js';
 
 const nodesYaml = ['node-a', 'node-b']
   .map(
@@ -231,6 +232,16 @@ describe('lbctl plan and destroy', () => {
     expect(
       await runPlan(planFlags(await manifests([80, 81]), { detailedExitcode: true }), h.deps),
     ).toBe(2);
+  });
+
+  it('a cloud error while observing names the Service and what was being done', async () => {
+    const mem = memoryProviderModule({
+      observeError: new Error('connect ECONNREFUSED 127.0.0.1:1'),
+    });
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(mem.module) });
+    await expect(runPlan(planFlags(await manifests([80])), h.deps)).rejects.toThrow(
+      /^Service default\/web: cannot read what exists in local: connect ECONNREFUSED 127\.0\.0\.1:1$/,
+    );
   });
 
   it('never contacts the cloud with --offline', async () => {

@@ -10,7 +10,9 @@ import { ownershipTags } from '../../src/core/tags.js';
  * (manifests → plan → confirm → apply → saved plans) without any SDK. Two resource types: a
  * load balancer (scheme forces replacement) and one listener per port that references it.
  */
-export function memoryProviderModule(options: { failOn?: string; holdsAddress?: boolean } = {}) {
+export function memoryProviderModule(
+  options: { failOn?: string; holdsAddress?: boolean; observeError?: Error } = {},
+) {
   const cloud = new Map<string, Resource>(); // by `${serviceKey} ${address}`
   const writes: string[] = [];
   let nextId = 1;
@@ -70,6 +72,7 @@ export function memoryProviderModule(options: { failOn?: string; holdsAddress?: 
     calls: createCallLog(),
     sweep: () => Promise.resolve([]),
     observe({ service }) {
+      if (options.observeError !== undefined) return Promise.reject(options.observeError);
       const prefix = `${service.namespace}/${service.name} `;
       return Promise.resolve([...cloud].filter(([k]) => k.startsWith(prefix)).map(([, r]) => r));
     },

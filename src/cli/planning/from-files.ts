@@ -1,5 +1,5 @@
 import { createCallLog } from '../../core/calls.js';
-import { InvalidInputError, LbctlError } from '../../core/errors.js';
+import { InvalidInputError, LbctlError, NotOwnedError } from '../../core/errors.js';
 import { keyOf, type Service } from '../../core/k8s.js';
 import type {
   CallLog,
@@ -161,7 +161,11 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
     async (p): Promise<Resource[]> => {
       if (snapshot !== undefined) return observedOf(snapshot, p.service);
       if (provider === undefined) return [];
-      return provider.observe({ service: p.service, desired: p.desired }, ctx);
+      return provider
+        .observe({ service: p.service, desired: p.desired }, ctx)
+        .catch((e: unknown) =>
+          Promise.reject(observeFailed(e, keyOf(p.service), request.provider)),
+        );
     },
   );
   // NodePorts the manifests leave out are the live load balancer's, not a fresh pick.
@@ -185,6 +189,22 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
     return { ...p, observed: o, plan: planPrepared(p, model, o) };
   });
   return { module, settings, model, provider, calls, services, observed: source };
+}
+
+/**
+ * A cloud error while observing (connection refused, access denied, retries spent) names the
+ * Service and what was being done; input and ownership errors already name their object.
+ */
+function observeFailed(e: unknown, service: string, provider: ProviderName): unknown {
+  if (e instanceof InvalidInputError || e instanceof NotOwnedError) return e;
+  const message = `Service ${service}: cannot read what exists in ${provider}: ${e instanceof Error ? e.message : String(e)}`;
+  if (e instanceof LbctlError) {
+    return new LbctlError(e.kind, message, {
+      cause: e,
+      ...(e.retryAfterMs === undefined ? {} : { retryAfterMs: e.retryAfterMs }),
+    });
+  }
+  return new LbctlError('terminal', message, { cause: e });
 }
 
 /**
