@@ -1,10 +1,12 @@
 // `lbctl plan` against a cluster (the sandbox API server): a filter that matches nothing warns,
 // and an unknown context is kubectl's error (issue 11, points 1 and 3).
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPlan, type PlanFlags } from '../../src/cli/commands/plan.js';
 import { localProviderModule } from '../../providers/local/index.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { recordingDeps } from './support.js';
+import type { ProviderModule } from '../../src/core/provider.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -34,6 +36,52 @@ describe('plans against a cluster', () => {
     expect(h.stderr()).toContain(
       'Warning: no Service found in namespace web matching selector "app=none": nothing to plan',
     );
+  });
+
+  it('warns when the Services found are none of type LoadBalancer', async () => {
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
+    expect(await runPlan(flags({ namespace: 'default' }), h.deps)).toBe(0);
+    expect(h.stderr()).toContain(
+      'Warning: no Service of type LoadBalancer found in namespace default (one Service of another type: default/kubernetes): nothing to plan',
+    );
+  });
+
+  it('observes --parallelism Services at once, as a plan from files does', async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(sandbox.kubeconfigPath);
+    const core = kc.makeApiClient(CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: 'par' } } });
+    for (const name of ['p1', 'p2', 'p3', 'p4']) {
+      await core.createNamespacedService({
+        namespace: 'par',
+        body: {
+          metadata: { name, labels: { suite: 'parallel' } },
+          spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
+        },
+      });
+    }
+    let inFlight = 0;
+    let most = 0;
+    const base = localProviderModule();
+    const module: ProviderModule = {
+      ...base,
+      connect: async (settings, options) => {
+        const p = await base.connect(settings, options);
+        return {
+          ...p,
+          observe: async (key, ctx) => {
+            most = Math.max(most, ++inFlight);
+            await new Promise((r) => setTimeout(r, 20));
+            inFlight--;
+            return p.observe(key, ctx);
+          },
+        };
+      },
+    };
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(module) });
+    await runPlan(flags({ namespace: 'par', parallelism: 3 }), h.deps);
+    expect(h.stdout()).toContain('Plan: ');
+    expect(most).toBe(3);
   });
 
   it("an unknown --context is kubectl's error", async () => {

@@ -207,6 +207,7 @@ export async function runPlan(
             ? {}
             : { loadBalancerClass: flags.loadBalancerClass }),
           ...(flags.offline === true ? { offline: true } : {}),
+          ...(flags.parallelism === undefined ? {} : { parallelism: flags.parallelism }),
           ...(deps.readStdin === undefined ? {} : { stdin: deps.readStdin }),
           loadProvider: deps.loadProvider,
           notice: (line) => deps.stderr(`${line}\n`),

@@ -13,7 +13,8 @@ import {
   type ServicePlan,
 } from '../../pipeline/index.js';
 import { settingsFrom, type ProviderLoader } from '../providers.js';
-import type { FilesPlan } from './from-files.js';
+import { DEFAULT_PARALLELISM, observeFailed, type FilesPlan } from './from-files.js';
+import { mapLimit } from './parallel.js';
 import { readInputs } from './inputs.js';
 import { notConfiguredMessage } from './not-configured.js';
 
@@ -35,6 +36,8 @@ export interface ClusterPlanRequest {
   loadBalancerClass?: string;
   /** Never contact the cloud: plan as if nothing exists. */
   offline?: boolean;
+  /** Services observed at once (Terraform's `-parallelism`); default 10. */
+  parallelism?: number;
   loadProvider: ProviderLoader;
   notice: (line: string) => void;
 }
@@ -109,14 +112,28 @@ export async function planFromCluster(request: ClusterPlanRequest): Promise<File
   const calls = createCallLog();
   const provider = request.offline === true ? undefined : await module.connect(settings, { calls });
   const ctx = { clusterName: request.clusterName };
-  const out: ServicePlan[] = [];
-  for (const { prepared: p } of prepared) {
-    const observed: Resource[] =
-      provider === undefined
-        ? []
-        : await provider.observe({ service: p.service, desired: p.desired }, ctx);
-    out.push({ ...p, observed, plan: planPrepared(p, model, observed) });
+  if (prepared.length === 0 && services.length > 0 && (request.names ?? []).length === 0) {
+    const others = services.map((s) => keyOf(identityOf(s)));
+    request.notice(
+      `Warning: no Service of type LoadBalancer found ${where(request)} (${others.length === 1 ? 'one Service of another type' : `${others.length} Services of other types`}: ${others.slice(0, 5).join(', ')}${others.length > 5 ? ', ...' : ''}): nothing to plan`,
+    );
   }
+  // Observing is read-only and rate-limited by the provider's caller: Services go in parallel.
+  const out: ServicePlan[] = await mapLimit(
+    prepared,
+    request.parallelism ?? DEFAULT_PARALLELISM,
+    async ({ prepared: p }) => {
+      const observed: Resource[] =
+        provider === undefined
+          ? []
+          : await provider
+              .observe({ service: p.service, desired: p.desired }, ctx)
+              .catch((e: unknown) =>
+                Promise.reject(observeFailed(e, keyOf(p.service), request.provider)),
+              );
+      return { ...p, observed, plan: planPrepared(p, model, observed) };
+    },
+  );
   const observed = provider === undefined ? 'none' : 'cloud';
   return { module, settings, model, provider, calls, services: out, observed };
 }
@@ -181,10 +198,15 @@ async function listServices(
 
 /** Which filter found nothing, in kubectl's words (`No resources found in web namespace.`). */
 function noMatch(request: ClusterPlanRequest): string {
-  const where =
+  return `no Service found ${where(request)}`;
+}
+
+/** `in namespace web matching selector "app=x"`: the filters of the plan, in words. */
+function where(request: ClusterPlanRequest): string {
+  const ns =
     request.namespace === undefined ? 'in any namespace' : `in namespace ${request.namespace}`;
   const which = request.selector === undefined ? '' : ` matching selector "${request.selector}"`;
-  return `no Service found ${where}${which}`;
+  return `${ns}${which}`;
 }
 
 const plain = <T>(o: unknown): T => JSON.parse(JSON.stringify(o)) as T;

@@ -195,7 +195,7 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
  * A cloud error while observing (connection refused, access denied, retries spent) names the
  * Service and what was being done; input and ownership errors already name their object.
  */
-function observeFailed(e: unknown, service: string, provider: ProviderName): unknown {
+export function observeFailed(e: unknown, service: string, provider: ProviderName): unknown {
   if (e instanceof InvalidInputError || e instanceof NotOwnedError) return e;
   const message = `Service ${service}: cannot read what exists in ${provider}: ${e instanceof Error ? e.message : String(e)}`;
   if (e instanceof LbctlError) {
