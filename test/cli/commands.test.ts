@@ -244,6 +244,18 @@ describe('lbctl plan and destroy', () => {
     );
   });
 
+  it('apply FILE: a cloud error while observing again names the Service', async () => {
+    const mem = memoryProviderModule();
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(mem.module) });
+    const files = await manifests([80]);
+    const out = `${files[0]!}.plan`;
+    await runPlan(planFlags(files, { out }), h.deps);
+    mem.failObserve(new Error('socket hang up'));
+    await expect(runApply(out, applyFlags(undefined), h.deps)).rejects.toThrow(
+      /^Service default\/web: cannot read what exists in local: socket hang up$/,
+    );
+  });
+
   it('never contacts the cloud with --offline', async () => {
     const h = harness();
     const files = await manifests([80]);

@@ -14,6 +14,7 @@ export function memoryProviderModule(
   options: { failOn?: string; holdsAddress?: boolean; observeError?: Error } = {},
 ) {
   const cloud = new Map<string, Resource>(); // by `${serviceKey} ${address}`
+  let observeError = options.observeError;
   const writes: string[] = [];
   let nextId = 1;
   const model: ProviderModel = {
@@ -72,7 +73,7 @@ export function memoryProviderModule(
     calls: createCallLog(),
     sweep: () => Promise.resolve([]),
     observe({ service }) {
-      if (options.observeError !== undefined) return Promise.reject(options.observeError);
+      if (observeError !== undefined) return Promise.reject(observeError);
       const prefix = `${service.namespace}/${service.name} `;
       return Promise.resolve([...cloud].filter(([k]) => k.startsWith(prefix)).map(([, r]) => r));
     },
@@ -108,5 +109,12 @@ export function memoryProviderModule(
     isConfigured: () => true,
     connect: () => Promise.resolve(provider()),
   };
-  return { module, cloud, writes, addresses: () => [...cloud.values()].map(addressOf).sort() };
+  return {
+    module,
+    cloud,
+    writes,
+    addresses: () => [...cloud.values()].map(addressOf).sort(),
+    /** From now on every observe fails with `e`. */
+    failObserve: (e: Error) => (observeError = e),
+  };
 }

@@ -6,7 +6,8 @@ import {
   withChangeOptions,
   type ChangeFlags,
 } from '../planning/change-flow.js';
-import { DEFAULT_PARALLELISM } from '../planning/from-files.js';
+import { DEFAULT_PARALLELISM, observeFailed } from '../planning/from-files.js';
+import { keyOf } from '../../core/k8s.js';
 import { refuseAddressChanges } from '../planning/guard.js';
 import { refuseEmptyTargets } from '../planning/truth.js';
 import { ADOPT_HELP, withAdoption } from '../planning/adopt.js';
@@ -106,10 +107,9 @@ async function applySaved(path: string, flags: ApplyFlags, deps: CommandDeps): P
   if (saved.orphans === true)
     drift.push(...(await checkSavedOrphans(saved.services, provider, saved.clusterName)));
   for (const { plan, observed } of saved.orphans === true ? [] : saved.services) {
-    const current = await provider.observe(
-      { service: plan.service, desired: desiredOf(plan) },
-      ctx,
-    );
+    const current = await provider
+      .observe({ service: plan.service, desired: desiredOf(plan) }, ctx)
+      .catch((e: unknown) => Promise.reject(observeFailed(e, keyOf(plan.service), saved.provider)));
     const lines = stateDrift(observed, current);
     if (lines.length > 0) drift.push(`${serviceLabel(plan)}: ${lines.join(', ')}`);
   }
