@@ -154,6 +154,14 @@ describe('lbctl never claims to have read the cloud (spawned)', { timeout: 120_0
     expect(r.stderr).toContain(`Warning: no Service found in ${dir}: nothing to plan.`);
   });
 
+  it.concurrent('names a bad option value once: lbctl: --parallelism: ...', async () => {
+    const r = await lbctl(['plan', ...examples, '--provider', 'aws', '--parallelism', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'Error: lbctl: --parallelism: Invalid value: "0": must be an integer ≥ 1\n',
+    );
+  });
+
   it.concurrent('prints its version with --version and `version`', async () => {
     const { readFile } = await import('node:fs/promises');
     const pkg = JSON.parse(await readFile(`${root}package.json`, 'utf8')) as { version: string };

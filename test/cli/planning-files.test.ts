@@ -170,7 +170,7 @@ describe('provider options', () => {
   it('accepts the known providers and names the allowed values otherwise', () => {
     expect(parseProviderName('gcp')).toBe('gcp');
     expect(() => parseProviderName('openstack')).toThrow(
-      'option --provider: --provider: Unsupported value: "openstack": supported values: "aws", "gcp", "azure", "local"',
+      'lbctl: --provider: Unsupported value: "openstack": supported values: "aws", "gcp", "azure", "local"',
     );
   });
 
@@ -185,7 +185,7 @@ describe('provider options', () => {
 
   it('rejects a --set without key=value', () => {
     expect(() => settingsFrom({ clusterName: 'c', set: ['region'], env: {} })).toThrow(
-      '--set: Invalid value: "region": expected key=value',
+      /^lbctl: --set: Invalid value: "region": expected key=value$/,
     );
   });
 });

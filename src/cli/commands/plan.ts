@@ -93,7 +93,7 @@ export function withPlanInputs(command: Command, options: { required: boolean })
 function parseParallelism(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
-    throw new InvalidInputError('option --parallelism', [
+    throw new InvalidInputError('lbctl', [
       { type: 'Invalid', field: '--parallelism', value, detail: 'must be an integer ≥ 1' },
     ]);
   }
