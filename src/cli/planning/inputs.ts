@@ -15,7 +15,7 @@ export const STDIN = '-';
 
 /**
  * kubectl's `-f` rules: each value may list several paths separated by commas; `-` is standard
- * input (once); a folder contributes its own `.yaml`, `.yml` and `.json` files, and the files
+ * input (once); a URL is refused (kubectl would download it); a folder contributes its own `.yaml`, `.yml` and `.json` files, and the files
  * of its sub-folders only with `-R` / `--recursive`. Returns the paths for readManifests (which
  * walks whatever folder it is given: with -R the folder is passed as it is).
  */
@@ -26,6 +26,14 @@ export async function expandFileArgs(
   const paths = values.flatMap((v) => v.split(',')).filter((p) => p !== '');
   if (paths.filter((p) => p === '-').length > 1) {
     throw new LbctlError('invalid', '-f -: standard input can be read only once');
+  }
+  const url = paths.find((p) => /^https?:\/\//i.test(p));
+  if (url !== undefined) {
+    // kubectl downloads a URL given with -f; lbctl reads no network input, so say so plainly.
+    throw new LbctlError(
+      'invalid',
+      `-f ${url}: lbctl reads files, folders and - (standard input), not URLs; pipe it in: curl -fsSL '${url}' | lbctl ... -f -`,
+    );
   }
   const out: string[] = [];
   for (const path of paths) {
