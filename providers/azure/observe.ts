@@ -15,7 +15,13 @@ import {
   observedSecurityRule,
 } from './mapping.js';
 import { pairAddresses } from './pair.js';
-import { isAnyServiceChild, isServiceChild, loadBalancerName, publicIPName } from './names.js';
+import {
+  isAnyServiceChild,
+  isServiceChild,
+  loadBalancerName,
+  publicIPName,
+  serviceNamePrefix,
+} from './names.js';
 import { T } from './schemas.js';
 import type { AzureSettings } from './settings.js';
 import {
@@ -38,7 +44,9 @@ type Settings = Pick<AzureSettings, 'clusterName' | 'resourceGroup' | 'securityG
  *
  * The shared load balancer is reported when this Service wants it, or when no other Service has
  * anything on it: deleting the last Service shows (and performs) their
- * deletion, while deleting one of several leaves them out of its plan. A Service that starts
+ * deletion, while deleting one of several leaves them out of its plan. With `includeShared` (a
+ * plan of several Services) it is reported with the other users' names too, and
+ * src/plan/shared.ts decides over the whole plan. A Service that starts
  * using the load balancer between that plan and its execution is safe: the delete re-reads
  * with If-Match and keeps a load balancer that still has frontends, rules or probes.
  */
@@ -153,10 +161,11 @@ export async function observeAzure(
       lb.probes,
       lb.loadBalancingRules,
     ].flatMap((l) => l ?? []);
-    const othersOnIt = children.some(
-      (c) => !isServiceChild(c.name ?? '', svc) && isAnyServiceChild(c.name ?? ''),
-    );
-    if (desired.has(shared.lb) || !othersOnIt) out.push(observedLoadBalancer(lb, shared.lb));
+    const others = otherHolders(children, svc);
+    const observedLb = observedLoadBalancer(lb, shared.lb);
+    if (desired.has(shared.lb) || others.length === 0) out.push(observedLb);
+    else if (request.includeShared === true)
+      out.push({ ...observedLb, shared: { holder: serviceNamePrefix(svc), others } });
   }
 
   const nsg =
@@ -198,6 +207,16 @@ export async function observeAzure(
   // A shared parent left out above must not dangle in the graph; references to it still order nothing.
   const present = new Set(out.map(addressOf));
   return out.map((r) => ({ ...r, dependsOn: r.dependsOn.filter((d) => present.has(d)) }));
+}
+
+/** The other Services with a child on a shared load balancer, by their names' prefix (`a` + UID). */
+function otherHolders(children: readonly { name?: string }[], svc: ServiceIdentity): string[] {
+  const out = new Set<string>();
+  for (const c of children) {
+    const name = c.name ?? '';
+    if (!isServiceChild(name, svc) && isAnyServiceChild(name)) out.add(name.slice(0, 32));
+  }
+  return [...out].sort();
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { isLbctlError } from '../core/errors.js';
 import type { Service } from '../core/k8s.js';
 import type { Resource } from '../core/resource.js';
+import { updateServiceOnConflict } from './conflict-retry.js';
 import type { KubeApi } from './kube.js';
 
 /**
@@ -60,26 +60,22 @@ export async function recordApplied(
   /** specHash of the Service as it was planned (the cache's copy), not of a newer read. */
   hash: string,
 ): Promise<Readonly<Service> | undefined> {
-  let current: Readonly<Service> | undefined = latest;
-  for (let attempt = 0; attempt < 3 && current !== undefined; attempt++) {
-    // Changed since it was applied: the reconcile its change queued records it.
-    if (specHash(current) !== hash) return current;
-    if (current.metadata.annotations?.[APPLIED_ANNOTATION] === hash) return current;
-    const next = structuredClone(current) as Service;
-    next.metadata.annotations = {
-      ...(next.metadata.annotations ?? {}),
-      [APPLIED_ANNOTATION]: hash,
-    };
-    try {
-      return await kube.updateService(next);
-    } catch (e) {
-      if (!(isLbctlError(e) && (e.kind === 'conflict' || e.kind === 'not-found'))) throw e;
-      const { namespace = 'default', name } = current.metadata;
-      current = await kube.getService(namespace, name);
-    }
-  }
+  const r = await updateServiceOnConflict(kube, latest, {
+    attempts: 3,
+    change: (current) => {
+      // Changed since it was applied: the reconcile its change queued records it.
+      if (specHash(current) !== hash) return undefined;
+      if (current.metadata.annotations?.[APPLIED_ANNOTATION] === hash) return undefined;
+      const next = structuredClone(current) as Service;
+      next.metadata.annotations = {
+        ...(next.metadata.annotations ?? {}),
+        [APPLIED_ANNOTATION]: hash,
+      };
+      return next;
+    },
+  });
   // Only an optimisation for the next restart: never fail a reconcile over it.
-  return current;
+  return r.kind === 'gone' ? undefined : r.service;
 }
 
 function canonical(value: unknown): string {

@@ -1,22 +1,22 @@
 import type { Logger } from 'pino';
-import { isLbctlError } from '../core/errors.js';
 import type { Node, Service } from '../core/k8s.js';
 import type { CallRecord, Provider } from '../core/provider.js';
-import { isEligibleNode, wantsLoadBalancer } from '../intent/index.js';
+import { wantsLoadBalancer } from '../intent/index.js';
 import { noMetrics, type ControllerMetrics } from '../observability/metrics.js';
 import { looksConverged, specFingerprint, type AppliedState } from './applied.js';
 import { createBackoff, type Backoff } from './backoff.js';
 import type { Clock } from './clock.js';
-import { REASON, type EventRecorder } from './events.js';
+import type { EventRecorder } from './events.js';
 import { hasFinalizer } from './finalizer.js';
 import { serviceKey, type ClusterCache, type WatchEvent } from './informers.js';
 import type { KubeApi } from './kube.js';
-import { WorkQueue, type Priority } from './queue.js';
+import { nodeFingerprint } from './node-fingerprint.js';
 import type { ControllerPolicy } from './policy.js';
-import { reconcile, type Reason } from './reconcile.js';
-import { writeFailure } from './service-status.js';
-import { VerifyBudget } from './verify-budget.js';
-import { VerifyScheduler } from './verify-schedule.js';
+import { WorkQueue, type Priority } from './queue.js';
+import type { Reason } from './reconcile.js';
+import { Requeues } from './requeues.js';
+import { syncKey, type SyncDeps } from './sync.js';
+import { Verification } from './verification.js';
 
 export interface ControllerOptions {
   cache: ClusterCache;
@@ -58,14 +58,11 @@ export class Controller {
   private readonly fingerprints = new Map<string, string>();
   private readonly nodeStates = new Map<string, string>();
   private readonly applied = new Map<string, AppliedState>();
-  private readonly timers = new Map<string, () => void>();
-  /** Keys whose last reconcile failed or is still provisioning (a `retry` timer is pending). */
-  private readonly retrying = new Set<string>();
+  private readonly requeues: Requeues;
   private readonly backoff: Backoff;
   private readonly metrics: ControllerMetrics;
-  private readonly random: () => number;
-  private readonly budget: VerifyBudget | undefined;
-  private readonly verifier: VerifyScheduler;
+  private readonly verification: Verification;
+  private readonly sync: SyncDeps;
   private workers: Promise<void>[] = [];
   private readonly abort = new AbortController();
   private nodesSynced = false;
@@ -78,27 +75,37 @@ export class Controller {
     this.metrics = o.metrics ?? noMetrics;
     this.queue = new WorkQueue(o.clock, () => this.metrics.queueAdded());
     this.backoff = o.backoff ?? createBackoff();
-    this.random = o.random ?? Math.random;
-    const rates = o.provider.clientRates;
-    this.budget =
-      rates === undefined || Object.keys(rates).length === 0
-        ? undefined
-        : new VerifyBudget({ rates, share: o.verifyBudget ?? 0.2, clock: o.clock });
-    this.verifier = new VerifyScheduler({
+    this.requeues = new Requeues(o.clock, (key, reason, priority) =>
+      this.enqueue(key, reason, priority),
+    );
+    this.verification = new Verification({
       clock: o.clock,
-      ...(this.budget === undefined ? {} : { budget: this.budget }),
-      maxInFlight: Math.max(1, Math.floor((o.workers ?? 4) / 2)),
+      rates: o.provider.clientRates,
+      ...(o.verifyBudget === undefined ? {} : { share: o.verifyBudget }),
+      ...(o.verifyIntervalMs === undefined ? {} : { intervalMs: o.verifyIntervalMs }),
+      workers: o.workers ?? 4,
+      random: o.random ?? Math.random,
+      inFlight: () => this.inFlight,
       admit: (key) => this.enqueue(key, 'verify', 'low'),
       // New and changed Services first, also at the cloud's rate limiter.
       // Not before the workers start: the first keys they take must be the new and changed ones.
       idle: () =>
         this.workers.length > 0 && this.highInFlight === 0 && !this.queue.hasWaiting('high'),
     });
+    this.sync = {
+      ...o,
+      metrics: this.metrics,
+      applied: this.applied,
+      backoff: this.backoff,
+      verification: this.verification,
+      requeues: this.requeues,
+      signal: this.abort.signal,
+    };
   }
 
   /** The CallLog listener (createCallLog's onRecord): charges verification calls to the budget. */
   recordCloudCall(call: CallRecord): void {
-    this.budget?.record(call);
+    this.verification.recordCall(call);
   }
 
   /**
@@ -106,10 +113,7 @@ export class Controller {
    * managed Service does not fit the budget in it.
    */
   verifyIntervalMs(): number {
-    const configured = this.o.verifyIntervalMs ?? 600_000;
-    if (configured <= 0) return 0;
-    const managed = this.verifier.scheduled() + this.inFlight;
-    return Math.max(configured, this.budget?.roundMs(managed) ?? 0);
+    return this.verification.intervalMs();
   }
 
   /** Seconds each reconcile in flight has been running (workqueue_unfinished_work_seconds). */
@@ -120,11 +124,7 @@ export class Controller {
 
   /** For the metrics: the effective interval, keys waiting for the budget, the budget per class. */
   verifyStatus(): { intervalSeconds: number; waiting: number; budget: Record<string, number> } {
-    return {
-      intervalSeconds: this.verifyIntervalMs() / 1000,
-      waiting: this.verifier.waiting(),
-      budget: this.budget?.rates() ?? {},
-    };
+    return this.verification.status();
   }
 
   /** Informer callback for Services. Status-only and finalizer-only updates are ignored. */
@@ -132,7 +132,7 @@ export class Controller {
     const key = serviceKey(service);
     if (event === 'delete') {
       this.fingerprints.delete(key);
-      this.verifier.cancel(key);
+      this.verification.cancel(key);
       this.enqueue(key, 'service', 'high');
       return;
     }
@@ -143,9 +143,7 @@ export class Controller {
     // On a (re)start, a Service converged to exactly its current spec is verified at a random
     // time within the interval (through the budget); new and changed ones are reconciled first.
     if (!known && looksConverged(service, hasFinalizer(service))) {
-      const interval = this.verifyIntervalMs();
-      if (interval > 0) this.verifier.schedule(key, this.random() * interval);
-      else this.enqueue(key, 'verify', 'low');
+      if (!this.verification.spread(key)) this.enqueue(key, 'verify', 'low');
       return;
     }
     this.enqueue(key, 'service', 'high');
@@ -197,7 +195,7 @@ export class Controller {
    * requeue): the ownership sweep leaves such a Service to its reconcile.
    */
   isBusy(key: string): boolean {
-    return this.queue.has(key) || this.reasons.has(key) || this.retrying.has(key);
+    return this.queue.has(key) || this.reasons.has(key) || this.requeues.isRetrying(key);
   }
 
   /** Starts the workers (this replica leads). */
@@ -206,16 +204,15 @@ export class Controller {
     if (!Number.isInteger(n) || n < 1)
       throw new TypeError(`workers must be an integer >= 1, got ${n}`);
     for (let i = 0; i < n; i++) this.workers.push(this.work());
-    this.verifier.poke();
+    this.verification.poke();
   }
 
   /** Stops taking keys and waits for reconciles in flight to finish. */
   async stop(): Promise<void> {
     this.abort.abort();
-    this.verifier.stop();
+    this.verification.stop();
     this.queue.shutDown();
-    for (const cancel of this.timers.values()) cancel();
-    this.timers.clear();
+    this.requeues.stop();
     await Promise.all(this.workers);
     this.workers = [];
   }
@@ -225,18 +222,6 @@ export class Controller {
     if (set === undefined) this.reasons.set(key, (set = new Set()));
     set.add(reason);
     this.queue.add(key, priority);
-  }
-
-  private enqueueAfter(key: string, reason: Reason, priority: Priority, ms: number): void {
-    this.timers.get(key)?.();
-    if (reason === 'retry') this.retrying.add(key);
-    else this.retrying.delete(key);
-    const cancel = this.o.clock.setTimer(() => {
-      this.timers.delete(key);
-      this.retrying.delete(key);
-      this.enqueue(key, reason, priority);
-    }, ms);
-    this.timers.set(key, cancel);
   }
 
   private async work(): Promise<void> {
@@ -250,117 +235,15 @@ export class Controller {
       const started = this.o.clock.now();
       this.startedAt.set(key, started);
       try {
-        await this.process(key, reasons);
+        await syncKey(this.sync, key, reasons);
       } finally {
         this.startedAt.delete(key);
         this.metrics.workDone((this.o.clock.now() - started) / 1000);
         this.inFlight--;
         if (item.priority === 'high') this.highInFlight--;
         this.queue.done(key);
-        this.verifier.done(key);
-        this.verifier.poke();
+        this.verification.done(key);
       }
     }
   }
-
-  private async process(key: string, reasons: ReadonlySet<Reason>): Promise<void> {
-    const logger = this.o.logger.child({ service: key });
-    const started = this.o.clock.now();
-    const { cache, kube, events, provider, clusterName, loadBalancerClass } = this.o;
-    const run = <T>(fn: () => Promise<T>): Promise<T> =>
-      this.budget !== undefined && this.verifier.isAdmitted(key) ? this.budget.run(fn) : fn();
-    try {
-      const outcome = await run(() =>
-        reconcile(
-          {
-            cache,
-            kube,
-            events,
-            provider,
-            clusterName,
-            applied: this.applied,
-            logger,
-            signal: this.abort.signal,
-            now: () => this.o.clock.now(),
-            pending: (k, counts) => this.metrics.pendingChanges(k, counts),
-            ...(this.o.policy === undefined ? {} : { policy: this.o.policy }),
-            ...(loadBalancerClass === undefined ? {} : { loadBalancerClass }),
-          },
-          key,
-          reasons,
-        ),
-      );
-      this.backoff.forget(key);
-      this.metrics.reconciled(outcome.result, (this.o.clock.now() - started) / 1000);
-      logger.debug({ result: outcome.result, reasons: [...reasons] }, 'reconciled');
-      if (outcome.result === 'synced' && outcome.ingress !== undefined) {
-        // One line per Service whose address was (re)ensured: what an operator greps for.
-        logger.info(
-          { address: outcome.ingress.map((i) => i.hostname ?? i.ip).join(',') },
-          'ensured load balancer',
-        );
-      }
-      if (outcome.result === 'provisioning') {
-        this.enqueueAfter(key, 'retry', 'high', this.o.provisioningRequeueMs ?? 15_000);
-      } else if (outcome.managed) {
-        this.scheduleVerify(key);
-      } else {
-        this.timers.get(key)?.();
-        this.timers.delete(key);
-        this.retrying.delete(key);
-        this.verifier.cancel(key);
-      }
-    } catch (e) {
-      if (this.abort.signal.aborted) return;
-      const delay = Math.max(this.backoff.next(key), isLbctlError(e) ? (e.retryAfterMs ?? 0) : 0);
-      const message = e instanceof Error ? e.message : String(e);
-      this.metrics.reconciled('error', (this.o.clock.now() - started) / 1000);
-      this.metrics.queueRetried();
-      // A first failure is often transient (a throttle, a conflict): warn; once retries pass the
-      // threshold it needs a human, so it is an error.
-      const failures = this.backoff.failures(key);
-      const level = failures >= (this.o.errorAfterFailures ?? 5) ? 'error' : 'warn';
-      logger[level]({ err: message, failures, retryInMs: delay }, 'reconcile failed');
-      const service = cache.service(key);
-      if (service !== undefined) {
-        await events.record(
-          service as Service,
-          'Warning',
-          REASON.failed,
-          `Error syncing load balancer: ${message}`,
-        );
-        if (this.o.policy?.dryRun !== true) {
-          await writeFailure(
-            { kube, now: () => this.o.clock.now() },
-            key,
-            service as Service,
-            e,
-          ).catch((err: unknown) => logger.warn({ err: String(err) }, 'could not write status'));
-        }
-      }
-      this.enqueueAfter(key, 'retry', 'high', delay);
-    }
-  }
-
-  private scheduleVerify(key: string): void {
-    const interval = this.verifyIntervalMs();
-    if (interval <= 0) return;
-    this.verifier.schedule(key, interval * (0.9 + 0.2 * this.random()));
-  }
-}
-
-/**
- * What a node contributes to target sets: eligibility and the fields of an intent Target. Some
- * providers target node addresses (Azure backend pools), not only provider IDs.
- */
-export function nodeFingerprint(node: Readonly<Node>): string {
-  const address = (type: string) =>
-    node.status?.addresses?.find((a) => a.type === type)?.address ?? '';
-  return JSON.stringify([
-    isEligibleNode(node as Node),
-    node.spec?.providerID ?? '',
-    address('InternalIP'),
-    address('ExternalIP'),
-    node.metadata.labels?.['topology.kubernetes.io/zone'] ?? '',
-  ]);
 }

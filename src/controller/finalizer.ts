@@ -1,5 +1,5 @@
-import { isLbctlError } from '../core/errors.js';
 import type { Service } from '../core/k8s.js';
+import { updateServiceOnConflict } from './conflict-retry.js';
 import type { KubeApi } from './kube.js';
 
 /** The finalizer of the Kubernetes service controller: the load balancer is cleaned up before the Service goes. */
@@ -18,23 +18,20 @@ export async function setFinalizer(
   service: Readonly<Service>,
   present: boolean,
 ): Promise<Service | undefined> {
-  let current: Readonly<Service> | undefined = service;
-  for (let attempt = 0; attempt < 5 && current !== undefined; attempt++) {
-    if (hasFinalizer(current) === present) return current;
-    // Never mutate the informer's object: work on a copy.
-    const next = structuredClone(current) as Service;
-    const others = (next.metadata.finalizers ?? []).filter((f) => f !== FINALIZER);
-    next.metadata.finalizers = present ? [...others, FINALIZER] : others;
-    try {
-      return await kube.updateService(next);
-    } catch (e) {
-      if (!(isLbctlError(e) && (e.kind === 'conflict' || e.kind === 'not-found'))) throw e;
-      const { namespace = 'default', name } = current.metadata;
-      current = await kube.getService(namespace, name);
-    }
-  }
-  if (current === undefined) return undefined;
+  const r = await updateServiceOnConflict(kube, service, {
+    attempts: 5,
+    change: (current) => {
+      if (hasFinalizer(current) === present) return undefined;
+      // Never mutate the informer's object: work on a copy.
+      const next = structuredClone(current) as Service;
+      const others = (next.metadata.finalizers ?? []).filter((f) => f !== FINALIZER);
+      next.metadata.finalizers = present ? [...others, FINALIZER] : others;
+      return next;
+    },
+  });
+  if (r.kind === 'done') return r.service;
+  if (r.kind === 'gone') return undefined;
   throw new Error(
-    `could not ${present ? 'add' : 'remove'} finalizer ${FINALIZER} on Service ${current.metadata.namespace}/${current.metadata.name}: kept conflicting`,
+    `could not ${present ? 'add' : 'remove'} finalizer ${FINALIZER} on Service ${r.service.metadata.namespace}/${r.service.metadata.name}: kept conflicting`,
   );
 }

@@ -89,6 +89,14 @@ export interface ObserveRequest {
    * (`lbctl plan|apply|run --adopt`).
    */
   adopt?: boolean;
+  /**
+   * Report the shared objects this Service does not want while other Services still use them,
+   * marked `Resource.shared`, instead of leaving them out. For a plan of several Services at once
+   * (`lbctl plan|apply|destroy`), which settles them with src/plan/shared.ts: an object every
+   * user of which lets go is deleted once. Without it (the controller, one Service at a time) such
+   * an object is left out of the Service's observed state. Implemented by azure.
+   */
+  includeShared?: boolean;
 }
 
 export interface ExecuteRequest {

@@ -25,6 +25,13 @@ export interface Resource {
    * (the in-tree cloud provider's names and tags). The plan takes it over (Step.adopts).
    */
   foreign?: { madeBy: string };
+  /**
+   * Set by `observe` only when asked (ObserveRequest.includeShared) on a cloud object several
+   * Services use (Azure's cluster load balancer): `holder` is this Service's name among its users,
+   * `others` the users that still have something on it. src/plan/shared.ts settles, over the
+   * Services of one plan, whether the object goes or stays; the marker never reaches a plan.
+   */
+  shared?: { holder: string; others: string[] };
 }
 
 export const addressOf = (r: Pick<Resource, 'type' | 'name'>): string => `${r.type}.${r.name}`;

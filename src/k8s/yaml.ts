@@ -6,8 +6,8 @@
  * are strings, map keys become strings, `<<` merge keys merge. Limits refuse instead of
  * overflowing: nesting depth, values produced through aliases, and document size. Pure.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
-import type { Alias, Document, Node as YamlNode } from 'yaml';
+import { Composer, isAlias, isMap, isScalar, isSeq, LineCounter, Parser } from 'yaml';
+import type { Alias, CST, Document, Node as YamlNode } from 'yaml';
 
 import { setOwn } from './shape.js';
 
@@ -44,25 +44,48 @@ const line = (lines: LineCounter, offset: number): string => {
   return `line ${pos.line}, column ${pos.col}`;
 };
 
+/**
+ * Reads every document of `text`. A document nested deeper than MAX_YAML_DEPTH is refused before
+ * it is composed: the yaml library composes recursively and, for deeper input, runs the stack
+ * out and catches the RangeError; the code that then runs with the stack still nearly full
+ * compiles a regular expression (its plain-scalar `/(.*?)\r?\n/sy`), and V8 compiling a
+ * regular expression with no stack left aborts the process ("FATAL ERROR: RegExpCompiler
+ * Allocation failed - process out of memory"), which no catch can stop.
+ */
 export function readYaml(text: string): YamlFile {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, {
-    lineCounter: lines,
+  // Lexer and parser keep their own stacks: the CST of any nesting is built without recursion.
+  const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
+  // Composing yields one Document per document token, in order.
+  const deepAt: (number | undefined)[] = [];
+  const composable = tokens.map((token) => {
+    if (token.type !== 'document') return token;
+    const at = tooDeep(token);
+    deepAt.push(at);
+    if (at === undefined) return token;
+    const { value: _refused, ...empty } = token;
+    return empty;
+  });
+  const composer = new Composer({
     prettyErrors: false,
     schema: 'failsafe', // scalars are resolved below, as go-yaml v2 does
     uniqueKeys: true,
   });
-  const list = Array.isArray(docs) ? docs : [];
-  const documents = list.map((doc): YamlDocument => {
-    const error = doc.errors[0];
-    if (error !== undefined) {
-      const why =
-        error.code === 'RESOURCE_EXHAUSTION'
-          ? `nesting deeper than lbctl reads (at most ${MAX_YAML_DEPTH} levels)`
-          : error.message.replace(/\s+/g, ' ');
+  const list = Array.from(composer.compose(composable));
+  const documents = list.map((doc, i): YamlDocument => {
+    const at = deepAt[i];
+    if (at !== undefined) {
       return {
         value: undefined,
-        error: `invalid YAML: ${why} (${line(lines, error.pos[0])})`,
+        error: `invalid YAML: nesting deeper than ${MAX_YAML_DEPTH} levels is refused (${line(lines, at)})`,
+        doc,
+      };
+    }
+    const error = doc.errors[0];
+    if (error !== undefined) {
+      return {
+        value: undefined,
+        error: `invalid YAML: ${error.message.replace(/\s+/g, ' ')} (${line(lines, error.pos[0])})`,
         doc,
       };
     }
@@ -88,6 +111,31 @@ export function readYaml(text: string): YamlFile {
     }
   });
   return { documents, lines };
+}
+
+/**
+ * The offset of the first collection in a CST document nested deeper than MAX_YAML_DEPTH (the
+ * document's content is level 0, as in `toJson`), walked with an explicit stack: a recursive
+ * walk would be what this avoids.
+ */
+function tooDeep(doc: CST.Document): number | undefined {
+  const todo: [CST.Token | null | undefined, number][] = [[doc.value, 0]];
+  for (let next = todo.pop(); next !== undefined; next = todo.pop()) {
+    const [token, depth] = next;
+    if (
+      token?.type !== 'block-map' &&
+      token?.type !== 'block-seq' &&
+      token?.type !== 'flow-collection'
+    )
+      continue;
+    if (depth > MAX_YAML_DEPTH) return token.offset;
+    // Pushed last to first, so that the first too-deep node in the text is the one reported.
+    for (let i = token.items.length - 1; i >= 0; i--) {
+      const item = token.items[i];
+      todo.push([item?.value, depth + 1], [item?.key, depth + 1]);
+    }
+  }
+  return undefined;
 }
 
 interface Budget {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { nodeFingerprint } from '../../src/controller/controller.js';
+import { nodeFingerprint } from '../../src/controller/node-fingerprint.js';
 import { FINALIZER } from '../../src/controller/finalizer.js';
 import { LbctlError } from '../../src/core/errors.js';
 import { LocalCloud } from '../../providers/local/index.js';

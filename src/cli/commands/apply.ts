@@ -17,6 +17,8 @@ import { settingsFrom } from '../providers.js';
 import { createCallLog } from '../../core/calls.js';
 import { checkSavedOrphans } from '../planning/orphans.js';
 import { withPlanInputs } from './plan.js';
+import type { Resource } from '../../core/resource.js';
+import { settleShared } from '../../plan/shared.js';
 import type { SetExitCode } from './index.js';
 
 /** `-f` and `--provider` are needed unless a saved plan file is given. */
@@ -106,13 +108,25 @@ async function applySaved(path: string, flags: ApplyFlags, deps: CommandDeps): P
   const drift: string[] = [];
   if (saved.orphans === true)
     drift.push(...(await checkSavedOrphans(saved.services, provider, saved.clusterName)));
-  for (const { plan, observed } of saved.orphans === true ? [] : saved.services) {
-    const current = await provider
-      .observe({ service: plan.service, desired: desiredOf(plan) }, ctx)
-      .catch((e: unknown) => Promise.reject(observeFailed(e, keyOf(plan.service), saved.provider)));
-    const lines = stateDrift(observed, current);
-    if (lines.length > 0) drift.push(`${serviceLabel(plan)}: ${lines.join(', ')}`);
+  const checked = saved.orphans === true ? [] : saved.services;
+  const found: Resource[][] = [];
+  for (const { plan } of checked) {
+    found.push(
+      await provider
+        .observe({ service: plan.service, desired: desiredOf(plan), includeShared: true }, ctx)
+        .catch((e: unknown) =>
+          Promise.reject(observeFailed(e, keyOf(plan.service), saved.provider)),
+        ),
+    );
   }
+  // Settled as the plan was (src/plan/shared.ts), so a shared object compares like for like.
+  const current = settleShared(
+    checked.map(({ plan }, i) => ({ desired: desiredOf(plan), observed: found[i] ?? [] })),
+  );
+  checked.forEach(({ plan, observed }, i) => {
+    const lines = stateDrift(observed, current[i] ?? []);
+    if (lines.length > 0) drift.push(`${serviceLabel(plan)}: ${lines.join(', ')}`);
+  });
   if (drift.length > 0) {
     throw new LbctlError(
       'conflict',

@@ -4,6 +4,7 @@ import { LbctlError, isLbctlError } from '../../core/errors.js';
 import { keyOf, type Node, type Service } from '../../core/k8s.js';
 import type { ProviderName } from '../../core/provider.js';
 import type { Resource } from '../../core/resource.js';
+import { settleShared } from '../../plan/shared.js';
 import { FINALIZER } from '../../controller/finalizer.js';
 import { DEFAULT_LAYERS, LayerAllocator } from '../../layers/index.js';
 import {
@@ -119,21 +120,26 @@ export async function planFromCluster(request: ClusterPlanRequest): Promise<File
     );
   }
   // Observing is read-only and rate-limited by the provider's caller: Services go in parallel.
-  const out: ServicePlan[] = await mapLimit(
+  const found: Resource[][] = await mapLimit(
     prepared,
     request.parallelism ?? DEFAULT_PARALLELISM,
-    async ({ prepared: p }) => {
-      const observed: Resource[] =
-        provider === undefined
-          ? []
-          : await provider
-              .observe({ service: p.service, desired: p.desired }, ctx)
-              .catch((e: unknown) =>
-                Promise.reject(observeFailed(e, keyOf(p.service), request.provider)),
-              );
-      return { ...p, observed, plan: planPrepared(p, model, observed) };
-    },
+    ({ prepared: p }) =>
+      provider === undefined
+        ? Promise.resolve([])
+        : provider
+            .observe({ service: p.service, desired: p.desired, includeShared: true }, ctx)
+            .catch((e: unknown) =>
+              Promise.reject(observeFailed(e, keyOf(p.service), request.provider)),
+            ),
   );
+  // A shared object goes only when every Service on it goes, and then once (src/plan/shared.ts).
+  const settled = settleShared(
+    prepared.map(({ prepared: p }, i) => ({ desired: p.desired, observed: found[i] ?? [] })),
+  );
+  const out: ServicePlan[] = prepared.map(({ prepared: p }, i) => {
+    const observed = settled[i] ?? [];
+    return { ...p, observed, plan: planPrepared(p, model, observed) };
+  });
   const observed = provider === undefined ? 'none' : 'cloud';
   return { module, settings, model, provider, calls, services: out, observed };
 }

@@ -10,6 +10,7 @@ import type {
   ProviderSettings,
 } from '../../core/provider.js';
 import type { Resource } from '../../core/resource.js';
+import { settleShared } from '../../plan/shared.js';
 import { InvalidManifestsError, withSource } from '../../k8s/files.js';
 import type { Refused } from '../../k8s/files.js';
 import { DEFAULT_LAYERS, allocateEach } from '../../layers/index.js';
@@ -162,7 +163,7 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
       if (snapshot !== undefined) return observedOf(snapshot, p.service);
       if (provider === undefined) return [];
       return provider
-        .observe({ service: p.service, desired: p.desired }, ctx)
+        .observe({ service: p.service, desired: p.desired, includeShared: true }, ctx)
         .catch((e: unknown) =>
           Promise.reject(observeFailed(e, keyOf(p.service), request.provider)),
         );
@@ -184,8 +185,12 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
       ).map((v) => v.prepared);
     }
   }
+  // A shared object goes only when every Service on it goes, and then once (src/plan/shared.ts).
+  const settled = settleShared(
+    prepared.map((p, i) => ({ desired: p.desired, observed: observed[i] ?? [] })),
+  );
   const services = prepared.map((p, i) => {
-    const o = observed[i] ?? [];
+    const o = settled[i] ?? [];
     return { ...p, observed: o, plan: planPrepared(p, model, o) };
   });
   return { module, settings, model, provider, calls, services, observed: source };
