@@ -174,6 +174,20 @@ describe('lbctl show', () => {
     expect(h.stdout()).toBe(planned);
   });
 
+  it('-out into a folder that does not exist: the path and why, nothing on stdout', async () => {
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
+    const f = await writeFiles({
+      'web.yaml': serviceYaml('web', '5f1c2a3e-8b9d-4c7a-9e01-0000000000a1', [80]),
+    });
+    const out = '/nonexistent/dir/p.plan';
+    await expect(
+      runPlan({ ...base, provider: 'local', filename: [f['web.yaml']!], out }, h.deps),
+    ).rejects.toThrow(
+      /^-out \/nonexistent\/dir\/p\.plan: cannot write the plan: no such file or directory$/,
+    );
+    expect(h.stdout()).toBe('');
+  });
+
   it('a plan file that does not exist: the path and no such file or directory', async () => {
     const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
     await expect(runShow('/nonexistent/plan.lbctl', { color: false }, h.deps)).rejects.toThrow(

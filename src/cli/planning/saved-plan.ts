@@ -34,7 +34,26 @@ export interface SavedPlan {
 export async function writeSavedPlan(path: string, saved: SavedPlan): Promise<void> {
   const body = canonicalJson(saved);
   const file = { digest: digestOf(body), ...saved };
-  await writeFile(path, `${JSON.stringify(file, null, 1)}\n`, { mode: 0o600 });
+  try {
+    await writeFile(path, `${JSON.stringify(file, null, 1)}\n`, { mode: 0o600 });
+  } catch (e) {
+    throw new LbctlError('invalid', `-out ${path}: cannot write the plan: ${fsReason(e)}`, {
+      cause: e,
+    });
+  }
+}
+
+/** A file-system error in the words of `ls` and Go (`no such file or directory`), not `ENOENT: ...`. */
+function fsReason(e: unknown): string {
+  const words: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'not a directory',
+    EROFS: 'read-only file system',
+  };
+  const code = (e as NodeJS.ErrnoException).code;
+  return (code === undefined ? undefined : words[code]) ?? (e as Error).message;
 }
 
 export async function readSavedPlan(path: string): Promise<SavedPlan> {
@@ -43,12 +62,7 @@ export async function readSavedPlan(path: string): Promise<SavedPlan> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new LbctlError(
-      'invalid',
-      `${path}: ${missing ? 'no such file or directory' : (e as Error).message}`,
-      { cause: e },
-    );
+    throw new LbctlError('invalid', `${path}: ${fsReason(e)}`, { cause: e });
   }
   try {
     json = JSON.parse(text);
