@@ -31,6 +31,12 @@ const lb: Resource = {
 const snapshot = (services: unknown) => ({ format_version: '1', services });
 
 describe('--observed snapshot', () => {
+  it('a snapshot that does not exist: the path and no such file or directory', async () => {
+    await expect(readObservedFile('/nonexistent/obs.json')).rejects.toThrow(
+      /^\/nonexistent\/obs\.json: cannot read the observed snapshot: no such file or directory$/,
+    );
+  });
+
   it('reads resources by Service, defaulting the namespace and dependsOn', () => {
     const parsed = parseObserved(
       snapshot([

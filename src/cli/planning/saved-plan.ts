@@ -5,6 +5,7 @@ import { keyOf } from '../../core/k8s.js';
 import type { Plan } from '../../core/plan.js';
 import type { ProviderName } from '../../core/provider.js';
 import { addressOf, type Resource } from '../../core/resource.js';
+import { fsReason } from './fs-reason.js';
 
 export const SAVED_PLAN_FORMAT = 'lbctl-plan/1';
 
@@ -41,19 +42,6 @@ export async function writeSavedPlan(path: string, saved: SavedPlan): Promise<vo
       cause: e,
     });
   }
-}
-
-/** A file-system error in the words of `ls` and Go (`no such file or directory`), not `ENOENT: ...`. */
-function fsReason(e: unknown): string {
-  const words: Record<string, string> = {
-    ENOENT: 'no such file or directory',
-    EACCES: 'permission denied',
-    EISDIR: 'is a directory',
-    ENOTDIR: 'not a directory',
-    EROFS: 'read-only file system',
-  };
-  const code = (e as NodeJS.ErrnoException).code;
-  return (code === undefined ? undefined : words[code]) ?? (e as Error).message;
 }
 
 export async function readSavedPlan(path: string): Promise<SavedPlan> {
