@@ -67,7 +67,12 @@ export function withPlanInputs(command: Command, options: { required: boolean })
   add('--provider <name>', 'aws, gcp or azure');
   return command
     .option('-R, --recursive', 'read the folders given with -f and their sub-folders')
-    .option('--cluster-name <name>', 'the cluster name in ownership tags', 'kubernetes')
+    .option(
+      '--cluster-name <name>',
+      'the cluster name in ownership tags',
+      parseClusterName,
+      'kubernetes',
+    )
     .option(
       '--set <key=value>',
       'a provider setting (region, endpoint, ...); repeatable',
@@ -88,6 +93,26 @@ export function withPlanInputs(command: Command, options: { required: boolean })
       'plan the valid Services and report the invalid ones (default: any invalid object fails the plan)',
     )
     .option('--no-color', 'never colour the output');
+}
+
+/**
+ * What can stand in `kubernetes.io/cluster/<name>`: never empty, nothing that splits or breaks a
+ * tag key. EKS's own rule for cluster names (letters, digits, - and _, at most 100), which
+ * covers the DNS labels other clusters use; the in-tree provider tags with that name.
+ */
+const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+
+function parseClusterName(value: string): string {
+  if (CLUSTER_NAME.test(value)) return value;
+  throw new InvalidInputError('lbctl', [
+    {
+      type: 'Invalid',
+      field: '--cluster-name',
+      value,
+      detail:
+        'must be a cluster name: letters, digits, - and _, starting with a letter or digit, at most 100 characters',
+    },
+  ]);
 }
 
 function parseParallelism(value: string): number {
