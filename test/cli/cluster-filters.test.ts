@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPlan, type PlanFlags } from '../../src/cli/commands/plan.js';
 import { localProviderModule } from '../../providers/local/index.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { recordingDeps } from './support.js';
+import { recordingDeps, writeFiles } from './support.js';
 import type { ProviderModule } from '../../src/core/provider.js';
 
 let sandbox: Sandbox;
@@ -88,6 +88,41 @@ describe('plans against a cluster', () => {
     const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
     await expect(runPlan(flags({ context: 'nope' }), h.deps)).rejects.toThrow(
       'context "nope" does not exist',
+    );
+  });
+});
+
+describe("a cluster that refuses: kubectl's words, not client-node's dump", () => {
+  let rbac: Sandbox;
+  beforeAll(async () => {
+    rbac = await startSandbox({ authorization: 'RBAC' });
+  });
+  afterAll(async () => {
+    await rbac.close();
+  });
+  const plan = async (kubeconfig: string) => {
+    const f = await writeFiles({ kubeconfig });
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
+    return runPlan(flags({ kubeconfig: f['kubeconfig']! }), h.deps);
+  };
+
+  it('a refused connection', async () => {
+    const dead = sandbox.kubeconfig().replace(/http:\/\/127\.0\.0\.1:\d+/, 'http://127.0.0.1:1');
+    await expect(plan(dead)).rejects.toThrow(
+      /^The connection to the server 127\.0\.0\.1:1 was refused - did you specify the right host or port\?$/,
+    );
+  });
+
+  it('a token the server does not know: 401', async () => {
+    const bad = rbac.kubeconfig().replace(/token: .*/, 'token: not-a-valid-token');
+    await expect(plan(bad)).rejects.toThrow(
+      /^https:\/\/127\.0\.0\.1:\d+: You must be logged in to the server \(the server has asked for the client to provide credentials\)$/,
+    );
+  });
+
+  it("a ServiceAccount without the right to list Services: the server's Forbidden message", async () => {
+    await expect(plan(rbac.serviceAccountKubeconfig('default', 'nobody'))).rejects.toThrow(
+      /^https:\/\/127\.0\.0\.1:\d+ answered listing Services with 403 Forbidden: services is forbidden: User "system:serviceaccount:default:nobody" cannot list resource "services"/,
     );
   });
 });

@@ -16,6 +16,7 @@ import {
 import { settingsFrom, type ProviderLoader } from '../providers.js';
 import { DEFAULT_PARALLELISM, observeFailed, type FilesPlan } from './from-files.js';
 import { mapLimit } from './parallel.js';
+import { clusterReadError } from './cluster-errors.js';
 import { readInputs } from './inputs.js';
 import { notConfiguredMessage } from './not-configured.js';
 
@@ -56,12 +57,20 @@ export async function planFromCluster(request: ClusterPlanRequest): Promise<File
   const settings = settingsFrom(request);
   const model = module.model(settings);
   const core = request.kc.makeApiClient(CoreV1Api);
-  const live = await listServices(core, request.namespace, request.selector);
-  const nodes = plain<Node[]>((await core.listNode()).items);
+  const read = <T>(what: string, call: Promise<T>): Promise<T> =>
+    call.catch((e: unknown) => Promise.reject(clusterReadError(e, request.kc, what)));
+  const live = await read(
+    'listing Services',
+    listServices(core, request.namespace, request.selector),
+  );
+  const nodes = plain<Node[]>((await read('listing Nodes', core.listNode())).items);
 
   let services: Service[];
   if (request.proposedFiles !== undefined && request.proposedFiles.length > 0) {
-    services = await proposed(request, await listServices(core, undefined, undefined));
+    services = await proposed(
+      request,
+      await read('listing Services', listServices(core, undefined, undefined)),
+    );
   } else {
     services = live.filter(
       (s) =>
