@@ -84,6 +84,35 @@ describe('plans against a cluster', () => {
     expect(most).toBe(3);
   });
 
+  it("a proposed file that takes a live NodePort: the files mode's form of the error", async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(sandbox.kubeconfigPath);
+    const core = kc.makeApiClient(CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: 'prop' } } });
+    await core.createNamespacedService({
+      namespace: 'prop',
+      body: {
+        metadata: { name: 'live' },
+        spec: { type: 'LoadBalancer', ports: [{ port: 80, nodePort: 31555 }] },
+      },
+    });
+    const f = await writeFiles({
+      'new.yaml': `apiVersion: v1
+kind: Service
+metadata: { name: next, namespace: prop }
+spec:
+  type: LoadBalancer
+  ports: [{ port: 80, nodePort: 31555 }]
+`,
+    });
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
+    await expect(
+      runPlan(flags({ cluster: true, filename: [f['new.yaml']!], offline: true }), h.deps),
+    ).rejects.toThrow(
+      `${f['new.yaml']!}, document 1 (Service prop/next): spec.ports[0].nodePort: Invalid value: 31555: provided port is already allocated`,
+    );
+  });
+
   it("an unknown --context is kubectl's error", async () => {
     const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
     await expect(runPlan(flags({ context: 'nope' }), h.deps)).rejects.toThrow(

@@ -1,6 +1,11 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { createCallLog } from '../../core/calls.js';
-import { LbctlError, isLbctlError } from '../../core/errors.js';
+import {
+  InvalidInputError,
+  LbctlError,
+  formatFieldProblem,
+  isLbctlError,
+} from '../../core/errors.js';
 import { keyOf, type Node, type Service } from '../../core/k8s.js';
 import type { ProviderName } from '../../core/provider.js';
 import type { Resource } from '../../core/resource.js';
@@ -185,9 +190,13 @@ async function proposed(request: ClusterPlanRequest, all: Service[]): Promise<Se
       return allocator.allocate(next, current);
     } catch (e) {
       if (!isLbctlError(e)) throw e;
-      throw new LbctlError(e.kind, `${source.file}, document ${source.document}: ${e.message}`, {
-        cause: e,
-      });
+      // The files mode's form: `FILE, document N (Service ns/name): field: ...`.
+      const where = `${source.file}, document ${source.document}`;
+      const message =
+        e instanceof InvalidInputError
+          ? `${where} (${e.object}): ${e.problems.map(formatFieldProblem).join('; ')}`
+          : `${where}: ${e.message}`;
+      throw new LbctlError(e.kind, message, { cause: e });
     }
   });
 }
