@@ -6,7 +6,8 @@ import { StaleEtagError } from './api.js';
 import type { ExecuteContext } from './execute.js';
 import { observedPublicIP, observedSecurityRule, sdkSecurityRule } from './mapping.js';
 import { mutateSecurityGroup, removeByName, upsertByName } from './rmw.js';
-import { AZURE_SERVICE_UID_TAG, isAzureOwned } from './tags.js';
+import { isInTreePublicIPOf } from './in-tree.js';
+import { AZURE_SERVICE_TAG, AZURE_SERVICE_UID_TAG, isAzureOwned } from './tags.js';
 
 /** Lowest priority lbctl gives its security rules, as the in-tree provider (500 and up, inbound). */
 const FIRST_PRIORITY = 500;
@@ -33,7 +34,7 @@ const ownsPublicIP = (c: ExecuteContext, pip: PublicIPAddress, uid: string | und
 export async function ensurePublicIP(
   c: ExecuteContext,
   r: Resource,
-  create: boolean,
+  { create, adopting }: { create: boolean; adopting: boolean },
 ): Promise<Resource> {
   const a = r.attributes;
   const name = str(a, 'name');
@@ -64,7 +65,11 @@ export async function ensurePublicIP(
       return done(
         await c.api.put('publicIPAddresses', name, body, { ifNoneMatch: '*', resourceGroup: rg }),
       );
-    if (!ownsPublicIP(c, current, uid)) {
+    // A takeover (--adopt) adds lbctl's tags to the in-tree provider's public IP of this Service.
+    const inTree =
+      adopting &&
+      isInTreePublicIPOf(current.tags ?? {}, c.settings.clusterName, tags[AZURE_SERVICE_TAG]);
+    if (!ownsPublicIP(c, current, uid) && !inTree) {
       throw new NotOwnedError(
         `public IP ${current.id ?? name}`,
         `it lacks this Service's tags (${AZURE_SERVICE_UID_TAG}=${uid ?? ''})`,

@@ -37,11 +37,16 @@ export async function executeAzure(
   if (r === undefined) throw new TypeError(`step ${step.address} (${step.action}) has no resource`);
   switch (r.type) {
     case T.lb:
-      return step.action === 'delete' ? deleteLoadBalancer(c, r) : ensureLoadBalancer(c, r);
+      return step.action === 'delete'
+        ? deleteLoadBalancer(c, r)
+        : ensureLoadBalancer(c, r, step.adopts !== undefined);
     case T.publicIP:
       return step.action === 'delete'
         ? deletePublicIP(c, r)
-        : ensurePublicIP(c, r, step.action === 'create');
+        : ensurePublicIP(c, r, {
+            create: step.action === 'create',
+            adopting: step.adopts !== undefined,
+          });
     case T.securityRule:
       return securityRule(c, step, r);
     case T.pool:
@@ -58,7 +63,11 @@ const str = (a: Attributes, k: string): string => (typeof a[k] === 'string' ? a[
 const lbNameOf = (c: ExecuteContext, lbAddress: string): string =>
   loadBalancerName(c.settings.clusterName, lbAddress.endsWith('-internal'));
 
-async function ensureLoadBalancer(c: ExecuteContext, r: Resource): Promise<Resource> {
+async function ensureLoadBalancer(
+  c: ExecuteContext,
+  r: Resource,
+  adopting: boolean,
+): Promise<Resource> {
   const name = str(r.attributes, 'name');
   const tags = r.attributes.tags as Record<string, string>;
   const parent = {
@@ -66,6 +75,7 @@ async function ensureLoadBalancer(c: ExecuteContext, r: Resource): Promise<Resou
     cache: c.cache,
     clusterName: c.settings.clusterName,
     pause: c.pause,
+    adopting,
   };
   let lb = await mutateLoadBalancer(parent, name, (x) => mergeTags(x, tags));
   if (lb === undefined) {
@@ -131,6 +141,7 @@ async function lbChild(
     cache: c.cache,
     clusterName: c.settings.clusterName,
     pause: c.pause,
+    adopting: step.adopts !== undefined,
   };
   if (r.type === T.pool && step.action !== 'delete') {
     const pool = await writePool(parent, {

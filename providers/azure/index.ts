@@ -1,5 +1,6 @@
 import type { ProviderModel, ProviderModule } from '../../src/core/provider.js';
 import { desiredResources } from './desired.js';
+import { fitAdoption } from './in-tree.js';
 import { azureIngress } from './ingress.js';
 import { observedHealthCheckNodePort, observedNodePorts } from './nodeports.js';
 import { refusedPorts } from './limits.js';
@@ -19,6 +20,8 @@ export const provider: ProviderModule = {
       observedNodePorts,
       observedHealthCheckNodePort,
       refusedPorts,
+      // While the in-tree provider's rules are taken over, the security rules go first (./in-tree.ts).
+      fitDesired: fitAdoption,
     };
   },
   isConfigured(settings) {

@@ -31,6 +31,12 @@ import {
   isAzureOwned,
 } from './tags.js';
 import type { ArmCache } from './cache.js';
+import {
+  hasInTreeChildren,
+  hasServiceFrontend,
+  inTreeDetail,
+  isInTreePublicIP,
+} from './in-tree.js';
 
 type Settings = Pick<AzureSettings, 'clusterName' | 'resourceGroup' | 'securityGroup' | 'vnet'>;
 
@@ -109,7 +115,9 @@ export async function observeAzure(
     if (wanted && !mine) {
       throw new NotOwnedError(
         `public IP ${pip.id ?? pip.name ?? ''}`,
-        describeOwner(tags, s.clusterName),
+        isInTreePublicIP(tags, s.clusterName, svc)
+          ? inTreeDetail(svc)
+          : describeOwner(tags, s.clusterName),
       );
     }
     if (!mine) {
@@ -139,12 +147,20 @@ export async function observeAzure(
       if (desired.has(shared.lb))
         throw new NotOwnedError(
           `load balancer ${lb.id ?? name}`,
-          describeOwner(lb.tags ?? {}, s.clusterName),
+          lb.tags?.[AZURE_CLUSTER_TAG] === undefined && hasServiceFrontend(lb, svc)
+            ? inTreeDetail(svc)
+            : describeOwner(lb.tags ?? {}, s.clusterName),
         );
       continue;
     }
     cache.setLoadBalancer(lb);
     refuseNameCollision(lb, svc, publicIPs);
+    // A taken-over shared load balancer may still hold Services in the in-tree shape (issue 12).
+    if (hasInTreeChildren(lb, svc))
+      throw new NotOwnedError(
+        `the Service's rules on load balancer ${lb.id ?? name}`,
+        inTreeDetail(svc),
+      );
     out.push(
       ...serviceChildren(lb, {
         svcAddr,

@@ -8,7 +8,8 @@ import { desiredResources } from './desired.js';
 import { executeAzure } from './execute.js';
 import { azureIngress } from './ingress.js';
 import { armIds } from './mapping.js';
-import { observeAzure } from './observe.js';
+import { observeAzureAdopting } from './adopt.js';
+import { fitAdoption } from './in-tree.js';
 import { AZURE_SCHEMAS } from './schemas.js';
 import { sweepAzure } from './sweep.js';
 import type { AzureSettings } from './settings.js';
@@ -82,7 +83,10 @@ export function createAzureProvider(
     schemas: AZURE_SCHEMAS,
     desired: (intent) => desiredResources(intent, settings),
     ingress: azureIngress,
-    observe: (request, pctx) => observeAzure(api.withSignal(pctx.signal), settings, request, cache),
+    // With `adopt` (issue 12 #2), the in-tree provider's resources come back `foreign` (./adopt.ts).
+    observe: (request, pctx) =>
+      observeAzureAdopting(api.withSignal(pctx.signal), settings, request, cache),
+    fitDesired: fitAdoption,
     execute: (request, pctx) => executeAzure({ ...ctx, api: api.withSignal(pctx.signal) }, request),
     sweep: (pctx) => sweepAzure(api.withSignal(pctx.signal), settings),
     calls: options.calls,

@@ -14,6 +14,11 @@ export interface Parent {
   clusterName: string;
   /** Waits before attempt `n + 1` after a lost race: jittered and growing, so many writers spread out. */
   pause: (attempt: number) => Promise<void>;
+  /**
+   * The step takes over what the in-tree provider made (Step.adopts, `--adopt`): the load
+   * balancer may still lack this cluster's tag, which this very takeover adds.
+   */
+  adopting?: boolean;
 }
 
 /**
@@ -30,7 +35,7 @@ export async function mutateLoadBalancer(
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const current = p.cache.loadBalancer(name) ?? (await p.api.get('loadBalancers', name));
     if (current === undefined) return undefined;
-    if (!isAzureOwned(current.tags, p.clusterName)) {
+    if (!isAzureOwned(current.tags, p.clusterName) && p.adopting !== true) {
       throw new NotOwnedError(
         `load balancer ${current.id ?? name}`,
         `it lacks k8s-azure-cluster-name=${p.clusterName}`,

@@ -67,7 +67,10 @@ export const AZURE_SCHEMAS: SchemaSet = {
   },
   [T.rule]: {
     type: T.rule,
-    forceNew: ['loadbalancer', 'frontend_ip_configuration', 'backend_address_pool', 'probe'],
+    // A rule can be pointed at another pool or probe in place (one write of the load balancer):
+    // a takeover moves the in-tree rules from the cluster's pool to the Service's. A replaced
+    // pool or probe still replaces the rule through `references`.
+    forceNew: ['loadbalancer', 'frontend_ip_configuration'],
     sets: [],
     computed: [],
     references: ['loadbalancer', 'frontend_ip_configuration', 'backend_address_pool', 'probe'],

@@ -85,7 +85,8 @@ export interface ObserveRequest {
    * Adoption (`--adopt`, issue 12): also return the resources another controller made for this
    * Service (recognised by the in-tree provider's names and tags), with `foreign` set, instead of
    * failing with NotOwnedError. A provider that cannot recognise them ignores it. Implemented by
-   * aws (the in-tree NLB, providers/aws/adopt.ts); set by the pipeline's `adoptingProvider`
+   * aws (the in-tree NLB, providers/aws/adopt.ts) and azure (the Service's in-tree children and
+   * public IP on the shared load balancer, providers/azure/adopt.ts); set by the pipeline's `adoptingProvider`
    * (`lbctl plan|apply|run --adopt`).
    */
   adopt?: boolean;

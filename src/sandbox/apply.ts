@@ -6,14 +6,12 @@ import { fieldSchema } from './schema.js';
 import { FieldOwners } from './managed.js';
 
 /**
- * Server-side apply: each field manager's last applied configuration is kept per object;
- * applying merges the new configuration into the live object (maps by key, lists with merge
- * keys item by item, other lists and scalars replaced) and removes the fields this manager
- * applied before but no longer sets. Field ownership (managed.ts) detects conflicts with
- * other managers and is written to `metadata.managedFields`.
+ * Server-side apply: applying merges the configuration into the live object (maps by key,
+ * lists with merge keys item by item, other lists and scalars replaced); field ownership
+ * (managed.ts) detects conflicts with other managers, is written to `metadata.managedFields`
+ * and decides which fields a manager no longer applying them releases (prune.ts).
  */
 export class ApplyConfigs {
-  private readonly last = new Map<string, Json>();
   private readonly owners = new Map<string, FieldOwners>();
 
   /** A working copy of the object's field owners (empty for a new object). */
@@ -27,8 +25,8 @@ export class ApplyConfigs {
     this.owners.set(String(object.metadata['uid']), owners);
   }
 
-  /** The object after applying `config` for `manager` over `live` (undefined: create). */
-  merge(live: KObject | undefined, config: Json, manager: string, schema: Schema): KObject {
+  /** The object after merging `config` over `live` (undefined: create). */
+  merge(live: KObject | undefined, config: Json, schema: Schema): KObject {
     if (!isObject(config) || !isObject(config['metadata'])) {
       throw badRequest('apply configuration must be an object with apiVersion, kind and metadata');
     }
@@ -36,61 +34,31 @@ export class ApplyConfigs {
       throw badRequest('apiVersion and kind must be set in an apply configuration');
     }
     if (live === undefined) return clone(config) as KObject;
-    const previous = this.last.get(this.key(live, manager));
-    return applyFields(live, config, previous, schema) as KObject;
-  }
-
-  remember(object: KObject, manager: string, config: Json): void {
-    this.last.set(this.key(object, manager), clone(config));
-  }
-
-  private key(o: KObject, manager: string): string {
-    return `${String(o.metadata['uid'])}\u0000${manager}`;
+    // A copy throughout: pruning (prune.ts) edits the result, never the stored object.
+    return applyFields(clone(live), config, schema) as KObject;
   }
 }
 
-function applyFields(
-  live: Json | undefined,
-  config: Json,
-  previous: Json | undefined,
-  s: Schema | undefined,
-): Json {
+function applyFields(live: Json | undefined, config: Json, s: Schema | undefined): Json {
   if (isObject(config) && (s === undefined || s.t === 'object' || s.t === 'map' || s.t === 'any')) {
     const out: JsonObject = isObject(live) ? { ...live } : {};
-    if (isObject(previous))
-      for (const k of Object.keys(previous)) if (!(k in config)) delete out[k];
     for (const [k, v] of Object.entries(config)) {
       if (v === null) delete out[k];
-      else
-        out[k] = applyFields(
-          out[k],
-          v,
-          isObject(previous) ? previous[k] : undefined,
-          fieldSchema(s, k),
-        );
+      else out[k] = applyFields(out[k], v, fieldSchema(s, k));
     }
     return out;
   }
   if (Array.isArray(config) && s?.t === 'list' && s.merge !== undefined) {
-    const out = Array.isArray(live) ? [...live] : [];
-    const before = Array.isArray(previous) ? previous : [];
+    const result = Array.isArray(live) ? [...live] : [];
     if (s.merge === 'set') {
-      const kept = out.filter(
-        (x) => config.some((c) => jsonEqual(c, x)) || !before.some((b) => jsonEqual(b, x)),
-      );
-      for (const c of config) if (!kept.some((x) => jsonEqual(x, c))) kept.push(clone(c));
-      return kept;
+      for (const c of config) if (!result.some((x) => jsonEqual(x, c))) result.push(clone(c));
+      return result;
     }
     const key = s.merge.key;
     const keyOf = (x: Json): Json | undefined => (isObject(x) ? x[key] : undefined);
-    const inConfig = (x: Json): boolean => config.some((c) => jsonEqual(keyOf(c), keyOf(x)));
-    const result = out.filter(
-      (x) => inConfig(x) || !before.some((b) => jsonEqual(keyOf(b), keyOf(x))),
-    );
     for (const c of config) {
       const i = result.findIndex((x) => jsonEqual(keyOf(x), keyOf(c)));
-      const prevItem = before.find((b) => jsonEqual(keyOf(b), keyOf(c)));
-      const merged = applyFields(i >= 0 ? result[i] : undefined, c, prevItem, s.items);
+      const merged = applyFields(i >= 0 ? result[i] : undefined, c, s.items);
       if (i >= 0) result[i] = merged;
       else result.push(merged);
     }

@@ -2,8 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ApplyConfigs } from './apply.js';
 import type { Json, KObject } from './json.js';
 import { isObject, jsonEqual } from './json.js';
-import type { FieldOwners } from './managed.js';
-import { leaves } from './managed.js';
+import { FieldOwners, leaves } from './managed.js';
 import type { ResourceDef } from './resources.js';
 import { apiVersionOf } from './resources.js';
 import { rfc3339 } from './system-fields.js';
@@ -31,7 +30,8 @@ export function ownUpdate(opts: {
   now: Date;
 }): FieldOwners | undefined {
   if (!isObject(opts.body) || !isObject(opts.body['metadata'])) return undefined;
-  const owners = opts.configs.ownersOf(opts.live);
+  const owners =
+    requestOwners(opts.body as KObject, opts.live, opts.def) ?? opts.configs.ownersOf(opts.live);
   const before = new Map(
     (opts.live === undefined ? [] : leaves(opts.live, opts.def.schema)).map((l) => [
       l.path,
@@ -53,4 +53,25 @@ export function ownUpdate(opts: {
   owners.prune(leaves(opts.body, opts.def.schema));
   opts.body['metadata']['managedFields'] = owners.managedFields();
   return owners;
+}
+
+/**
+ * The owners a write sets itself through `metadata.managedFields` (kube-apiserver's
+ * decodeLiveOrNew): `[]` or `[{}]` resets them, other values that differ from the live ones
+ * and decode replace them (kubectl's client-side-apply migration is such a JSON patch).
+ * Undefined: the live owners stay.
+ */
+function requestOwners(
+  body: KObject,
+  live: KObject | undefined,
+  def: ResourceDef,
+): FieldOwners | undefined {
+  const sent = body.metadata['managedFields'];
+  if (sent === undefined || jsonEqual(sent, live?.metadata['managedFields'])) return undefined;
+  if (Array.isArray(sent) && (sent.length === 0 || (sent.length === 1 && jsonEqual(sent[0], {}))))
+    return new FieldOwners();
+  const decoded = FieldOwners.fromManagedFields(sent, leaves(body, def.schema));
+  // Empty or undecodable: kube-apiserver keeps the live owners, so clients that do not know
+  // managedFields cannot drop them by accident.
+  return decoded?.isEmpty() === false ? decoded : undefined;
 }

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest } from './errors.js';
 import type { Json, JsonObject } from './json.js';
 import { decodeProtobuf } from './protobuf.js';
+import { readYaml } from '../k8s/yaml.js';
 
 /** The API server's default request body limit. */
 const MAX_BODY = 3 * 1024 * 1024;
@@ -30,12 +30,23 @@ export function parseBody(body: Buffer, contentType: string): Json {
   const text = body.toString('utf8');
   if (text.trim() === '') throw badRequest('the request body is empty: an object is required');
   try {
-    if (/yaml/.test(contentType)) return parseYaml(text) as Json;
+    if (/yaml/.test(contentType)) return yamlBody(text);
     return JSON.parse(text) as Json;
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw badRequest(`the body of the request could not be decoded: ${why}`);
   }
+}
+
+/**
+ * A YAML body through lbctl's one YAML reader (src/k8s/yaml.ts): go-yaml's scalars, as
+ * kube-apiserver's sigs.k8s.io/yaml, and a nesting limit checked before composing, so a deep body
+ * is a 400 and cannot abort the process (see readYaml). The first document is the object.
+ */
+function yamlBody(text: string): Json {
+  const doc = readYaml(text).documents[0];
+  if (doc?.error !== undefined) throw new Error(doc.error);
+  return (doc?.value ?? null) as Json;
 }
 
 /** The media type without parameters, lower case: `application/merge-patch+json`. */

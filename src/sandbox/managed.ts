@@ -3,6 +3,7 @@ import type { Json, JsonObject } from './json.js';
 import { isObject, jsonEqual } from './json.js';
 import type { Schema } from './schema.js';
 import { fieldSchema } from './schema.js';
+import { rfc3339 } from './system-fields.js';
 
 /**
  * Field ownership for server-side apply, as structured-merge-diff tracks it: every leaf
@@ -21,7 +22,7 @@ export interface Leaf {
  * Defaults of list-map key fields, applied when a body leaves them out (structured-merge-diff
  * uses the defaulted value: a Service port without `protocol` is `protocol: TCP`).
  */
-const KEY_DEFAULTS: Record<string, Json> = { protocol: 'TCP' };
+export const KEY_DEFAULTS: Record<string, Json> = { protocol: 'TCP' };
 
 /** Every leaf of `value` (metadata system fields excluded), following the schema's list keys. */
 export function leaves(value: Json, schema: Schema | undefined): Leaf[] {
@@ -93,6 +94,69 @@ export function fieldsV1(owned: readonly Leaf[]): JsonObject {
   return root;
 }
 
+/** One field another manager owns with a different value than the one applied. */
+export interface Conflict {
+  manager: string;
+  apiVersion: string;
+  path: string;
+}
+
+/** kube-apiserver's 409 for apply conflicts: its message, and one cause per field. */
+export function conflictError(found: readonly Conflict[]): ApiError {
+  const who = (f: Conflict): string => `"${f.manager}" using ${f.apiVersion}`;
+  let message: string;
+  if (found.length === 1) {
+    const f = found[0] as Conflict;
+    message = `Apply failed with 1 conflict: conflict with ${who(f)}: ${f.path}`;
+  } else {
+    const managers = [...new Set(found.map(who))];
+    const lines = managers.flatMap((m) => [
+      `conflicts with ${m}:`,
+      ...found.filter((f) => who(f) === m).map((f) => `- ${f.path}`),
+    ]);
+    message = `Apply failed with ${found.length} conflicts: ${lines.join('\n')}`;
+  }
+  return new ApiError(409, 'Conflict', message, {
+    causes: found.map((f) => ({
+      reason: 'FieldManagerConflict',
+      message: `conflict with ${who(f)}`,
+      field: f.path,
+    })),
+  });
+}
+
+function secondsTime(text: string): string {
+  const d = new Date(text);
+  return Number.isNaN(d.getTime()) ? text : rfc3339(d);
+}
+
+/** The FieldsV1 key paths of a set's fields that have no children ('.' marks a parent). */
+function fieldPaths(node: JsonObject, at: string[]): string[][] {
+  const out: string[][] = [];
+  for (const [k, v] of Object.entries(node)) {
+    if (k === '.') continue;
+    const children = isObject(v) ? Object.keys(v).filter((c) => c !== '.') : [];
+    if (children.length === 0 || !isObject(v)) out.push([...at, k]);
+    else out.push(...fieldPaths(v, [...at, k]));
+  }
+  return out;
+}
+
+/** A key path with `k:` keys in one order, as clients may re-encode them (client-go sorts). */
+function canonical(segs: readonly string[]): string {
+  return segs
+    .map((seg) => {
+      if (!seg.startsWith('k:')) return seg;
+      try {
+        const key = JSON.parse(seg.slice(2)) as JsonObject;
+        return `k:${JSON.stringify(Object.fromEntries(Object.entries(key).sort(([a], [b]) => (a < b ? -1 : 1))))}`;
+      } catch {
+        return seg;
+      }
+    })
+    .join('\u0000');
+}
+
 interface Ownership {
   operation: 'Apply' | 'Update';
   apiVersion: string;
@@ -103,6 +167,20 @@ interface Ownership {
 /** The managers of one object and the fields each owns. */
 export class FieldOwners {
   private readonly byManager = new Map<string, Ownership>();
+
+  isEmpty(): boolean {
+    return this.byManager.size === 0;
+  }
+
+  /** The fields `manager` owns. */
+  fieldsOf(manager: string): Leaf[] {
+    return [...(this.byManager.get(manager)?.fields.values() ?? [])];
+  }
+
+  /** The paths some manager owns. */
+  ownedPaths(): Set<string> {
+    return new Set([...this.byManager.values()].flatMap((o) => [...o.fields.keys()]));
+  }
 
   /** A copy to change, kept only when the write succeeds. */
   copy(): FieldOwners {
@@ -119,10 +197,10 @@ export class FieldOwners {
     );
   }
 
-  /** 409 Conflict when the applied values differ from live values other managers own. */
-  conflicts(manager: string, applied: readonly Leaf[], live: readonly Leaf[]): void {
+  /** The applied leaves whose values differ from live values other managers own. */
+  conflicts(manager: string, applied: readonly Leaf[], live: readonly Leaf[]): Conflict[] {
     const liveValue = new Map(live.map((l) => [l.path, l.value]));
-    const found: { manager: string; apiVersion: string; path: string }[] = [];
+    const found: Conflict[] = [];
     for (const leaf of applied) {
       if (jsonEqual(liveValue.get(leaf.path), leaf.value)) continue;
       for (const [other, o] of this.byManager) {
@@ -130,28 +208,38 @@ export class FieldOwners {
           found.push({ manager: other, apiVersion: o.apiVersion, path: leaf.path });
       }
     }
-    if (found.length === 0) return;
-    const who = (f: { manager: string; apiVersion: string }): string =>
-      `"${f.manager}" using ${f.apiVersion}`;
-    let message: string;
-    if (found.length === 1) {
-      const f = found[0] as (typeof found)[number];
-      message = `Apply failed with 1 conflict: conflict with ${who(f)}: ${f.path}`;
-    } else {
-      const managers = [...new Set(found.map(who))];
-      const lines = managers.flatMap((m) => [
-        `conflicts with ${m}:`,
-        ...found.filter((f) => who(f) === m).map((f) => `- ${f.path}`),
-      ]);
-      message = `Apply failed with ${found.length} conflicts: ${lines.join('\n')}`;
+    return found;
+  }
+
+  /**
+   * Owners read back from the `metadata.managedFields` a client sent (kubectl's migration of
+   * client-side apply sends them in a JSON patch): kube-apiserver takes a request's managed
+   * fields when they decode. Fields are matched to `present`, the leaves of the new object;
+   * undefined when an entry does not decode (the live owners are kept then).
+   */
+  static fromManagedFields(entries: Json, present: readonly Leaf[]): FieldOwners | undefined {
+    if (!Array.isArray(entries)) return undefined;
+    const byCanonical = new Map(present.map((l) => [canonical(l.segs), l]));
+    const owners = new FieldOwners();
+    for (const e of entries) {
+      if (!isObject(e) || typeof e['manager'] !== 'string' || !isObject(e['fieldsV1']))
+        return undefined;
+      const { manager } = e;
+      const fields = owners.byManager.get(manager)?.fields ?? new Map<string, Leaf>();
+      for (const segs of fieldPaths(e['fieldsV1'], [])) {
+        const leaf = byCanonical.get(canonical(segs));
+        if (leaf !== undefined) fields.set(leaf.path, leaf);
+      }
+      if (fields.size === 0) continue;
+      owners.byManager.set(manager, {
+        operation: e['operation'] === 'Apply' ? 'Apply' : 'Update',
+        apiVersion: typeof e['apiVersion'] === 'string' ? e['apiVersion'] : '',
+        // Stored as the API server writes it (RFC 3339, seconds): clients re-encode times.
+        time: typeof e['time'] === 'string' ? secondsTime(e['time']) : '',
+        fields,
+      });
     }
-    throw new ApiError(409, 'Conflict', message, {
-      causes: found.map((f) => ({
-        reason: 'FieldManagerConflict',
-        message: `conflict with ${who(f)}`,
-        field: f.path,
-      })),
-    });
+    return owners;
   }
 
   /** `manager` now owns `fields` (and other managers lose those it takes by change or force). */

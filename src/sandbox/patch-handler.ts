@@ -6,7 +6,9 @@ import type { Json, KObject } from './json.js';
 import { isObject } from './json.js';
 import { jsonPatch, mergePatch, strategicMerge } from './patch.js';
 import { ownUpdate, updateManager } from './field-manager.js';
-import { FieldOwners, leaves } from './managed.js';
+import { lastAppliedConflicts, updateLastApplied } from './last-applied.js';
+import { FieldOwners, conflictError, leaves } from './managed.js';
+import { removeReleased } from './prune.js';
 import { queryBool } from './params.js';
 import { apiVersionOf } from './resources.js';
 import { rfc3339 } from './system-fields.js';
@@ -43,9 +45,20 @@ export async function patch(
     const owners = deps.applyConfigs.ownersOf(live);
     const applied = leaves(body, def.schema);
     const liveLeaves = live === undefined ? [] : leaves(live, def.schema);
-    const force = queryBool(q, 'force');
-    if (!force) owners.conflicts(manager, applied, liveLeaves);
-    const merged = deps.applyConfigs.merge(live, body, manager, def.schema);
+    let force = queryBool(q, 'force');
+    if (!force) {
+      const upgrade = lastAppliedConflicts({
+        manager,
+        live,
+        conflicts: owners.conflicts(manager, applied, liveLeaves),
+        apiVersion: apiVersionOf(def),
+        schema: def.schema,
+      });
+      if (upgrade.conflicts.length > 0) throw conflictError(upgrade.conflicts);
+      force = upgrade.force;
+    }
+    const released = owners.fieldsOf(manager);
+    const merged = deps.applyConfigs.merge(live, body, def.schema);
     owners.take({
       manager,
       operation: 'Apply',
@@ -55,8 +68,11 @@ export async function patch(
       takenFrom: force ? FieldOwners.changed(applied, liveLeaves) : [],
       replace: true,
     });
+    removeReleased(merged, released, owners.ownedPaths());
     owners.prune(leaves(merged, def.schema));
     merged.metadata['managedFields'] = owners.managedFields();
+    // After the owners, as kube-apiserver does: the annotation keeps its owners.
+    updateLastApplied(merged, manager, body);
     const named = merged.metadata['name'];
     if (named !== undefined && named !== target.name) {
       throw badRequest(
@@ -73,7 +89,6 @@ export async function patch(
           )
         : registry.update(def, target, merged, opts);
     if (opts.dryRun !== true) {
-      deps.applyConfigs.remember(result.object, manager, body);
       deps.applyConfigs.keepOwners(result.object, owners);
     }
     return sendJson(res, live === undefined ? 201 : 200, result.object, result.warnings);

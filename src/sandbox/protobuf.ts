@@ -3,9 +3,9 @@ import type { Json, JsonObject } from './json.js';
 
 /**
  * Reads the Kubernetes protobuf encoding for the kinds kubectl's typed clients send that
- * way (`kubectl create namespace`, `kubectl create service ...`): the `k8s\0` envelope
- * (runtime.Unknown) around a Service or Namespace message, with the field numbers of
- * k8s.io/api core/v1 generated.proto. Answers are always JSON, which those clients accept.
+ * way (`kubectl create namespace`, `kubectl create service ...`, `kubectl create role ...`):
+ * the `k8s\0` envelope (runtime.Unknown) around the message, with the field numbers of
+ * k8s.io/api's generated.proto (core/v1, rbac/v1, authorization/v1, authentication/v1). Answers are always JSON, which those clients accept.
  */
 type Field =
   | {
@@ -73,7 +73,30 @@ const serviceSpec: Message = {
   23: str('trafficDistribution'),
 };
 
+// rbac/v1 generated.proto: what `kubectl create role|clusterrole|rolebinding|clusterrolebinding` send.
+const policyRule: Message = {
+  1: str('verbs', true),
+  2: str('apiGroups', true),
+  3: str('resources', true),
+  4: str('resourceNames', true),
+  5: str('nonResourceURLs', true),
+};
+const role: Message = { 1: msg('metadata', objectMeta), 2: msg('rules', policyRule, true) };
+const binding: Message = {
+  1: msg('metadata', objectMeta),
+  2: msg(
+    'subjects',
+    { 1: str('kind'), 2: str('apiGroup'), 3: str('name'), 4: str('namespace') },
+    true,
+  ),
+  3: msg('roleRef', { 1: str('apiGroup'), 2: str('kind'), 3: str('name') }),
+};
+
 const KINDS: Record<string, Message> = {
+  Role: role,
+  ClusterRole: role,
+  RoleBinding: binding,
+  ClusterRoleBinding: binding,
   Service: { 1: msg('metadata', objectMeta), 2: msg('spec', serviceSpec) },
   Namespace: { 1: msg('metadata', objectMeta), 2: msg('spec', { 1: str('finalizers', true) }) },
   // authorization/v1 generated.proto: what `kubectl auth can-i` asks.
@@ -174,11 +197,18 @@ function decode(buf: Buffer, schema: Message, envelope = false): JsonObject {
     else if (wire === 5) pos += 4;
     else throw unsupported(`protobuf wire type ${wire}`);
     if (field === undefined || value === undefined) continue;
-    // Go writes non-pointer fields even when empty; JSON would have omitted them.
+    // Go writes non-pointer fields even when empty; JSON would have omitted them. An item of a
+    // list is a value even when empty (`apiGroups: [""]` is the core group).
+    const repeated = 'repeated' in field && field.repeated === true;
     const zero = value === '' || value === 0 || value === false;
-    if (zero && !('keepZero' in field && field.keepZero === true) && field.t !== 'int-or-string')
+    if (
+      zero &&
+      !repeated &&
+      !('keepZero' in field && field.keepZero === true) &&
+      field.t !== 'int-or-string'
+    )
       continue;
-    if ('repeated' in field && field.repeated === true) {
+    if (repeated) {
       const list = (out[field.name] ??= []) as Json[];
       list.push(value);
     } else if (field.t !== 'map') out[field.name] = value;

@@ -127,4 +127,40 @@ describe('Azure fake: behaviour of the real ARM Network API', () => {
       ),
     ).rejects.toMatchObject({ statusCode: 400, code: 'InvalidTag' });
   });
+
+  it('takes a list of destination port ranges (as cloud-provider-azure writes them), but not both forms', async () => {
+    const client = sdkFor(fake);
+    const rule = (ports: { destinationPortRange?: string; destinationPortRanges?: string[] }) => ({
+      name: 'r',
+      protocol: 'Tcp',
+      access: 'Allow',
+      direction: 'Inbound',
+      priority: 500,
+      sourcePortRange: '*',
+      sourceAddressPrefix: 'Internet',
+      destinationAddressPrefix: '20.1.2.3',
+      ...ports,
+    });
+    const written = await client.networkSecurityGroups.beginCreateOrUpdateAndWait(
+      RG,
+      'nsg-p',
+      { location: 'eastus', securityRules: [rule({ destinationPortRanges: ['443', '80'] })] },
+      lro,
+    );
+    expect(written.securityRules?.[0]?.destinationPortRanges).toEqual(['443', '80']);
+    await expect(
+      client.networkSecurityGroups.beginCreateOrUpdateAndWait(
+        RG,
+        'nsg-p',
+        {
+          location: 'eastus',
+          securityRules: [rule({ destinationPortRange: '80', destinationPortRanges: ['443'] })],
+        },
+        lro,
+      ),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'SecurityRuleParameterContainsUnsupportedValue',
+    });
+  });
 });

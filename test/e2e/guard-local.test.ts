@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { LocalCloud, connectLocal } from '../../providers/local/index.js';
 import { createCallLog } from '../../src/core/calls.js';
 import type { Condition } from '../../src/core/k8s.js';
-import { e2eEnv, eventually, nodeYaml, serviceYaml } from './support.js';
+import { LEADER_ELECTION_NAMESPACE, e2eEnv, eventually, nodeYaml, serviceYaml } from './support.js';
 
 type Env = Awaited<ReturnType<typeof e2eEnv>>;
 let env: Env;
@@ -103,7 +103,26 @@ describe(
     });
 
     it('lbctl run --dry-run: no cloud write, no finalizer, no status; the plan as a Normal Event', async () => {
-      const running = await env.startCtl({ provider: provider(), calls, config: { dryRun: true } });
+      // With leader election, as the shipped Deployment runs it: its own Lease, which the
+      // shipped Role must cover (a denial fails the test in env.close).
+      const running = await env.startCtl({
+        provider: provider(),
+        calls,
+        leaderElect: true,
+        config: { dryRun: true },
+      });
+      await eventually(() => running.isLeader(), 'the dry-run replica leads');
+      expect(
+        await env.kubectl(
+          'get',
+          'lease',
+          'lbctl-dry-run',
+          '-n',
+          LEADER_ELECTION_NAMESPACE,
+          '-o',
+          'jsonpath={.spec.holderIdentity}',
+        ),
+      ).toBe(running.identity);
       await env.apply(serviceYaml('web'), 'create');
       const event = await eventually(
         async () => (await events('web')).find((e) => e.reason === 'DryRunPlan'),

@@ -6,16 +6,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { startController } from '../../src/controller/start.js';
 import { createCallLog } from '../../src/core/calls.js';
-import { loadKubeConfig } from '../../src/cli/kubeconfig.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { LocalCloud, connectLocal } from '../../providers/local/index.js';
-import { e2eEnv, eventually, nodeYaml, serviceYaml } from './support.js';
+import { LEADER_ELECTION_NAMESPACE, e2eEnv, eventually, nodeYaml, serviceYaml } from './support.js';
 
 const run = promisify(execFile);
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
+  // Last in, first out: controllers stop before their sandbox closes (and checks RBAC).
+  for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 describe('operations', { timeout: 60_000 }, () => {
@@ -35,13 +34,14 @@ describe('operations', { timeout: 60_000 }, () => {
     const config = parseConfig({
       provider: 'local',
       clusterName: 'ops',
-      leaderElect: 'false',
+      leaderElect: 'true',
+      leaderElectionNamespace: LEADER_ELECTION_NAMESPACE,
       metricsBindAddress: '127.0.0.1:0',
       logLevel: 'debug',
     });
     const c = await startController({
       config,
-      kc: loadKubeConfig({ kubeconfig: env.sandbox.kubeconfigPath, env: {} }),
+      kc: env.controllerKubeConfig(),
       provider: connectLocal(new LocalCloud(), calls),
       onCloudCall: calls.onRecord,
       logger: createLogger({ level: 'debug', destination: sink }),
@@ -96,9 +96,9 @@ describe('lbctl run and lbctl demo (processes)', { timeout: 60_000 }, () => {
     expect(e.stderr).toContain('clusterName');
   });
 
-  it('run: reconciles against a cluster, then SIGTERM releases and exits 0', async () => {
-    const sandbox: Sandbox = await startSandbox();
-    cleanups.push(() => sandbox.close());
+  it('run: reconciles against a cluster as the lbctl ServiceAccount, then SIGTERM releases and exits 0', async () => {
+    const env = await e2eEnv();
+    cleanups.push(() => env.close());
     const child = spawn(
       'node',
       [
@@ -109,11 +109,11 @@ describe('lbctl run and lbctl demo (processes)', { timeout: 60_000 }, () => {
         '--cluster-name',
         'proc',
         '--kubeconfig',
-        sandbox.kubeconfigPath,
+        env.controllerKubeconfig,
         '--metrics-bind-address',
         '127.0.0.1:0',
         '--leader-election-namespace',
-        'default',
+        LEADER_ELECTION_NAMESPACE,
         '--log-level',
         'info',
       ],
@@ -126,32 +126,20 @@ describe('lbctl run and lbctl demo (processes)', { timeout: 60_000 }, () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });
     await eventually(() => stderr.includes('leading: starting workers'), 'leadership', 20_000);
-    const { stdout } = await run('kubectl', [
-      '--kubeconfig',
-      sandbox.kubeconfigPath,
-      'get',
-      'lease',
-      'lbctl',
-      '-n',
-      'default',
-      '-o',
-      'jsonpath={.spec.holderIdentity}',
-    ]);
-    expect(stdout).not.toBe('');
+    const holder = () =>
+      env.kubectl(
+        'get',
+        'lease',
+        'lbctl',
+        '-n',
+        LEADER_ELECTION_NAMESPACE,
+        '-o',
+        'jsonpath={.spec.holderIdentity}',
+      );
+    expect(await holder()).not.toBe('');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    const after = await run('kubectl', [
-      '--kubeconfig',
-      sandbox.kubeconfigPath,
-      'get',
-      'lease',
-      'lbctl',
-      '-n',
-      'default',
-      '-o',
-      'jsonpath={.spec.holderIdentity}',
-    ]);
-    expect(after.stdout).toBe('');
+    expect(await holder()).toBe('');
   });
 
   it('demo: every LoadBalancer Service gets an address, printed like kubectl get svc', async () => {

@@ -4,21 +4,25 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { startController } from '../../src/controller/start.js';
 import { createCallLog } from '../../src/core/calls.js';
-import { loadKubeConfig } from '../../src/cli/kubeconfig.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { LocalCloud, connectLocal } from '../../providers/local/index.js';
-import { e2eEnv, eventually, nodeYaml, serviceYaml } from './support.js';
+import { LEADER_ELECTION_NAMESPACE, e2eEnv, eventually, nodeYaml, serviceYaml } from './support.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
+  // Last in, first out: controllers stop before their sandbox closes (and checks RBAC).
+  for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 type Line = Record<string, unknown>;
 
-async function controller(config: Record<string, unknown>) {
+async function controller(
+  config: Record<string, unknown>,
+  before?: (env: Awaited<ReturnType<typeof e2eEnv>>) => Promise<void>,
+) {
   const env = await e2eEnv();
   cleanups.push(() => env.close());
+  await before?.(env);
   await env.apply(nodeYaml('node-1', 'local://node-1'));
   const lines: Line[] = [];
   const sink = {
@@ -33,12 +37,13 @@ async function controller(config: Record<string, unknown>) {
       clusterName: 'ops',
       metricsBindAddress: '127.0.0.1:0',
       logLevel: 'info',
+      leaderElectionNamespace: LEADER_ELECTION_NAMESPACE,
       leaseDurationSeconds: 3,
       renewDeadlineSeconds: 2,
       retryPeriodSeconds: 0.2,
       ...config,
     }),
-    kc: loadKubeConfig({ kubeconfig: env.sandbox.kubeconfigPath, env: {} }),
+    kc: env.controllerKubeConfig(),
     provider: connectLocal(new LocalCloud(), calls),
     onCloudCall: calls.onRecord,
     logger: createLogger({ level: 'info', destination: sink }),
@@ -48,28 +53,69 @@ async function controller(config: Record<string, unknown>) {
 }
 
 describe('operator signals', { timeout: 60_000 }, () => {
-  it('a missing leader-election namespace: /readyz is 503 with the reason, and an error line says it', async () => {
-    const { c, lines } = await controller({
-      leaderElect: 'true',
-      leaderElectionNamespace: 'no-such-namespace',
-    });
-    const body = await eventually(async () => {
-      const r = await fetch(`${c.opsUrl}/readyz`);
-      const text = await r.text();
-      return r.status === 503 && text.includes('cannot lead') ? text : undefined;
-    }, 'not ready because it cannot lead');
-    expect(body).toMatch(/Lease no-such-namespace\/lbctl cannot be created/);
-    expect(body).toMatch(/namespaces "no-such-namespace" not found/);
-    const errors = lines.filter((l) => l['level'] === 'error');
-    expect(
-      errors.some((l) => String(l['msg']).includes('cannot lead') && l['code'] === '404'),
-    ).toBe(true);
-    // Repeats are not logged on every retry (5 per second here).
-    await new Promise((r) => setTimeout(r, 1_000));
-    expect(lines.filter((l) => l['level'] === 'error').length).toBeLessThanOrEqual(2);
-    expect((await fetch(`${c.opsUrl}/healthz`)).status).toBe(200);
-    expect(c.isLeader()).toBe(false);
-  });
+  it.each([
+    {
+      case: 'a namespace the shipped Role does not cover',
+      // RBAC decides before the namespace is looked up: a 403, as on a real cluster.
+      code: '403',
+      reason:
+        /access to the leader-election Lease no-such-namespace\/lbctl is forbidden \(check the Role and RoleBinding\)/,
+      detail:
+        /leases.coordination.k8s.io "lbctl" is forbidden: User "system:serviceaccount:lbctl-system:lbctl" cannot get resource "leases" in API group "coordination.k8s.io" in the namespace "no-such-namespace"/,
+      widen: false,
+    },
+    {
+      case: 'a missing namespace, with Leases granted everywhere',
+      code: '404',
+      reason: /Lease no-such-namespace\/lbctl cannot be created/,
+      detail: /namespaces "no-such-namespace" not found/,
+      widen: true,
+    },
+  ])(
+    'leader election in $case: /readyz is 503 with the reason, and an error line says it',
+    async ({ code, reason, detail, widen }) => {
+      const { env, c, lines } = await controller(
+        { leaderElect: 'true', leaderElectionNamespace: 'no-such-namespace' },
+        async (e) => {
+          if (!widen) {
+            e.rbac.expectDenied((d) => d.attributes.namespace === 'no-such-namespace');
+            return;
+          }
+          // What an operator who binds Lease access cluster-wide has instead of the shipped Role.
+          await e.apply(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: leases-anywhere }
+rules:
+  - { apiGroups: [coordination.k8s.io], resources: [leases], verbs: [get, create, update] }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: leases-anywhere }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: leases-anywhere }
+subjects: [{ kind: ServiceAccount, name: lbctl, namespace: lbctl-system }]
+`);
+        },
+      );
+      const body = await eventually(async () => {
+        const r = await fetch(`${c.opsUrl}/readyz`);
+        const text = await r.text();
+        return r.status === 503 && text.includes('cannot lead') ? text : undefined;
+      }, 'not ready because it cannot lead');
+      expect(body).toMatch(reason);
+      expect(body).toMatch(detail);
+      const errors = lines.filter((l) => l['level'] === 'error');
+      expect(
+        errors.some((l) => String(l['msg']).includes('cannot lead') && l['code'] === code),
+      ).toBe(true);
+      // Repeats are not logged on every retry (5 per second here).
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(lines.filter((l) => l['level'] === 'error').length).toBeLessThanOrEqual(2);
+      expect((await fetch(`${c.opsUrl}/healthz`)).status).toBe(200);
+      expect(c.isLeader()).toBe(false);
+      expect(env.rbac.records.length).toBeGreaterThan(0);
+    },
+  );
 
   it('client-go and controller-runtime metric names, unprefixed process metrics, and one info line with the address', async () => {
     const { env, c, lines } = await controller({ leaderElect: 'false' });

@@ -10,14 +10,42 @@ import type { createCallLog } from '../../src/core/calls.js';
 import type { Provider } from '../../src/core/provider.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { loadKubeConfig } from '../../src/cli/kubeconfig.js';
+import { afterAll } from 'vitest';
+import { LBCTL_SA, RbacAudit, RbacReport } from './rbac-audit.js';
 
 const run = promisify(execFile);
 
-/** A sandbox API server, a kubectl bound to it (own cache dir), and controllers to start. */
+const DEPLOY = join(process.cwd(), 'infra/deploy');
+/** The namespace of the shipped Role that covers leader election (infra/deploy/base/rbac.yaml). */
+export const LEADER_ELECTION_NAMESPACE = LBCTL_SA.namespace;
+
+// One report per test file: what the controllers of all its tests used of what was granted.
+const report = new RbacReport();
+// eslint-disable-next-line no-empty-pattern -- vitest parses the first parameter as fixtures
+afterAll(({}, suite) => report.print(suite.name));
+
+/**
+ * A sandbox API server with RBAC enforced and infra/deploy installed by `kubectl apply -k`, a
+ * kubectl bound to it as the administrator (own cache dir), and controllers to start: they run
+ * as the shipped `lbctl` ServiceAccount, with leader election in its namespace. `close` fails
+ * the test when the ServiceAccount was refused anything the test did not expect.
+ */
 export async function e2eEnv() {
   const dir = await mkdtemp(join(tmpdir(), 'lbctl-e2e-'));
-  const sandbox: Sandbox = await startSandbox();
+  const rbac = new RbacAudit();
+  const sandbox: Sandbox = await startSandbox({
+    kubeconfigPath: join(dir, 'kubeconfig'),
+    authorization: 'RBAC',
+    onAuthorize: rbac.record,
+  });
   const controllers: RunningController[] = [];
+  /** What `lbctl run` in the shipped Deployment authenticates as: the lbctl ServiceAccount. */
+  const controllerKubeconfig = join(dir, 'lbctl-sa.kubeconfig');
+  await writeFile(
+    controllerKubeconfig,
+    sandbox.serviceAccountKubeconfig(LBCTL_SA.namespace, LBCTL_SA.name),
+    { mode: 0o600 },
+  );
 
   const kubectl = async (...args: string[]): Promise<string> => {
     const { stdout } = await run(
@@ -27,6 +55,7 @@ export async function e2eEnv() {
     );
     return stdout;
   };
+  await kubectl('apply', '-k', DEPLOY);
 
   /** `kubectl apply -f -` of a YAML text. */
   const apply = async (yaml: string, verb: 'apply' | 'create' = 'apply'): Promise<string> => {
@@ -34,6 +63,9 @@ export async function e2eEnv() {
     await writeFile(file, yaml);
     return kubectl(verb, '-f', file);
   };
+
+  /** The client-node KubeConfig of the lbctl ServiceAccount, for controllers a test starts itself. */
+  const controllerKubeConfig = () => loadKubeConfig({ kubeconfig: controllerKubeconfig, env: {} });
 
   const startCtl = async (options: {
     provider: Provider;
@@ -49,7 +81,7 @@ export async function e2eEnv() {
       provider: options.provider.name,
       clusterName: 'e2e',
       leaderElect: options.leaderElect === true ? 'true' : 'false',
-      leaderElectionNamespace: 'default',
+      leaderElectionNamespace: LEADER_ELECTION_NAMESPACE,
       metricsBindAddress: '127.0.0.1:0',
       logLevel: 'silent',
       ...(options.verifyIntervalSeconds === undefined
@@ -61,10 +93,9 @@ export async function e2eEnv() {
         : {}),
       ...options.config,
     });
-    const kc = loadKubeConfig({ kubeconfig: sandbox.kubeconfigPath, env: {} });
     const c = await startController({
       config,
-      kc,
+      kc: controllerKubeConfig(),
       provider: options.provider,
       onCloudCall: options.calls.onRecord,
       logger: pino({ level: 'silent' }),
@@ -87,10 +118,20 @@ export async function e2eEnv() {
     apply,
     startCtl,
     getSvc,
+    rbac,
+    controllerKubeconfig,
+    controllerKubeConfig,
     async close() {
       for (const c of controllers) await c.kill().catch(() => {});
+      report.add(rbac, sandbox.store);
       await sandbox.close();
       await rm(dir, { recursive: true, force: true });
+      // A verb the controller needs and infra/deploy does not grant fails the test here.
+      const denied = rbac.unexpectedDenials();
+      if (denied.length > 0)
+        throw new Error(
+          `RBAC: infra/deploy does not grant ${rbac.user} what it asked for: ${denied.join('; ')}`,
+        );
     },
   };
 }

@@ -462,3 +462,27 @@ describe('discovery and OpenAPI', () => {
     );
   });
 });
+
+describe('YAML request bodies', () => {
+  it('are read like kube-apiserver reads them (go-yaml scalars) and a deeply nested one is a 400, not an abort', async () => {
+    const yaml = `apiVersion: v1
+kind: Service
+metadata: { name: yaml-body, namespace: default, annotations: { enabled: "yes" } }
+spec: { ports: [{ port: 80 }] }
+`;
+    const ok = await call(sandbox.url, 'POST', '/api/v1/namespaces/default/services', {
+      body: yaml,
+      contentType: 'application/yaml',
+    });
+    expect(ok.status).toBe(201);
+    const deep = `apiVersion: v1\nkind: Service\nmetadata: { name: deep, annotations: ${'['.repeat(3000)}${']'.repeat(3000)} }\nspec: { ports: [{ port: 80 }] }\n`;
+    const refused = await call(sandbox.url, 'POST', '/api/v1/namespaces/default/services', {
+      body: deep,
+      contentType: 'application/yaml',
+    });
+    expect(refused.status).toBe(400);
+    expect(String(refused.body['message'])).toContain('nesting deeper than');
+    const alive = await call(sandbox.url, 'GET', '/api/v1/namespaces/default/services/yaml-body');
+    expect(alive.status).toBe(200);
+  });
+});

@@ -217,11 +217,31 @@ export function normalizeSecurityGroup(
       }
       if (one !== undefined) props[`${side}AddressPrefix`] = one;
       else props[`${side}AddressPrefixes`] = many;
-      const port = strOf(rp[`${side}PortRange`]) ?? '';
-      if (!isPortRange(port))
+      // ARM: a port range is given either as `<side>PortRange` or as the list `<side>PortRanges`
+      // (cloud-provider-azure writes the list); here exactly one, and `*` only alone (stricter).
+      const ranges = Array.isArray(rp[`${side}PortRanges`])
+        ? (rp[`${side}PortRanges`] as Json[])
+        : [];
+      const port = strOf(rp[`${side}PortRange`]);
+      if (ranges.length > 0) {
+        if (port !== undefined && port !== '')
+          throw badRequest(
+            'SecurityRuleParameterContainsUnsupportedValue',
+            `Security rule ${rn} must specify exactly one of ${side}PortRange or ${side}PortRanges.`,
+          );
+        for (const r of ranges)
+          if (typeof r !== 'string' || r === '*' || !isPortRange(r))
+            throw badRequest(
+              'SecurityRuleInvalidPortRange',
+              `Security rule ${rn} has invalid ${side}PortRanges entry ${JSON.stringify(r)}.`,
+            );
+        props[`${side}PortRanges`] = ranges;
+        continue;
+      }
+      if (port === undefined || !isPortRange(port))
         throw badRequest(
           'SecurityRuleInvalidPortRange',
-          `Security rule ${rn} has invalid ${side}PortRange ${JSON.stringify(port)}.`,
+          `Security rule ${rn} has invalid ${side}PortRange ${JSON.stringify(port ?? '')}.`,
         );
       props[`${side}PortRange`] = port;
     }
