@@ -152,6 +152,26 @@ describe('warnings name standard input as STDIN', () => {
   });
 });
 
+describe('a folder whose Services are in sub-folders', () => {
+  it('the warning says that sub-folders are read only with -R', async () => {
+    const f = await writeFiles({
+      'web.yaml': serviceYaml('web', '5f1c2a3e-8b9d-4c7a-9e01-0000000000a1', [80]),
+    });
+    const dir = f['web.yaml']!.replace(/\/web\.yaml$/, '');
+    const { mkdirSync, renameSync } = await import('node:fs');
+    mkdirSync(`${dir}/apps`);
+    renameSync(f['web.yaml']!, `${dir}/apps/web.yaml`);
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
+    await runPlan({ ...base, provider: 'local', filename: [dir] }, h.deps);
+    expect(h.stderr()).toContain(
+      `Warning: no Service found in ${dir} (sub-folders are read only with -R): nothing to plan.`,
+    );
+    h.clear();
+    await runPlan({ ...base, provider: 'local', filename: [dir], recursive: true }, h.deps);
+    expect(h.stderr()).not.toContain('no Service found');
+  });
+});
+
 describe('lbctl show', () => {
   it('prints a saved plan as text and as the same JSON plan -json prints', async () => {
     const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });

@@ -4,7 +4,7 @@ import { renderJson } from '../../render/json.js';
 import { renderText } from '../../render/text.js';
 import { InvalidInputError } from '../../core/errors.js';
 import { DEFAULT_PARALLELISM, planFromFiles } from '../planning/from-files.js';
-import { describeInputs, expandFileArgs } from '../planning/inputs.js';
+import { describeInputs, expandFileArgs, recursionHint } from '../planning/inputs.js';
 import { ADOPT_HELP, withAdoption } from '../planning/adopt.js';
 import {
   emptiesLiveTargets,
@@ -253,7 +253,9 @@ export async function runPlan(
         });
   const notice = sourceNotice(planned.observed, flags.observed);
   if (notice !== undefined) deps.stderr(`${notice}\n`);
-  const inputs = fromCluster ? undefined : describeInputs(flags.filename);
+  const inputs = fromCluster
+    ? undefined
+    : `${describeInputs(flags.filename)}${await recursionHint(flags.filename, { recursive: flags.recursive === true })}`;
   for (const w of planWarnings(planned.services, inputs)) deps.stderr(`${w}\n`);
   const plans = truthfulReasons(
     planned.services.map((s) => s.plan),

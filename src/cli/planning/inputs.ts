@@ -52,6 +52,23 @@ export const describeInputs = (values: readonly string[]): string =>
     .map((p) => (p === STDIN ? 'STDIN' : p))
     .join(', ');
 
+/**
+ * ` (sub-folders are read only with -R)` when a folder given with -f has sub-folders and -R was
+ * not given: said next to "no Service found", the usual reason for it. '' otherwise.
+ */
+export async function recursionHint(
+  values: readonly string[],
+  options: { recursive: boolean },
+): Promise<string> {
+  if (options.recursive) return '';
+  for (const path of values.flatMap((v) => v.split(',')).filter((p) => p !== '' && p !== STDIN)) {
+    if (!(await isDirectory(path))) continue;
+    const entries = await readdir(path, { withFileTypes: true });
+    if (entries.some((e) => e.isDirectory())) return ' (sub-folders are read only with -R)';
+  }
+  return '';
+}
+
 async function isDirectory(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isDirectory();
