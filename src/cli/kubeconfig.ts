@@ -4,6 +4,9 @@ import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { LbctlError } from '../core/errors.js';
 
+/** Where a pod's service account is mounted (client-go's in-cluster paths). */
+const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
+
 /**
  * The cluster to talk to, found as kubectl finds it (client-go's loading rules):
  * 1. `--kubeconfig FILE`: that file only (it must exist);
@@ -18,6 +21,8 @@ export function loadKubeConfig(options: {
   kubeconfig?: string;
   context?: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** Prefix of the service account's mount path (tests); '' in a pod. */
+  inClusterRoot?: string;
 }): KubeConfig {
   const { env } = options;
   const kc = new KubeConfig();
@@ -37,7 +42,17 @@ export function loadKubeConfig(options: {
   }
   if (kc.contexts.length === 0) {
     if (options.kubeconfig === undefined && (env['KUBERNETES_SERVICE_HOST'] ?? '') !== '') {
-      kc.loadFromCluster();
+      const root = options.inClusterRoot ?? '';
+      // client-go's InClusterConfig reads the token first and fails with its path; the client
+      // would only fail at the first request, with an ENOENT naming the CA file.
+      const token = `${root}${SERVICE_ACCOUNT}/token`;
+      if (!existsSync(token)) {
+        throw new LbctlError(
+          'invalid',
+          `unable to load in-cluster configuration: open ${token}: no such file or directory (KUBERNETES_SERVICE_HOST is set, but no service account token is mounted): pass --kubeconfig FILE or set $KUBECONFIG`,
+        );
+      }
+      kc.loadFromCluster(root);
       if (options.context !== undefined) selectContext(kc, options.context);
       return kc;
     }

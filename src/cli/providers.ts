@@ -10,7 +10,7 @@ export type ProviderLoader = (name: ProviderName) => Promise<ProviderModule>;
 export function parseProviderName(value: string): ProviderName {
   const name = PROVIDER_NAMES.find((n) => n === value);
   if (name === undefined) {
-    throw new InvalidInputError('option --provider', [
+    throw new InvalidInputError('lbctl', [
       {
         type: 'Unsupported',
         field: '--provider',
@@ -75,7 +75,7 @@ export function settingsFrom(options: {
   for (const pair of options.set) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
-      throw new InvalidInputError('option --set', [
+      throw new InvalidInputError('lbctl', [
         { type: 'Invalid', field: '--set', value: pair, detail: 'expected key=value' },
       ]);
     }

@@ -157,6 +157,46 @@ describe('lbctl never claims to have read the cloud (spawned)', { timeout: 120_0
     expect(r.stderr).toContain(`Warning: no Service found in ${dir}: nothing to plan.`);
   });
 
+  it.concurrent('names a bad option value once: lbctl: --parallelism: ...', async () => {
+    const r = await lbctl(['plan', ...examples, '--provider', 'aws', '--parallelism', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'Error: lbctl: --parallelism: Invalid value: "0": must be an integer ≥ 1\n',
+    );
+  });
+
+  it.concurrent(
+    'refuses a --cluster-name that cannot be a tag key, before reading anything',
+    async () => {
+      for (const name of ['', 'Bad Name', 'a/b']) {
+        const r = await lbctl([
+          'plan',
+          ...examples,
+          '--provider',
+          'aws',
+          '--offline',
+          '--cluster-name',
+          name,
+        ]);
+        expect(r.code).toBe(1);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toBe(
+          `Error: lbctl: --cluster-name: Invalid value: ${JSON.stringify(name)}: must be a cluster name: letters, digits, - and _, starting with a letter or digit, at most 100 characters\n`,
+        );
+      }
+      const eks = await lbctl([
+        'plan',
+        ...examples,
+        '--provider',
+        'aws',
+        '--offline',
+        '--cluster-name',
+        'Prod_EKS-1',
+      ]);
+      expect(eks.code).toBe(0);
+    },
+  );
+
   it.concurrent('prints its version with --version and `version`', async () => {
     const { readFile } = await import('node:fs/promises');
     const pkg = JSON.parse(await readFile(`${root}package.json`, 'utf8')) as { version: string };

@@ -7,6 +7,7 @@ import { runDestroy } from '../../src/cli/commands/destroy.js';
 import { runPlan, type PlanFlags } from '../../src/cli/commands/plan.js';
 import type { CommandDeps } from '../../src/cli/planning/io.js';
 import { memoryProviderModule } from './memory-provider.js';
+import { recordingDeps } from './support.js';
 
 const nodesYaml = ['node-a', 'node-b']
   .map(
@@ -231,6 +232,28 @@ describe('lbctl plan and destroy', () => {
     expect(
       await runPlan(planFlags(await manifests([80, 81]), { detailedExitcode: true }), h.deps),
     ).toBe(2);
+  });
+
+  it('a cloud error while observing names the Service and what was being done', async () => {
+    const mem = memoryProviderModule({
+      observeError: new Error('connect ECONNREFUSED 127.0.0.1:1'),
+    });
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(mem.module) });
+    await expect(runPlan(planFlags(await manifests([80])), h.deps)).rejects.toThrow(
+      /^Service default\/web: cannot read what exists in local: connect ECONNREFUSED 127\.0\.0\.1:1$/,
+    );
+  });
+
+  it('apply FILE: a cloud error while observing again names the Service', async () => {
+    const mem = memoryProviderModule();
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(mem.module) });
+    const files = await manifests([80]);
+    const out = `${files[0]!}.plan`;
+    await runPlan(planFlags(files, { out }), h.deps);
+    mem.failObserve(new Error('socket hang up'));
+    await expect(runApply(out, applyFlags(undefined), h.deps)).rejects.toThrow(
+      /^Service default\/web: cannot read what exists in local: socket hang up$/,
+    );
   });
 
   it('never contacts the cloud with --offline', async () => {

@@ -30,6 +30,14 @@ describe('expandFileArgs', () => {
     expect(all.services.map((s) => s.object.metadata.name)).toEqual(['a', 'b']);
   });
 
+  it('refuses a URL, which kubectl would download, and says how to pipe it in', async () => {
+    await expect(
+      expandFileArgs(['a.yaml,https://example.com/svc.yaml'], { recursive: false }),
+    ).rejects.toThrow(
+      "-f https://example.com/svc.yaml: lbctl reads files, folders and - (standard input), not URLs; pipe it in: curl -fsSL 'https://example.com/svc.yaml' | lbctl ... -f -",
+    );
+  });
+
   it('splits comma lists and keeps `-` for standard input, once', async () => {
     expect(await expandFileArgs(['x.yaml,-', 'y.yaml'], { recursive: false })).toEqual([
       'x.yaml',

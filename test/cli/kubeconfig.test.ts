@@ -1,5 +1,6 @@
 // kubectl's kubeconfig loading rules and words (issue 11, point 3).
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
 import { loadKubeConfig } from '../../src/cli/kubeconfig.js';
 import { writeFiles } from './support.js';
 
@@ -48,6 +49,27 @@ describe('loadKubeConfig', () => {
       env: { KUBECONFIG: f['a']!, KUBERNETES_SERVICE_HOST: '10.0.0.1' },
     });
     expect(kc.getCurrentCluster()?.server).toBe('https://127.0.0.1:1');
+  });
+
+  it("in a pod: the mounted service account; without one, client-go's error and what to do", async () => {
+    const f = await writeFiles({ home: '' });
+    const root = f['home']!.replace(/\/home$/, '');
+    const env = { HOME: root, KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' };
+    expect(() => loadKubeConfig({ env, inClusterRoot: root })).toThrow(
+      `unable to load in-cluster configuration: open ${root}/var/run/secrets/kubernetes.io/serviceaccount/token: no such file or directory (KUBERNETES_SERVICE_HOST is set, but no service account token is mounted): pass --kubeconfig FILE or set $KUBECONFIG`,
+    );
+    const sa = `${root}/var/run/secrets/kubernetes.io/serviceaccount`;
+    mkdirSync(sa, { recursive: true });
+    writeFileSync(`${sa}/token`, 't');
+    writeFileSync(`${sa}/ca.crt`, '');
+    vi.stubEnv('KUBERNETES_SERVICE_HOST', '10.0.0.1');
+    vi.stubEnv('KUBERNETES_SERVICE_PORT', '443');
+    try {
+      const kc = loadKubeConfig({ env, inClusterRoot: root });
+      expect(kc.getCurrentCluster()?.server).toBe('https://10.0.0.1:443');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('~/.kube/config when nothing else is given', async () => {

@@ -10,8 +10,11 @@ import { ownershipTags } from '../../src/core/tags.js';
  * (manifests → plan → confirm → apply → saved plans) without any SDK. Two resource types: a
  * load balancer (scheme forces replacement) and one listener per port that references it.
  */
-export function memoryProviderModule(options: { failOn?: string; holdsAddress?: boolean } = {}) {
+export function memoryProviderModule(
+  options: { failOn?: string; holdsAddress?: boolean; observeError?: Error } = {},
+) {
   const cloud = new Map<string, Resource>(); // by `${serviceKey} ${address}`
+  let observeError = options.observeError;
   const writes: string[] = [];
   let nextId = 1;
   const model: ProviderModel = {
@@ -70,6 +73,7 @@ export function memoryProviderModule(options: { failOn?: string; holdsAddress?: 
     calls: createCallLog(),
     sweep: () => Promise.resolve([]),
     observe({ service }) {
+      if (observeError !== undefined) return Promise.reject(observeError);
       const prefix = `${service.namespace}/${service.name} `;
       return Promise.resolve([...cloud].filter(([k]) => k.startsWith(prefix)).map(([, r]) => r));
     },
@@ -105,5 +109,12 @@ export function memoryProviderModule(options: { failOn?: string; holdsAddress?: 
     isConfigured: () => true,
     connect: () => Promise.resolve(provider()),
   };
-  return { module, cloud, writes, addresses: () => [...cloud.values()].map(addressOf).sort() };
+  return {
+    module,
+    cloud,
+    writes,
+    addresses: () => [...cloud.values()].map(addressOf).sort(),
+    /** From now on every observe fails with `e`. */
+    failObserve: (e: Error) => (observeError = e),
+  };
 }

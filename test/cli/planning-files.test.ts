@@ -31,6 +31,12 @@ const lb: Resource = {
 const snapshot = (services: unknown) => ({ format_version: '1', services });
 
 describe('--observed snapshot', () => {
+  it('a snapshot that does not exist: the path and no such file or directory', async () => {
+    await expect(readObservedFile('/nonexistent/obs.json')).rejects.toThrow(
+      /^\/nonexistent\/obs\.json: cannot read the observed snapshot: no such file or directory$/,
+    );
+  });
+
   it('reads resources by Service, defaulting the namespace and dependsOn', () => {
     const parsed = parseObserved(
       snapshot([
@@ -170,7 +176,7 @@ describe('provider options', () => {
   it('accepts the known providers and names the allowed values otherwise', () => {
     expect(parseProviderName('gcp')).toBe('gcp');
     expect(() => parseProviderName('openstack')).toThrow(
-      'option --provider: --provider: Unsupported value: "openstack": supported values: "aws", "gcp", "azure", "local"',
+      'lbctl: --provider: Unsupported value: "openstack": supported values: "aws", "gcp", "azure", "local"',
     );
   });
 
@@ -185,7 +191,7 @@ describe('provider options', () => {
 
   it('rejects a --set without key=value', () => {
     expect(() => settingsFrom({ clusterName: 'c', set: ['region'], env: {} })).toThrow(
-      '--set: Invalid value: "region": expected key=value',
+      /^lbctl: --set: Invalid value: "region": expected key=value$/,
     );
   });
 });

@@ -3,7 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runApply } from '../../src/cli/commands/apply.js';
 import { runPlan } from '../../src/cli/commands/plan.js';
-import { pinObservedNodePorts } from '../../src/cli/planning/stable-nodeports.js';
+import {
+  pinObservedNodePorts,
+  withSharedNodePorts,
+} from '../../src/cli/planning/stable-nodeports.js';
 import { loadProvider } from '../../src/cli/providers.js';
 import type { Service } from '../../src/core/k8s.js';
 import { createClients } from '../../providers/aws/clients.js';
@@ -70,6 +73,33 @@ describe('stable NodePorts on the local provider', () => {
   });
 });
 
+describe('two Services applied from their own files share a live NodePort', () => {
+  it('planned together, neither is replaced, and stderr says they share it', async () => {
+    const mod = localProviderModule();
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(mod) });
+    const f = await writeFiles({
+      'nodes.yaml': nodes,
+      'web.yaml': serviceYaml('web', '00000000-0000-0000-0000-000000000001', [80]),
+      'api.yaml': serviceYaml('api', '00000000-0000-0000-0000-000000000002', [80]),
+    });
+    const flags = { ...base, provider: 'local', autoApprove: true };
+    for (const alone of ['web.yaml', 'api.yaml']) {
+      expect(
+        await runApply(undefined, { ...flags, filename: [f['nodes.yaml']!, f[alone]!] }, h.deps),
+      ).toBe(0);
+    }
+    h.clear();
+    await runPlan(
+      { ...base, provider: 'local', filename: [f['nodes.yaml']!, f['web.yaml']!, f['api.yaml']!] },
+      h.deps,
+    );
+    expect(h.stdout()).toContain('No changes. Your infrastructure matches the configuration.');
+    expect(h.stderr()).toMatch(
+      /Warning: Services default\/web and default\/api both forward to NodePort 300\d\d in the cloud/,
+    );
+  });
+});
+
 describe('stable healthCheckNodePorts on the local provider', () => {
   it('a Local Service keeps its live probe port when planned after another Local Service', async () => {
     const local = (name: string, uid: string) =>
@@ -119,13 +149,13 @@ describe('pinObservedNodePorts', () => {
   const live = [{ protocol: 'TCP' as const, port: 80, nodePort: 30100 }];
 
   it('fills only ports the manifest leaves out', () => {
-    const [a, b] = pinObservedNodePorts([svc('a'), svc('b', 30200)], [live, live]);
+    const [a, b] = pinObservedNodePorts([svc('a'), svc('b', 30200)], [live, live]).services;
     expect(a?.spec.ports?.[0]?.nodePort).toBe(30100);
     expect(b?.spec.ports?.[0]?.nodePort).toBe(30200);
   });
 
   it('leaves a port that another Service of the input writes to that Service', () => {
-    const [a] = pinObservedNodePorts([svc('a'), svc('b', 30100)], [live, []]);
+    const [a] = pinObservedNodePorts([svc('a'), svc('b', 30100)], [live, []]).services;
     expect(a?.spec.ports?.[0]?.nodePort).toBeUndefined();
   });
 
@@ -138,14 +168,23 @@ describe('pinObservedNodePorts', () => {
       [localSvc('a'), localSvc('b')],
       [live, live],
       [31000, 10256],
-    );
+    ).services;
     expect(a?.spec.healthCheckNodePort).toBe(31000);
     expect(b?.spec.healthCheckNodePort).toBeUndefined();
   });
 
+  it('a live port two Services forward to is kept by both: the later one through shared', () => {
+    const { services, shared } = pinObservedNodePorts([svc('a'), svc('b')], [live, live]);
+    expect(services[0]?.spec.ports?.[0]?.nodePort).toBe(30100);
+    expect(services[1]?.spec.ports?.[0]?.nodePort).toBeUndefined();
+    expect(shared).toEqual([{ service: 1, port: 0, nodePort: 30100, with: 'default/a' }]);
+    const allocated = { ...svc('b', 30101) };
+    expect(withSharedNodePorts(allocated, 1, shared).spec.ports?.[0]?.nodePort).toBe(30100);
+  });
+
   it('returns the same object when nothing is pinned', () => {
     const input = [svc('a')];
-    expect(pinObservedNodePorts(input, [[]])[0]).toBe(input[0]);
+    expect(pinObservedNodePorts(input, [[]]).services[0]).toBe(input[0]);
   });
 });
 

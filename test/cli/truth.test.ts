@@ -55,6 +55,26 @@ describe('a Service with no eligible Node', () => {
     ).toBe(0);
   });
 
+  it('a saved plan that would empty a live load balancer is refused by apply FILE too', async () => {
+    const mod = localProviderModule();
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(mod) });
+    const f = await writeFiles({
+      'nodes.yaml': nodes,
+      'web.yaml': serviceYaml('web', '00000000-0000-0000-0000-000000000002', [80]),
+    });
+    const flags = { ...base, provider: 'local', autoApprove: true };
+    await runApply(undefined, { ...flags, filename: [f['nodes.yaml']!, f['web.yaml']!] }, h.deps);
+    const out = `${f['web.yaml']!}.plan`;
+    await runPlan({ ...base, provider: 'local', filename: [f['web.yaml']!], out }, h.deps);
+    h.clear();
+    await expect(runApply(out, { ...base }, h.deps)).rejects.toThrow(
+      /Service default\/web: no eligible Node, so its live load balancer would be left with no targets; .*--allow-empty-targets.*Nothing was changed/,
+    );
+    expect(h.stdout()).toBe('');
+    expect(await runApply(out, { ...base, allowEmptyTargets: true }, h.deps)).toBe(0);
+    expect(h.stdout()).toContain('Apply complete! Resources: 0 added, 1 changed, 0 destroyed.');
+  });
+
   it('only warns when nothing is live yet', async () => {
     const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
     const f = await writeFiles({
@@ -123,6 +143,35 @@ describe('lbctl plan -offline and --observed say what they planned against', () 
   });
 });
 
+describe('warnings name standard input as STDIN', () => {
+  it('-f - with no Service in it', async () => {
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
+    h.deps.readStdin = () => Promise.resolve('');
+    await runPlan({ ...base, provider: 'local', filename: ['-'] }, h.deps);
+    expect(h.stderr()).toContain('Warning: no Service found in STDIN: nothing to plan.');
+  });
+});
+
+describe('a folder whose Services are in sub-folders', () => {
+  it('the warning says that sub-folders are read only with -R', async () => {
+    const f = await writeFiles({
+      'web.yaml': serviceYaml('web', '5f1c2a3e-8b9d-4c7a-9e01-0000000000a1', [80]),
+    });
+    const dir = f['web.yaml']!.replace(/\/web\.yaml$/, '');
+    const { mkdirSync, renameSync } = await import('node:fs');
+    mkdirSync(`${dir}/apps`);
+    renameSync(f['web.yaml']!, `${dir}/apps/web.yaml`);
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
+    await runPlan({ ...base, provider: 'local', filename: [dir] }, h.deps);
+    expect(h.stderr()).toContain(
+      `Warning: no Service found in ${dir} (sub-folders are read only with -R): nothing to plan.`,
+    );
+    h.clear();
+    await runPlan({ ...base, provider: 'local', filename: [dir], recursive: true }, h.deps);
+    expect(h.stderr()).not.toContain('no Service found');
+  });
+});
+
 describe('lbctl show', () => {
   it('prints a saved plan as text and as the same JSON plan -json prints', async () => {
     const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
@@ -143,6 +192,27 @@ describe('lbctl show', () => {
     h.clear();
     await runShow(out, { json: true, color: false }, h.deps);
     expect(h.stdout()).toBe(planned);
+  });
+
+  it('-out into a folder that does not exist: the path and why, nothing on stdout', async () => {
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
+    const f = await writeFiles({
+      'web.yaml': serviceYaml('web', '5f1c2a3e-8b9d-4c7a-9e01-0000000000a1', [80]),
+    });
+    const out = '/nonexistent/dir/p.plan';
+    await expect(
+      runPlan({ ...base, provider: 'local', filename: [f['web.yaml']!], out }, h.deps),
+    ).rejects.toThrow(
+      /^-out \/nonexistent\/dir\/p\.plan: cannot write the plan: no such file or directory$/,
+    );
+    expect(h.stdout()).toBe('');
+  });
+
+  it('a plan file that does not exist: the path and no such file or directory', async () => {
+    const h = recordingDeps({ loadProvider: () => Promise.resolve(localProviderModule()) });
+    await expect(runShow('/nonexistent/plan.lbctl', { color: false }, h.deps)).rejects.toThrow(
+      /^\/nonexistent\/plan\.lbctl: no such file or directory$/,
+    );
   });
 });
 

@@ -6,8 +6,10 @@ import {
   withChangeOptions,
   type ChangeFlags,
 } from '../planning/change-flow.js';
-import { DEFAULT_PARALLELISM } from '../planning/from-files.js';
+import { DEFAULT_PARALLELISM, observeFailed } from '../planning/from-files.js';
+import { keyOf } from '../../core/k8s.js';
 import { refuseAddressChanges } from '../planning/guard.js';
+import { refuseEmptyTargets } from '../planning/truth.js';
 import { ADOPT_HELP, withAdoption } from '../planning/adopt.js';
 import { processDeps, type CommandDeps } from '../planning/io.js';
 import { desiredOf, readSavedPlan, serviceLabel, stateDrift } from '../planning/saved-plan.js';
@@ -110,10 +112,11 @@ async function applySaved(path: string, flags: ApplyFlags, deps: CommandDeps): P
   const found: Resource[][] = [];
   for (const { plan } of checked) {
     found.push(
-      await provider.observe(
-        { service: plan.service, desired: desiredOf(plan), includeShared: true },
-        ctx,
-      ),
+      await provider
+        .observe({ service: plan.service, desired: desiredOf(plan), includeShared: true }, ctx)
+        .catch((e: unknown) =>
+          Promise.reject(observeFailed(e, keyOf(plan.service), saved.provider)),
+        ),
     );
   }
   // Settled as the plan was (src/plan/shared.ts), so a shared object compares like for like.
@@ -130,6 +133,13 @@ async function applySaved(path: string, flags: ApplyFlags, deps: CommandDeps): P
       `${path}: the cloud changed since this plan was saved (${drift.join('; ')}); nothing was changed. Run lbctl plan -out again`,
     );
   }
+  refuseEmptyTargets(
+    saved.services.map((s) => ({
+      service: s.plan.service,
+      emptiesTargets: s.emptiesTargets === true,
+    })),
+    flags.allowEmptyTargets === true,
+  );
   refuseAddressChanges(saved.services, flags.allowReplacement === true);
   await executePlans(saved.services, provider, {
     deps,

@@ -44,15 +44,17 @@ _lbctl() {
     return
   fi
   case "$prev" in
-    -f|--filename|--kubeconfig|--observed|--out|--config) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
+    -f|--filename|--kubeconfig|--observed|--out|--config) compopt -o filenames 2>/dev/null; COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
     --provider) COMPREPLY=( $(compgen -W "aws gcp azure local" -- "$cur") ); return ;;
+    --log-level) COMPREPLY=( $(compgen -W "trace debug info warn error silent" -- "$cur") ); return ;;
+    completion) COMPREPLY=( $(compgen -W "bash zsh" -- "$cur") ); return ;;
   esac
   case "\${COMP_WORDS[1]}" in
 ${cases}
     *) opts="" ;;
   esac
   if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W "$opts" -- "$cur") );
-  else COMPREPLY=( $(compgen -f -- "$cur") ); fi
+  else compopt -o filenames 2>/dev/null; COMPREPLY=( $(compgen -f -- "$cur") ); fi
 }
 complete -F _lbctl lbctl
 `;

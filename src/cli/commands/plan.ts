@@ -4,9 +4,14 @@ import { renderJson } from '../../render/json.js';
 import { renderText } from '../../render/text.js';
 import { InvalidInputError } from '../../core/errors.js';
 import { DEFAULT_PARALLELISM, planFromFiles } from '../planning/from-files.js';
-import { expandFileArgs } from '../planning/inputs.js';
+import { describeInputs, expandFileArgs, recursionHint } from '../planning/inputs.js';
 import { ADOPT_HELP, withAdoption } from '../planning/adopt.js';
-import { planWarnings, sourceNotice, truthfulReasons } from '../planning/truth.js';
+import {
+  emptiesLiveTargets,
+  planWarnings,
+  sourceNotice,
+  truthfulReasons,
+} from '../planning/truth.js';
 import { processDeps, type CommandDeps } from '../planning/io.js';
 import { SAVED_PLAN_FORMAT, writeSavedPlan } from '../planning/saved-plan.js';
 import { parseProviderName } from '../providers.js';
@@ -62,7 +67,12 @@ export function withPlanInputs(command: Command, options: { required: boolean })
   add('--provider <name>', 'aws, gcp or azure');
   return command
     .option('-R, --recursive', 'read the folders given with -f and their sub-folders')
-    .option('--cluster-name <name>', 'the cluster name in ownership tags', 'kubernetes')
+    .option(
+      '--cluster-name <name>',
+      'the cluster name in ownership tags',
+      parseClusterName,
+      'kubernetes',
+    )
     .option(
       '--set <key=value>',
       'a provider setting (region, endpoint, ...); repeatable',
@@ -85,10 +95,30 @@ export function withPlanInputs(command: Command, options: { required: boolean })
     .option('--no-color', 'never colour the output');
 }
 
+/**
+ * What can stand in `kubernetes.io/cluster/<name>`: never empty, nothing that splits or breaks a
+ * tag key. EKS's own rule for cluster names (letters, digits, - and _, at most 100), which
+ * covers the DNS labels other clusters use; the in-tree provider tags with that name.
+ */
+const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+
+function parseClusterName(value: string): string {
+  if (CLUSTER_NAME.test(value)) return value;
+  throw new InvalidInputError('lbctl', [
+    {
+      type: 'Invalid',
+      field: '--cluster-name',
+      value,
+      detail:
+        'must be a cluster name: letters, digits, - and _, starting with a letter or digit, at most 100 characters',
+    },
+  ]);
+}
+
 function parseParallelism(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
-    throw new InvalidInputError('option --parallelism', [
+    throw new InvalidInputError('lbctl', [
       { type: 'Invalid', field: '--parallelism', value, detail: 'must be an integer ≥ 1' },
     ]);
   }
@@ -202,6 +232,7 @@ export async function runPlan(
             ? {}
             : { loadBalancerClass: flags.loadBalancerClass }),
           ...(flags.offline === true ? { offline: true } : {}),
+          ...(flags.parallelism === undefined ? {} : { parallelism: flags.parallelism }),
           ...(deps.readStdin === undefined ? {} : { stdin: deps.readStdin }),
           loadProvider: deps.loadProvider,
           notice: (line) => deps.stderr(`${line}\n`),
@@ -222,7 +253,9 @@ export async function runPlan(
         });
   const notice = sourceNotice(planned.observed, flags.observed);
   if (notice !== undefined) deps.stderr(`${notice}\n`);
-  const inputs = fromCluster ? undefined : (flags.filename as string[]).join(', ');
+  const inputs = fromCluster
+    ? undefined
+    : `${describeInputs(flags.filename)}${await recursionHint(flags.filename, { recursive: flags.recursive === true })}`;
   for (const w of planWarnings(planned.services, inputs)) deps.stderr(`${w}\n`);
   const plans = truthfulReasons(
     planned.services.map((s) => s.plan),
@@ -243,6 +276,7 @@ export async function runPlan(
       services: planned.services.map((s, i) => ({
         plan: plans[i] ?? s.plan,
         observed: s.observed,
+        ...(emptiesLiveTargets(s) ? { emptiesTargets: true as const } : {}),
       })),
     });
   }

@@ -185,7 +185,7 @@ function settingsPairs(set: readonly string[]): [string, string][] {
   return set.map((pair) => {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
-      throw new InvalidInputError('option --set', [
+      throw new InvalidInputError('lbctl run', [
         { type: 'Invalid', field: '--set', value: pair, detail: 'expected key=value' },
       ]);
     }

@@ -6,7 +6,7 @@ import { parseProviderName } from '../providers.js';
 import { executePlans, formatCalls } from './execute.js';
 import { DEFAULT_PARALLELISM, planFromFiles } from './from-files.js';
 import { refuseAddressChanges } from './guard.js';
-import { expandFileArgs } from './inputs.js';
+import { describeInputs, expandFileArgs, recursionHint } from './inputs.js';
 import { confirm, refuseUnattended, type CommandDeps } from './io.js';
 import { planWarnings, refuseEmptyTargets } from './truth.js';
 
@@ -78,7 +78,11 @@ export async function planConfirmExecute(
     loadProvider: deps.loadProvider,
     notice: (line) => deps.stderr(`${line}\n`),
   });
-  for (const w of planWarnings(planned.services, flags.filename.join(', '))) deps.stderr(`${w}\n`);
+  for (const w of planWarnings(
+    planned.services,
+    `${describeInputs(flags.filename)}${await recursionHint(flags.filename, { recursive: flags.recursive === true })}`,
+  ))
+    deps.stderr(`${w}\n`);
   if (!kind.destroy) refuseEmptyTargets(planned.services, flags.allowEmptyTargets === true);
   const plans = planned.services.map((s) => s.plan);
   deps.stdout(renderText(plans, { color: flags.color && deps.colorCapable }));

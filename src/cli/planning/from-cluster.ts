@@ -1,6 +1,11 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { createCallLog } from '../../core/calls.js';
-import { LbctlError, isLbctlError } from '../../core/errors.js';
+import {
+  InvalidInputError,
+  LbctlError,
+  formatFieldProblem,
+  isLbctlError,
+} from '../../core/errors.js';
 import { keyOf, type Node, type Service } from '../../core/k8s.js';
 import type { ProviderName } from '../../core/provider.js';
 import type { Resource } from '../../core/resource.js';
@@ -14,7 +19,9 @@ import {
   type ServicePlan,
 } from '../../pipeline/index.js';
 import { settingsFrom, type ProviderLoader } from '../providers.js';
-import type { FilesPlan } from './from-files.js';
+import { DEFAULT_PARALLELISM, observeFailed, type FilesPlan } from './from-files.js';
+import { mapLimit } from './parallel.js';
+import { clusterReadError } from './cluster-errors.js';
 import { readInputs } from './inputs.js';
 import { notConfiguredMessage } from './not-configured.js';
 
@@ -36,6 +43,8 @@ export interface ClusterPlanRequest {
   loadBalancerClass?: string;
   /** Never contact the cloud: plan as if nothing exists. */
   offline?: boolean;
+  /** Services observed at once (Terraform's `-parallelism`); default 10. */
+  parallelism?: number;
   loadProvider: ProviderLoader;
   notice: (line: string) => void;
 }
@@ -53,12 +62,20 @@ export async function planFromCluster(request: ClusterPlanRequest): Promise<File
   const settings = settingsFrom(request);
   const model = module.model(settings);
   const core = request.kc.makeApiClient(CoreV1Api);
-  const live = await listServices(core, request.namespace, request.selector);
-  const nodes = plain<Node[]>((await core.listNode()).items);
+  const read = <T>(what: string, call: Promise<T>): Promise<T> =>
+    call.catch((e: unknown) => Promise.reject(clusterReadError(e, request.kc, what)));
+  const live = await read(
+    'listing Services',
+    listServices(core, request.namespace, request.selector),
+  );
+  const nodes = plain<Node[]>((await read('listing Nodes', core.listNode())).items);
 
   let services: Service[];
   if (request.proposedFiles !== undefined && request.proposedFiles.length > 0) {
-    services = await proposed(request, await listServices(core, undefined, undefined));
+    services = await proposed(
+      request,
+      await read('listing Services', listServices(core, undefined, undefined)),
+    );
   } else {
     services = live.filter(
       (s) =>
@@ -110,17 +127,25 @@ export async function planFromCluster(request: ClusterPlanRequest): Promise<File
   const calls = createCallLog();
   const provider = request.offline === true ? undefined : await module.connect(settings, { calls });
   const ctx = { clusterName: request.clusterName };
-  const found: Resource[][] = [];
-  for (const { prepared: p } of prepared) {
-    found.push(
-      provider === undefined
-        ? []
-        : await provider.observe(
-            { service: p.service, desired: p.desired, includeShared: true },
-            ctx,
-          ),
+  if (prepared.length === 0 && services.length > 0 && (request.names ?? []).length === 0) {
+    const others = services.map((s) => keyOf(identityOf(s)));
+    request.notice(
+      `Warning: no Service of type LoadBalancer found ${where(request)} (${others.length === 1 ? 'one Service of another type' : `${others.length} Services of other types`}: ${others.slice(0, 5).join(', ')}${others.length > 5 ? ', ...' : ''}): nothing to plan`,
     );
   }
+  // Observing is read-only and rate-limited by the provider's caller: Services go in parallel.
+  const found: Resource[][] = await mapLimit(
+    prepared,
+    request.parallelism ?? DEFAULT_PARALLELISM,
+    ({ prepared: p }) =>
+      provider === undefined
+        ? Promise.resolve([])
+        : provider
+            .observe({ service: p.service, desired: p.desired, includeShared: true }, ctx)
+            .catch((e: unknown) =>
+              Promise.reject(observeFailed(e, keyOf(p.service), request.provider)),
+            ),
+  );
   // A shared object goes only when every Service on it goes, and then once (src/plan/shared.ts).
   const settled = settleShared(
     prepared.map(({ prepared: p }, i) => ({ desired: p.desired, observed: found[i] ?? [] })),
@@ -165,9 +190,13 @@ async function proposed(request: ClusterPlanRequest, all: Service[]): Promise<Se
       return allocator.allocate(next, current);
     } catch (e) {
       if (!isLbctlError(e)) throw e;
-      throw new LbctlError(e.kind, `${source.file}, document ${source.document}: ${e.message}`, {
-        cause: e,
-      });
+      // The files mode's form: `FILE, document N (Service ns/name): field: ...`.
+      const where = `${source.file}, document ${source.document}`;
+      const message =
+        e instanceof InvalidInputError
+          ? `${where} (${e.object}): ${e.problems.map(formatFieldProblem).join('; ')}`
+          : `${where}: ${e.message}`;
+      throw new LbctlError(e.kind, message, { cause: e });
     }
   });
 }
@@ -193,10 +222,15 @@ async function listServices(
 
 /** Which filter found nothing, in kubectl's words (`No resources found in web namespace.`). */
 function noMatch(request: ClusterPlanRequest): string {
-  const where =
+  return `no Service found ${where(request)}`;
+}
+
+/** `in namespace web matching selector "app=x"`: the filters of the plan, in words. */
+function where(request: ClusterPlanRequest): string {
+  const ns =
     request.namespace === undefined ? 'in any namespace' : `in namespace ${request.namespace}`;
   const which = request.selector === undefined ? '' : ` matching selector "${request.selector}"`;
-  return `no Service found ${where}${which}`;
+  return `${ns}${which}`;
 }
 
 const plain = <T>(o: unknown): T => JSON.parse(JSON.stringify(o)) as T;

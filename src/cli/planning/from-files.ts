@@ -1,5 +1,5 @@
 import { createCallLog } from '../../core/calls.js';
-import { InvalidInputError, LbctlError } from '../../core/errors.js';
+import { InvalidInputError, LbctlError, NotOwnedError } from '../../core/errors.js';
 import { keyOf, type Service } from '../../core/k8s.js';
 import type {
   CallLog,
@@ -25,7 +25,12 @@ import { observedOf, readObservedFile } from './observed-file.js';
 import { readInputs } from './inputs.js';
 import { notConfiguredMessage } from './not-configured.js';
 import { mapLimit } from './parallel.js';
-import { pinObservedNodePorts } from './stable-nodeports.js';
+import {
+  pinObservedNodePorts,
+  sharedNodePortWarnings,
+  withSharedNodePorts,
+  type SharedNodePort,
+} from './stable-nodeports.js';
 
 /** Terraform's default `-parallelism`. */
 export const DEFAULT_PARALLELISM = 10;
@@ -98,6 +103,7 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
   const prepareAll = (
     services: readonly Service[],
     onRefused: (e: unknown) => void,
+    shared: readonly SharedNodePort[] = [],
   ): { written: Service; prepared: PreparedService }[] => {
     const allocated = allocateEach(services, DEFAULT_LAYERS);
     return services.flatMap((written, i) => {
@@ -108,7 +114,7 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
       }
       try {
         const prepared = prepareService({
-          service,
+          service: withSharedNodePorts(service, i, shared),
           nodes,
           model,
           clusterName: request.clusterName,
@@ -156,7 +162,11 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
     async (p): Promise<Resource[]> => {
       if (snapshot !== undefined) return observedOf(snapshot, p.service);
       if (provider === undefined) return [];
-      return provider.observe({ service: p.service, desired: p.desired, includeShared: true }, ctx);
+      return provider
+        .observe({ service: p.service, desired: p.desired, includeShared: true }, ctx)
+        .catch((e: unknown) =>
+          Promise.reject(observeFailed(e, keyOf(p.service), request.provider)),
+        );
     },
   );
   // NodePorts the manifests leave out are the live load balancer's, not a fresh pick.
@@ -164,10 +174,15 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
     const live = observed.map((o) => model.observedNodePorts?.(o) ?? []);
     const probes = observed.map((o) => model.observedHealthCheckNodePort?.(o));
     const pinned = pinObservedNodePorts(written, live, probes);
-    if (pinned.some((s, i) => s !== written[i])) {
-      prepared = prepareAll(pinned, (e) => {
-        throw withSource(e, manifests);
-      }).map((v) => v.prepared);
+    for (const w of sharedNodePortWarnings(written, pinned.shared)) request.notice(w);
+    if (pinned.shared.length > 0 || pinned.services.some((s, i) => s !== written[i])) {
+      prepared = prepareAll(
+        pinned.services,
+        (e) => {
+          throw withSource(e, manifests);
+        },
+        pinned.shared,
+      ).map((v) => v.prepared);
     }
   }
   // A shared object goes only when every Service on it goes, and then once (src/plan/shared.ts).
@@ -179,6 +194,22 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
     return { ...p, observed: o, plan: planPrepared(p, model, o) };
   });
   return { module, settings, model, provider, calls, services, observed: source };
+}
+
+/**
+ * A cloud error while observing (connection refused, access denied, retries spent) names the
+ * Service and what was being done; input and ownership errors already name their object.
+ */
+export function observeFailed(e: unknown, service: string, provider: ProviderName): unknown {
+  if (e instanceof InvalidInputError || e instanceof NotOwnedError) return e;
+  const message = `Service ${service}: cannot read what exists in ${provider}: ${e instanceof Error ? e.message : String(e)}`;
+  if (e instanceof LbctlError) {
+    return new LbctlError(e.kind, message, {
+      cause: e,
+      ...(e.retryAfterMs === undefined ? {} : { retryAfterMs: e.retryAfterMs }),
+    });
+  }
+  return new LbctlError('terminal', message, { cause: e });
 }
 
 /**

@@ -15,7 +15,7 @@ export const STDIN = '-';
 
 /**
  * kubectl's `-f` rules: each value may list several paths separated by commas; `-` is standard
- * input (once); a folder contributes its own `.yaml`, `.yml` and `.json` files, and the files
+ * input (once); a URL is refused (kubectl would download it); a folder contributes its own `.yaml`, `.yml` and `.json` files, and the files
  * of its sub-folders only with `-R` / `--recursive`. Returns the paths for readManifests (which
  * walks whatever folder it is given: with -R the folder is passed as it is).
  */
@@ -27,6 +27,14 @@ export async function expandFileArgs(
   if (paths.filter((p) => p === '-').length > 1) {
     throw new LbctlError('invalid', '-f -: standard input can be read only once');
   }
+  const url = paths.find((p) => /^https?:\/\//i.test(p));
+  if (url !== undefined) {
+    // kubectl downloads a URL given with -f; lbctl reads no network input, so say so plainly.
+    throw new LbctlError(
+      'invalid',
+      `-f ${url}: lbctl reads files, folders and - (standard input), not URLs; pipe it in: curl -fsSL '${url}' | lbctl ... -f -`,
+    );
+  }
   const out: string[] = [];
   for (const path of paths) {
     if (path === STDIN) out.push(STDIN);
@@ -34,6 +42,31 @@ export async function expandFileArgs(
     else out.push(...(await topLevelFiles(path)));
   }
   return out;
+}
+
+/** The `-f` values as messages name them: `a.yaml, b.yaml, STDIN`. */
+export const describeInputs = (values: readonly string[]): string =>
+  values
+    .flatMap((v) => v.split(','))
+    .filter((p) => p !== '')
+    .map((p) => (p === STDIN ? 'STDIN' : p))
+    .join(', ');
+
+/**
+ * ` (sub-folders are read only with -R)` when a folder given with -f has sub-folders and -R was
+ * not given: said next to "no Service found", the usual reason for it. '' otherwise.
+ */
+export async function recursionHint(
+  values: readonly string[],
+  options: { recursive: boolean },
+): Promise<string> {
+  if (options.recursive) return '';
+  for (const path of values.flatMap((v) => v.split(',')).filter((p) => p !== '' && p !== STDIN)) {
+    if (!(await isDirectory(path))) continue;
+    const entries = await readdir(path, { withFileTypes: true });
+    if (entries.some((e) => e.isDirectory())) return ' (sub-folders are read only with -R)';
+  }
+  return '';
 }
 
 async function isDirectory(path: string): Promise<boolean> {

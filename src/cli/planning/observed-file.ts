@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { LbctlError } from '../../core/errors.js';
 import { keyOf, type ServiceKey } from '../../core/k8s.js';
 import type { Resource, Value } from '../../core/resource.js';
+import { fsReason } from './fs-reason.js';
 
 /**
  * The `--observed FILE` snapshot: the resources that exist in the cloud, per Service, in the
@@ -43,11 +44,9 @@ export async function readObservedFile(path: string): Promise<ObservedSnapshot> 
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new LbctlError(
-      'invalid',
-      `${path}: cannot read the observed snapshot: ${(e as Error).message}`,
-      { cause: e },
-    );
+    throw new LbctlError('invalid', `${path}: cannot read the observed snapshot: ${fsReason(e)}`, {
+      cause: e,
+    });
   }
   let json: unknown;
   try {

@@ -5,6 +5,7 @@ import { keyOf } from '../../core/k8s.js';
 import type { Plan } from '../../core/plan.js';
 import type { ProviderName } from '../../core/provider.js';
 import { addressOf, type Resource } from '../../core/resource.js';
+import { fsReason } from './fs-reason.js';
 
 export const SAVED_PLAN_FORMAT = 'lbctl-plan/1';
 
@@ -21,7 +22,12 @@ export interface SavedPlan {
   settings: Record<string, string>;
   /** What the plan was made against (absent in files saved before lbctl 0.2). */
   observedFrom?: 'none' | 'cloud' | 'snapshot';
-  services: { plan: Plan; observed: Resource[] }[];
+  /**
+   * `emptiesTargets`: the Service had no eligible Node while its load balancer was live, so
+   * applying the plan empties its targets; `apply FILE` refuses that unless
+   * `--allow-empty-targets`, as `apply -f` does (absent: false).
+   */
+  services: { plan: Plan; observed: Resource[]; emptiesTargets?: true }[];
   /** A `plan --orphans` plan: applied after a new sweep (src/cli/planning/orphans.ts). */
   orphans?: true;
 }
@@ -29,13 +35,25 @@ export interface SavedPlan {
 export async function writeSavedPlan(path: string, saved: SavedPlan): Promise<void> {
   const body = canonicalJson(saved);
   const file = { digest: digestOf(body), ...saved };
-  await writeFile(path, `${JSON.stringify(file, null, 1)}\n`, { mode: 0o600 });
+  try {
+    await writeFile(path, `${JSON.stringify(file, null, 1)}\n`, { mode: 0o600 });
+  } catch (e) {
+    throw new LbctlError('invalid', `-out ${path}: cannot write the plan: ${fsReason(e)}`, {
+      cause: e,
+    });
+  }
 }
 
 export async function readSavedPlan(path: string): Promise<SavedPlan> {
   let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(await readFile(path, 'utf8'));
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new LbctlError('invalid', `${path}: ${fsReason(e)}`, { cause: e });
+  }
+  try {
+    json = JSON.parse(text);
   } catch (e) {
     throw new LbctlError('invalid', `${path}: not a saved lbctl plan: ${(e as Error).message}`, {
       cause: e,

@@ -1,5 +1,5 @@
 import { LbctlError } from '../../core/errors.js';
-import { keyOf } from '../../core/k8s.js';
+import { keyOf, type ServiceKey } from '../../core/k8s.js';
 import type { Plan } from '../../core/plan.js';
 import { CREATE_REASON } from '../../plan/reason.js';
 import type { ServicePlan } from '../../pipeline/index.js';
@@ -57,14 +57,22 @@ export function planWarnings(
   ];
 }
 
+/** A Service with no eligible Node whose load balancer is live: applying its plan empties it. */
+export const emptiesLiveTargets = (s: ServicePlan): boolean =>
+  s.intent !== undefined && s.intent.targets.length === 0 && s.observed.length > 0;
+
 /**
  * Emptying the target set of a load balancer that serves traffic takes the Service down; when
  * it comes from missing Node input rather than intent, it is a mistake. Refused unless asked.
+ * `services` are the plans about to be applied, or the keys a saved plan marked as emptying.
  */
-export function refuseEmptyTargets(services: readonly ServicePlan[], allow: boolean): void {
+export function refuseEmptyTargets(
+  services: readonly ServicePlan[] | readonly { service: ServiceKey; emptiesTargets: boolean }[],
+  allow: boolean,
+): void {
   if (allow) return;
-  const empty = services.filter(
-    (s) => s.intent !== undefined && s.intent.targets.length === 0 && s.observed.length > 0,
+  const empty = services.filter((s) =>
+    'emptiesTargets' in s ? s.emptiesTargets : emptiesLiveTargets(s),
   );
   if (empty.length === 0) return;
   throw new LbctlError(
