@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLUSTER_NAME_ALLOWED, CLUSTER_NAME_RULE } from '../core/tags.js';
 
 const seconds = (def: number) => z.coerce.number().positive().max(86_400).default(def);
 const bool = z.union([z.boolean(), z.stringbool()], {
@@ -54,12 +55,7 @@ const bindAddress = z
 export const configSchema = z
   .strictObject({
     provider: z.enum(['aws', 'gcp', 'azure', 'local']),
-    clusterName: z
-      .string()
-      .regex(
-        /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
-        'must be a DNS label: lower case letters, digits and -, at most 63 characters',
-      ),
+    clusterName: z.string().regex(CLUSTER_NAME_RULE, CLUSTER_NAME_ALLOWED),
     kubeconfig: z.string().min(1).optional(),
     loadBalancerClass: z.string().min(1).max(316).optional(),
     workers: z.coerce.number().int().min(1).max(256).default(4),

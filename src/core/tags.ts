@@ -20,6 +20,15 @@ export const SERVICE_NAME_TAG = 'kubernetes.io/service-name';
 export const SERVICE_UID_TAG = 'kubernetes.io/service-uid';
 export const RESOURCE_TAG = 'lbctl.io/resource';
 
+/**
+ * What can stand in `kubernetes.io/cluster/<name>`: never empty, nothing that splits or breaks a
+ * tag key. EKS's own rule for cluster names (letters, digits, - and _, at most 100), which
+ * covers the DNS labels other clusters use; the in-tree providers tag with that name.
+ */
+export const CLUSTER_NAME_RULE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+export const CLUSTER_NAME_ALLOWED =
+  'must be a cluster name: letters, digits, - and _, starting with a letter or digit, at most 100 characters';
+
 export const clusterTagKey = (clusterName: string): string => `${CLUSTER_TAG_PREFIX}${clusterName}`;
 
 export function ownershipTags(

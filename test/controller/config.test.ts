@@ -88,3 +88,18 @@ describe('config errors say what to do', () => {
     expect(text).toContain('workers: Invalid value: "many": must be a number');
   });
 });
+
+describe('cluster names', () => {
+  it('takes the names EKS allows (upper case, _) and refuses what breaks a tag key', async () => {
+    const ok = await loadConfig({
+      env: {},
+      flags: { provider: 'local', clusterName: 'Prod_EKS-1' },
+    });
+    expect(ok.clusterName).toBe('Prod_EKS-1');
+    for (const bad of ['', 'a/b', 'a b', '-x', 'x'.repeat(101)]) {
+      await expect(
+        loadConfig({ env: {}, flags: { provider: 'local', clusterName: bad } }),
+      ).rejects.toThrow(/clusterName: .*must be a cluster name: letters, digits, - and _/);
+    }
+  });
+});

@@ -3,6 +3,7 @@ import { hasChanges } from '../../plan/index.js';
 import { renderJson } from '../../render/json.js';
 import { renderText } from '../../render/text.js';
 import { InvalidInputError } from '../../core/errors.js';
+import { CLUSTER_NAME_ALLOWED, CLUSTER_NAME_RULE } from '../../core/tags.js';
 import { DEFAULT_PARALLELISM, planFromFiles } from '../planning/from-files.js';
 import { describeInputs, expandFileArgs, recursionHint } from '../planning/inputs.js';
 import { ADOPT_HELP, withAdoption } from '../planning/adopt.js';
@@ -95,22 +96,15 @@ export function withPlanInputs(command: Command, options: { required: boolean })
     .option('--no-color', 'never colour the output');
 }
 
-/**
- * What can stand in `kubernetes.io/cluster/<name>`: never empty, nothing that splits or breaks a
- * tag key. EKS's own rule for cluster names (letters, digits, - and _, at most 100), which
- * covers the DNS labels other clusters use; the in-tree provider tags with that name.
- */
-const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
-
+/** `--cluster-name`: the rule of src/core/tags.ts, the same as `lbctl run`'s. */
 function parseClusterName(value: string): string {
-  if (CLUSTER_NAME.test(value)) return value;
+  if (CLUSTER_NAME_RULE.test(value)) return value;
   throw new InvalidInputError('lbctl', [
     {
       type: 'Invalid',
       field: '--cluster-name',
       value,
-      detail:
-        'must be a cluster name: letters, digits, - and _, starting with a letter or digit, at most 100 characters',
+      detail: CLUSTER_NAME_ALLOWED,
     },
   ]);
 }
