@@ -15,6 +15,7 @@ import { LeaderElector } from './leader.js';
 import { LeaderHealth } from './leader-health.js';
 import { codeOf, instrumentKubeApi } from './kube-metrics.js';
 import { OrphanSweeper } from './sweep.js';
+import { clusterReadError } from '../k8s/cluster-errors.js';
 
 export interface StartOptions {
   config: Config;
@@ -82,11 +83,15 @@ export async function startController(o: StartOptions): Promise<RunningControlle
     onService: (e, s) => ref.controller?.onService(e, s),
     onNode: (e, n) => ref.controller?.onNode(e, n),
     // Before the first sync nothing can be reconciled: that is an error, with the reason.
+    // In kubectl's words (a refused connection, 401, the Status message), not client-node's dump.
     onError: (what, e) =>
       informers.isSynced()
-        ? logger.warn({ err: errorText(e), code: codeOf(e) }, `${what} failed; retrying`)
+        ? logger.warn(
+            { err: clusterReadError(e, o.kc, what).message, code: codeOf(e) },
+            `${what} failed; retrying`,
+          )
         : logger.error(
-            { err: errorText(e), code: codeOf(e) },
+            { err: clusterReadError(e, o.kc, what).message, code: codeOf(e) },
             `${what} failed: caches not synced, nothing is reconciled; retrying`,
           ),
     onRequest: (m, c) => metrics.restRequest(m, c),
@@ -220,5 +225,3 @@ export async function startController(o: StartOptions): Promise<RunningControlle
     },
   };
 }
-
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -21,7 +21,7 @@ import {
 import { settingsFrom, type ProviderLoader } from '../providers.js';
 import { DEFAULT_PARALLELISM, observeFailed, type FilesPlan } from './from-files.js';
 import { mapLimit } from './parallel.js';
-import { clusterReadError } from './cluster-errors.js';
+import { clusterReadError } from '../../k8s/cluster-errors.js';
 import { readInputs } from './inputs.js';
 import { notConfiguredMessage } from './not-configured.js';
 

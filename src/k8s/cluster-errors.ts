@@ -1,5 +1,5 @@
 import { ApiException, type KubeConfig } from '@kubernetes/client-node';
-import { LbctlError } from '../../core/errors.js';
+import { LbctlError } from '../core/errors.js';
 
 /**
  * A failed read from the cluster in kubectl's words, not client-node's multi-line dump
