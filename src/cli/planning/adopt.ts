@@ -24,4 +24,4 @@ export function withAdoption(deps: CommandDeps, adopt: boolean | undefined): Com
 }
 
 export const ADOPT_HELP =
-  'take over the load balancers the in-tree cloud provider (cloud-controller-manager) made, in place';
+  'take over the load balancers the in-tree cloud provider (cloud-controller-manager) made: in place on aws and azure, by a migration that keeps the IP on gcp';
