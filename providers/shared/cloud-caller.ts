@@ -99,6 +99,7 @@ export function createCloudCaller(options: CloudCallerOptions): CloudCall {
           apiClass: op.apiClass,
           outcome: outcomeOf(error),
           durationMs: now() - started,
+          message: error.message.split('\n')[0] ?? '',
         });
         if (error.kind === 'throttled') limiter.onThrottle(op.apiClass, error.retryAfterMs);
         if (!error.retryable) throw new AbortError(error);

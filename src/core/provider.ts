@@ -167,6 +167,8 @@ export interface CallRecord {
   apiClass?: string;
   outcome: CallOutcome;
   durationMs: number;
+  /** What the cloud or the network said, for an outcome other than `ok` (first line). */
+  message?: string;
 }
 
 export interface CallLog {

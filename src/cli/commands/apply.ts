@@ -20,6 +20,7 @@ import { withPlanInputs } from './plan.js';
 import type { Resource } from '../../core/resource.js';
 import { settleShared } from '../../plan/shared.js';
 import type { SetExitCode } from './index.js';
+import { retryNotices } from '../planning/retry-notices.js';
 
 /** `-f` and `--provider` are needed unless a saved plan file is given. */
 export interface ApplyFlags extends Omit<ChangeFlags, 'filename' | 'provider'> {
@@ -103,6 +104,7 @@ async function applySaved(path: string, flags: ApplyFlags, deps: CommandDeps): P
     env: deps.env,
   });
   const calls = createCallLog();
+  retryNotices(calls.onRecord, (line) => deps.stderr(`${line}\n`));
   const provider = await module.connect(settings, { calls });
   const ctx = { clusterName: saved.clusterName };
   const drift: string[] = [];

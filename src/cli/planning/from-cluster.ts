@@ -24,6 +24,7 @@ import { mapLimit } from './parallel.js';
 import { clusterReadError } from '../../k8s/cluster-errors.js';
 import { readInputs } from './inputs.js';
 import { notConfiguredMessage } from './not-configured.js';
+import { retryNotices } from './retry-notices.js';
 
 export interface ClusterPlanRequest {
   kc: KubeConfig;
@@ -125,6 +126,7 @@ export async function planFromCluster(request: ClusterPlanRequest): Promise<File
     throw new LbctlError('invalid', notConfiguredMessage(request.provider));
   }
   const calls = createCallLog();
+  retryNotices(calls.onRecord, request.notice);
   const provider = request.offline === true ? undefined : await module.connect(settings, { calls });
   const ctx = { clusterName: request.clusterName };
   if (prepared.length === 0 && services.length > 0 && (request.names ?? []).length === 0) {

@@ -31,6 +31,7 @@ import {
   withSharedNodePorts,
   type SharedNodePort,
 } from './stable-nodeports.js';
+import { retryNotices } from './retry-notices.js';
 
 /** Terraform's default `-parallelism`. */
 export const DEFAULT_PARALLELISM = 10;
@@ -140,6 +141,7 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
   let prepared = valid.map((v) => v.prepared);
 
   const calls = createCallLog();
+  retryNotices(calls.onRecord, request.notice);
   const snapshot =
     request.observedFile === undefined ? undefined : await readObservedFile(request.observedFile);
   if (snapshot !== undefined) {
