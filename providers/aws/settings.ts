@@ -1,3 +1,4 @@
+import { refuseUnknownSettingKeys } from '../shared/settings.js';
 import { InvalidInputError } from '../../src/core/errors.js';
 import type { ProviderSettings } from '../../src/core/provider.js';
 
@@ -56,18 +57,7 @@ function invalid(key: string, value: unknown, detail: string): InvalidInputError
 
 /** Parses and validates; throws InvalidInputError naming the key, the value and what is allowed. */
 export function parseSettings(settings: ProviderSettings): AwsSettings {
-  for (const key of Object.keys(settings.values)) {
-    if (!(KEYS as readonly string[]).includes(key)) {
-      throw new InvalidInputError(OBJECT, [
-        {
-          type: 'NotSupported',
-          field: key,
-          value: settings.values[key],
-          detail: `supported keys: ${KEYS.map((k) => JSON.stringify(k)).join(', ')}`,
-        },
-      ]);
-    }
-  }
+  refuseUnknownSettingKeys(OBJECT, settings.values, KEYS);
   const out: AwsSettings = { rates: {} };
   for (const key of KEYS) {
     const value = raw(settings, key);

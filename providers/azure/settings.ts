@@ -1,3 +1,4 @@
+import { refuseUnknownSettingKeys } from '../shared/settings.js';
 import { InvalidInputError } from '../../src/core/errors.js';
 import type { ProviderSettings } from '../../src/core/provider.js';
 
@@ -51,11 +52,7 @@ export function parseAzureSettings(settings: ProviderSettings): AzureSettings {
       settings.values[key] ?? settings.env[`LBCTL_AZURE_${key.toUpperCase().replaceAll('-', '_')}`];
     return v === undefined || v === '' ? undefined : v;
   };
-  for (const key of Object.keys(settings.values)) {
-    if (!(AZURE_SETTING_KEYS as readonly string[]).includes(key)) {
-      throw invalid(key, settings.values[key], `one of ${AZURE_SETTING_KEYS.join(', ')}`);
-    }
-  }
+  refuseUnknownSettingKeys('azure provider settings', settings.values, AZURE_SETTING_KEYS);
   const cluster = settings.clusterName;
   const name = (key: (typeof AZURE_SETTING_KEYS)[number], fallback: string): string => {
     const v = get(key) ?? fallback;

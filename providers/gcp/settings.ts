@@ -1,3 +1,4 @@
+import { refuseUnknownSettingKeys } from '../shared/settings.js';
 import { InvalidInputError } from '../../src/core/errors.js';
 import type { ProviderSettings } from '../../src/core/provider.js';
 
@@ -59,18 +60,7 @@ const PROJECT = /^[a-z][-a-z0-9.:]{4,61}[a-z0-9]$/;
 
 export function readSettings(settings: ProviderSettings): GcpSettings {
   const object = 'provider gcp';
-  for (const key of Object.keys(settings.values)) {
-    if (!(KEYS as readonly string[]).includes(key)) {
-      throw new InvalidInputError(object, [
-        {
-          type: 'NotSupported',
-          field: `settings.${key}`,
-          value: key,
-          detail: `supported keys: ${KEYS.join(', ')}`,
-        },
-      ]);
-    }
-  }
+  refuseUnknownSettingKeys(object, settings.values, KEYS);
   const get = (key: Key): string | undefined => {
     const v =
       settings.values[key] ?? settings.env[`LBCTL_GCP_${key.toUpperCase().replaceAll('-', '_')}`];

@@ -50,7 +50,7 @@ describe('settings', () => {
 
   it('unknown keys are refused with the list of supported ones', () => {
     expect(() => parseSettings(settings({ project: 'x' }))).toThrow(
-      /project: Unsupported value: "x": supported keys: "region"/,
+      /--set project: Unsupported value: "project": supported keys: region, /,
     );
   });
 

@@ -379,7 +379,7 @@ describe('gcp ingress, provider IDs and settings', () => {
   });
 
   it.each([
-    [{ zone: 'x' }, /settings.zone: Unsupported value: "zone": supported keys/],
+    [{ zone: 'x' }, /--set zone: Unsupported value: "zone": supported keys/],
     [
       { region: 'US_EAST' },
       /settings.region: Invalid value: "US_EAST": must be a Compute Engine name/,
