@@ -86,7 +86,7 @@ describe('lbctl run and lbctl demo (processes)', { timeout: 60_000 }, () => {
       'node',
       ['bin/lbctl.js', 'run', '--provider', 'ibm', '--workers', '0'],
       {
-        env: { ...process.env, LBCTL_CLUSTER_NAME: 'Not_A_Label' },
+        env: { ...process.env, LBCTL_CLUSTER_NAME: 'not a/name' },
       },
     ).catch((e: unknown) => e);
     const e = err as { code: number; stderr: string };
