@@ -22,7 +22,7 @@ import {
   observedSecurityRule,
 } from './mapping.js';
 import { isServiceChild, loadBalancerName, serviceNamePrefix } from './names.js';
-import { lastRg, observeAzure } from './observe.js';
+import { lastRg, observeAzure, securityRuleNames } from './observe.js';
 import { pairAddresses } from './pair.js';
 import { T } from './schemas.js';
 import type { AzureSettings } from './settings.js';
@@ -258,18 +258,7 @@ async function inTreeSecurityRules(
   const rules = (nsg.securityRules ?? []).filter((r: SecurityRule) =>
     isServiceChild(r.name ?? '', request.service),
   );
-  const names = pairAddresses(
-    rules.map((r) => ({
-      name: r.name ?? '',
-      key: `${r.protocol ?? ''}|${r.destinationPortRange ?? ''}`,
-    })),
-    {
-      type: T.securityRule,
-      desired: request.desired,
-      keyOf: (d) =>
-        `${String(d.attributes.protocol)}|${String(d.attributes.destination_port_range)}`,
-    },
-  );
+  const names = securityRuleNames(rules, request.desired);
   return rules.map((r, i) =>
     observedSecurityRule(r, `${T.securityRule}.${names[i] ?? ''}`, s.securityGroup),
   );

@@ -204,18 +204,7 @@ export async function observeAzure(
   } else {
     cache.setSecurityGroup(nsg);
     const rules = (nsg.securityRules ?? []).filter((r) => isServiceChild(r.name ?? '', svc));
-    const names = pairAddresses(
-      rules.map((r) => ({
-        name: r.name ?? '',
-        key: `${r.protocol ?? ''}|${r.destinationPortRange ?? ''}`,
-      })),
-      {
-        type: T.securityRule,
-        desired: request.desired,
-        keyOf: (d) =>
-          `${String(d.attributes.protocol)}|${String(d.attributes.destination_port_range)}`,
-      },
-    );
+    const names = securityRuleNames(rules, request.desired);
     rules.forEach((rule, i) =>
       out.push(observedSecurityRule(rule, `${T.securityRule}.${names[i] ?? ''}`, s.securityGroup)),
     );
@@ -223,6 +212,25 @@ export async function observeAzure(
   // A shared parent left out above must not dangle in the graph; references to it still order nothing.
   const present = new Set(out.map(addressOf));
   return out.map((r) => ({ ...r, dependsOn: r.dependsOn.filter((d) => present.has(d)) }));
+}
+
+/** Graph names for a Service's security rules, paired with the desired ones by protocol and port. */
+export function securityRuleNames(
+  rules: readonly { name?: string; protocol?: string; destinationPortRange?: string }[],
+  desired: readonly Resource[],
+): (string | undefined)[] {
+  return pairAddresses(
+    rules.map((r) => ({
+      name: r.name ?? '',
+      key: `${r.protocol ?? ''}|${r.destinationPortRange ?? ''}`,
+    })),
+    {
+      type: T.securityRule,
+      desired,
+      keyOf: (d) =>
+        `${String(d.attributes.protocol)}|${String(d.attributes.destination_port_range)}`,
+    },
+  );
 }
 
 /** The other Services with a child on a shared load balancer, by their names' prefix (`a` + UID). */

@@ -1,21 +1,13 @@
 // A cloud that does not answer: the CLI says on stderr, once per operation, that it is retrying,
 // instead of waiting silently through the backoff. The real AWS adapter and SDK against a
 // loopback port nothing listens on (retries without delay here).
-import { createServer } from 'node:net';
+import { closedPort } from '../support/ports.js';
 import { describe, expect, it } from 'vitest';
 import { runPlan } from '../../src/cli/commands/plan.js';
 import type { ProviderModule } from '../../src/core/provider.js';
 import { provider as aws } from '../../providers/aws/index.js';
 import { connectAws } from '../../providers/aws/provider.js';
 import { recordingDeps, serviceYaml, writeFiles } from './support.js';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 describe('retry notices', () => {
   it('an unreachable endpoint: one warning per operation while retrying, then the error', async () => {
@@ -49,7 +41,11 @@ status: { addresses: [{ type: InternalIP, address: 10.0.1.10 }] }
         {
           provider: 'aws',
           clusterName: 'demo',
-          set: [`endpoint=http://127.0.0.1:${port}`, 'region=eu-west-1', 'vpc-id=vpc-0123456789abcdef0'],
+          set: [
+            `endpoint=http://127.0.0.1:${port}`,
+            'region=eu-west-1',
+            'vpc-id=vpc-0123456789abcdef0',
+          ],
           color: false,
           filename: [f['web.yaml']!, f['nodes.yaml']!],
         },

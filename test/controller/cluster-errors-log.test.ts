@@ -1,6 +1,6 @@
 // The controller's log when the cluster refuses it: kubectl's words, not client-node's
 // multi-line dump (`HTTP-Code: ... Headers: {...}`). Real client-node, a real closed port.
-import { createServer } from 'node:net';
+import { closedPort } from '../support/ports.js';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -8,15 +8,6 @@ import { connectLocal, LocalCloud } from '../../providers/local/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import { startController } from '../../src/controller/start.js';
 import { createCallLog } from '../../src/core/calls.js';
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 describe('controller log on cluster errors', { timeout: 30_000 }, () => {
   it('a refused connection before the caches sync is an error line in kubectl words', async () => {
