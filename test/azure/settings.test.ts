@@ -42,7 +42,10 @@ describe('azure settings', () => {
     [{ vnet: 'bad/name' }, /vnet: Invalid value: "bad\/name"/],
     [{ token: 'x' }, /token: Invalid value: "<redacted>": must be only together with endpoint/],
     [{ endpoint: 'https://127.0.0.1:1/path' }, /endpoint: Invalid value/],
-    [{ regoin: 'x' }, /--set regoin: Unsupported value: "regoin": supported keys: subscription-id, resource-group/],
+    [
+      { regoin: 'x' },
+      /--set regoin: Unsupported value: "regoin": supported keys: subscription-id, resource-group/,
+    ],
   ])('refuses %j naming the key, the value and what is allowed', (values, message) => {
     expect(() => parse(values)).toThrow(InvalidInputError);
     expect(() => parse(values)).toThrow(message);
