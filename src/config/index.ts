@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
+import { readYaml } from '../k8s/yaml.js';
+import { fsReason } from '../core/fs-reason.js';
 import type { z } from 'zod';
 import { InvalidInputError, type FieldProblem } from '../core/errors.js';
 import { configSchema, type Config } from './schema.js';
@@ -102,23 +103,24 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
         type: 'Invalid',
         field: '--config',
         value: file,
-        detail: `cannot be read: ${(e as Error).message}`,
+        detail: `cannot be read: ${fsReason(e)}`,
       },
     ]);
   }
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(text);
-  } catch (e) {
+  // lbctl's one YAML reader (src/k8s/yaml.ts): go-yaml's scalars, as in Kubernetes manifests,
+  // and a nesting limit checked before composing (a deep file cannot abort the process).
+  const doc = readYaml(text).documents[0];
+  if (doc?.error !== undefined) {
     throw new InvalidInputError(`lbctl configuration (${file})`, [
       {
         type: 'Invalid',
         field: '(file)',
         value: file,
-        detail: `is not YAML or JSON: ${(e as Error).message}`,
+        detail: `is not YAML or JSON: ${doc.error}`,
       },
     ]);
   }
+  const parsed: unknown = doc?.value;
   if (parsed === null || parsed === undefined) return {};
   const record = asRecord(parsed);
   if (record === undefined) {

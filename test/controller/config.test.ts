@@ -103,3 +103,18 @@ describe('cluster names', () => {
     }
   });
 });
+
+describe('the config file', () => {
+  it('a missing file is named in plain words; a deeply nested one is refused, not a crash', async () => {
+    await expect(
+      loadConfig({ file: join(dir, 'missing.yaml'), env: {}, flags: {} }),
+    ).rejects.toThrow(
+      /--config: Invalid value: ".*missing.yaml": cannot be read: no such file or directory$/,
+    );
+    const deep = join(dir, 'deep.yaml');
+    writeFileSync(deep, `provider: local\nset: ${'['.repeat(3000)}${']'.repeat(3000)}\n`);
+    await expect(loadConfig({ file: deep, env: {}, flags: {} })).rejects.toThrow(
+      /is not YAML or JSON: invalid YAML: nesting deeper than 100 levels is refused/,
+    );
+  });
+});

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { LbctlError } from '../../core/errors.js';
 import { keyOf, type ServiceKey } from '../../core/k8s.js';
 import type { Resource, Value } from '../../core/resource.js';
-import { fsReason } from './fs-reason.js';
+import { fsReason } from '../../core/fs-reason.js';
 
 /**
  * The `--observed FILE` snapshot: the resources that exist in the cloud, per Service, in the

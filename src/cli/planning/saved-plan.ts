@@ -5,7 +5,7 @@ import { keyOf } from '../../core/k8s.js';
 import type { Plan } from '../../core/plan.js';
 import type { ProviderName } from '../../core/provider.js';
 import { addressOf, type Resource } from '../../core/resource.js';
-import { fsReason } from './fs-reason.js';
+import { fsReason } from '../../core/fs-reason.js';
 
 export const SAVED_PLAN_FORMAT = 'lbctl-plan/1';
 
