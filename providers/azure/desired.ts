@@ -17,7 +17,8 @@ export const sharedAddresses = (internal: boolean) => ({
   lb: `${T.lb}.${internal ? 'shared-internal' : 'shared'}`,
 });
 
-type Model = Pick<AzureSettings, 'clusterName' | 'location' | 'vnet' | 'subnet' | 'securityGroup'>;
+type Model = Pick<AzureSettings, 'clusterName' | 'location' | 'vnet' | 'subnet' | 'securityGroup'> &
+  Partial<Pick<AzureSettings, 'disableOutboundSnat'>>;
 
 /**
  * The Azure resources one Service needs, following the in-tree design: the cluster's shared
@@ -138,7 +139,7 @@ export function desiredResources(intent: LoadBalancerIntent, model: Model): Reso
         backend_port: l.nodePort,
         enable_floating_ip: false,
         enable_tcp_reset: protocol === 'Tcp',
-        disable_outbound_snat: true,
+        disable_outbound_snat: model.disableOutboundSnat ?? true,
         idle_timeout_in_minutes: 4,
         load_distribution: intent.sessionAffinity.type === 'ClientIP' ? 'SourceIP' : 'Default',
       },

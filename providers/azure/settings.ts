@@ -21,6 +21,12 @@ export interface AzureSettings {
   token: string | undefined;
   /** PEM file of a CA to trust for `endpoint` (a fake's self-signed certificate). */
   caFile: string | undefined;
+  /**
+   * The rules' `disableOutboundSnat` (cloud-provider-azure's `disableOutboundSNAT`). Default true:
+   * nodes get their outbound connectivity from an outbound rule or a NAT gateway. false keeps the
+   * rules' default SNAT for clusters whose nodes rely on it (docs/azure.md).
+   */
+  disableOutboundSnat: boolean;
   /** Client-side token buckets modelled on ARM's per-subscription limits. */
   rates: { readPerSecond: number; readBurst: number; writePerSecond: number; writeBurst: number };
 }
@@ -35,6 +41,7 @@ export const AZURE_SETTING_KEYS = [
   'endpoint',
   'token',
   'ca-file',
+  'disable-outbound-snat',
   'read-rate',
   'read-burst',
   'write-rate',
@@ -84,6 +91,10 @@ export function parseAzureSettings(settings: ProviderSettings): AzureSettings {
   if (token !== undefined && endpoint === undefined) {
     throw invalid('token', '<redacted>', 'only together with endpoint (a local fake)');
   }
+  const snat = get('disable-outbound-snat');
+  if (snat !== undefined && snat !== 'true' && snat !== 'false') {
+    throw invalid('disable-outbound-snat', snat, 'true or false');
+  }
   return {
     clusterName: cluster,
     subscriptionId,
@@ -95,6 +106,7 @@ export function parseAzureSettings(settings: ProviderSettings): AzureSettings {
     endpoint: endpoint?.replace(/\/$/, ''),
     token,
     caFile: get('ca-file'),
+    disableOutboundSnat: snat !== 'false',
     rates: {
       readPerSecond: rate('read-rate', ARM_RATES.readPerSecond),
       readBurst: rate('read-burst', ARM_RATES.readBurst),

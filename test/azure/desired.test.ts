@@ -156,6 +156,20 @@ describe('azure desired resources', () => {
     expect(() => model.desired(intentFixture({ extraTags: { 'team/a': 'x' } }))).toThrow(/team\/a/);
   });
 
+  it("disables the rules' outbound SNAT unless disable-outbound-snat=false; other values are refused", () => {
+    const snat = (values: Record<string, string>) =>
+      provider
+        .model({ clusterName: 'prod', values, env: {} })
+        .desired(intentFixture())
+        .filter((r) => r.type === 'azurerm_lb_rule')
+        .map((r) => r.attributes.disable_outbound_snat);
+    expect(snat({})).toEqual([true, true]);
+    expect(snat({ 'disable-outbound-snat': 'false' })).toEqual([false, false]);
+    expect(() => snat({ 'disable-outbound-snat': 'no' })).toThrow(
+      /disable-outbound-snat: Invalid value: "no": must be true or false/,
+    );
+  });
+
   it('is deterministic', () => {
     expect(model.desired(intentFixture())).toEqual(model.desired(intentFixture()));
   });
