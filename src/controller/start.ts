@@ -84,16 +84,12 @@ export async function startController(o: StartOptions): Promise<RunningControlle
     onNode: (e, n) => ref.controller?.onNode(e, n),
     // Before the first sync nothing can be reconciled: that is an error, with the reason.
     // In kubectl's words (a refused connection, 401, the Status message), not client-node's dump.
-    onError: (what, e) =>
-      informers.isSynced()
-        ? logger.warn(
-            { err: clusterReadError(e, o.kc, what).message, code: codeOf(e) },
-            `${what} failed; retrying`,
-          )
-        : logger.error(
-            { err: clusterReadError(e, o.kc, what).message, code: codeOf(e) },
-            `${what} failed: caches not synced, nothing is reconciled; retrying`,
-          ),
+    onError: (what, e) => {
+      const fields = { err: clusterReadError(e, o.kc, what).message, code: codeOf(e) };
+      if (informers.isSynced()) logger.warn(fields, `${what} failed; retrying`);
+      else
+        logger.error(fields, `${what} failed: caches not synced, nothing is reconciled; retrying`);
+    },
     onRequest: (m, c) => metrics.restRequest(m, c),
   });
   const c = new Controller({

@@ -44,6 +44,14 @@ export function settleShared(services: readonly SharedInput[]): Resource[][] {
   });
 }
 
-/** The one cloud object behind an address: its type and cloud name. */
-const objectKey = (r: Resource): string =>
-  `${addressOf(r)}\u0000${String(r.attributes['name'] ?? r.id ?? '')}`;
+/**
+ * The one cloud object behind a resource: its address, type and cloud `name`, so that several
+ * Services' plans holding it are seen to hold the same object. Undefined for a nameless resource.
+ */
+export function sharedObjectKey(r: Resource): string | undefined {
+  const name = r.attributes['name'];
+  if (typeof name !== 'string' || name === '') return undefined;
+  return `${addressOf(r)}\u0000${r.type}\u0000${name}`;
+}
+
+const objectKey = (r: Resource): string => sharedObjectKey(r) ?? addressOf(r);

@@ -1,5 +1,6 @@
 import { keyOf } from '../core/k8s.js';
 import type { Plan, PlanSummary, Step } from '../core/plan.js';
+import { sharedObjectKey } from '../plan/shared.js';
 
 /** How a Service's step on a shared object is shown instead of in full. */
 export interface SharedNote {
@@ -65,7 +66,5 @@ export function summarizeShared(plans: readonly Plan[]): PlanSummary {
 /** The cloud object a step acts on (address, type and cloud name); undefined for nameless resources. */
 function objectKey(step: Step): string | undefined {
   const r = step.after ?? step.before;
-  const name = r?.attributes['name'];
-  if (r === undefined || typeof name !== 'string' || name === '') return undefined;
-  return `${step.address}\u0000${r.type}\u0000${name}`;
+  return r === undefined ? undefined : sharedObjectKey(r);
 }

@@ -6,8 +6,8 @@ import {
   withChangeOptions,
   type ChangeFlags,
 } from '../planning/change-flow.js';
-import { DEFAULT_PARALLELISM, observeFailed } from '../planning/from-files.js';
-import { keyOf } from '../../core/k8s.js';
+import { DEFAULT_PARALLELISM } from '../planning/from-files.js';
+import { observeAll } from '../planning/observe-all.js';
 import { refuseAddressChanges } from '../planning/guard.js';
 import { refuseEmptyTargets } from '../planning/truth.js';
 import { ADOPT_HELP, withAdoption } from '../planning/adopt.js';
@@ -17,8 +17,6 @@ import { settingsFrom } from '../providers.js';
 import { createCallLog } from '../../core/calls.js';
 import { checkSavedOrphans } from '../planning/orphans.js';
 import { withPlanInputs } from './plan.js';
-import type { Resource } from '../../core/resource.js';
-import { settleShared } from '../../plan/shared.js';
 import type { SetExitCode } from './index.js';
 import { retryNotices } from '../planning/retry-notices.js';
 
@@ -111,19 +109,15 @@ async function applySaved(path: string, flags: ApplyFlags, deps: CommandDeps): P
   if (saved.orphans === true)
     drift.push(...(await checkSavedOrphans(saved.services, provider, saved.clusterName)));
   const checked = saved.orphans === true ? [] : saved.services;
-  const found: Resource[][] = [];
-  for (const { plan } of checked) {
-    found.push(
-      await provider
-        .observe({ service: plan.service, desired: desiredOf(plan), includeShared: true }, ctx)
-        .catch((e: unknown) =>
-          Promise.reject(observeFailed(e, keyOf(plan.service), saved.provider)),
-        ),
-    );
-  }
-  // Settled as the plan was (src/plan/shared.ts), so a shared object compares like for like.
-  const current = settleShared(
-    checked.map(({ plan }, i) => ({ desired: desiredOf(plan), observed: found[i] ?? [] })),
+  // Seen as the plan saw it (observeAll), so a shared object compares like for like.
+  const current = await observeAll(
+    provider,
+    checked.map(({ plan }) => ({ service: plan.service, desired: desiredOf(plan) })),
+    {
+      ctx,
+      parallelism: flags.parallelism ?? DEFAULT_PARALLELISM,
+      providerName: saved.provider,
+    },
   );
   checked.forEach(({ plan, observed }, i) => {
     const lines = stateDrift(observed, current[i] ?? []);

@@ -9,7 +9,6 @@ import {
 import { keyOf, type Node, type Service } from '../../core/k8s.js';
 import type { ProviderName } from '../../core/provider.js';
 import type { Resource } from '../../core/resource.js';
-import { settleShared } from '../../plan/shared.js';
 import { FINALIZER } from '../../controller/finalizer.js';
 import { DEFAULT_LAYERS, LayerAllocator } from '../../layers/index.js';
 import {
@@ -19,8 +18,8 @@ import {
   type ServicePlan,
 } from '../../pipeline/index.js';
 import { settingsFrom, type ProviderLoader } from '../providers.js';
-import { DEFAULT_PARALLELISM, observeFailed, type FilesPlan } from './from-files.js';
-import { mapLimit } from './parallel.js';
+import { DEFAULT_PARALLELISM, type FilesPlan } from './from-files.js';
+import { observeAll } from './observe-all.js';
 import { clusterReadError } from '../../k8s/cluster-errors.js';
 import { readInputs } from './inputs.js';
 import { notConfiguredMessage } from './not-configured.js';
@@ -135,23 +134,18 @@ export async function planFromCluster(request: ClusterPlanRequest): Promise<File
       `Warning: no Service of type LoadBalancer found ${where(request)} (${others.length === 1 ? 'one Service of another type' : `${others.length} Services of other types`}: ${others.slice(0, 5).join(', ')}${others.length > 5 ? ', ...' : ''}): nothing to plan`,
     );
   }
-  // Observing is read-only and rate-limited by the provider's caller: Services go in parallel.
-  const found: Resource[][] = await mapLimit(
-    prepared,
-    request.parallelism ?? DEFAULT_PARALLELISM,
-    ({ prepared: p }) =>
-      provider === undefined
-        ? Promise.resolve([])
-        : provider
-            .observe({ service: p.service, desired: p.desired, includeShared: true }, ctx)
-            .catch((e: unknown) =>
-              Promise.reject(observeFailed(e, keyOf(p.service), request.provider)),
-            ),
-  );
-  // A shared object goes only when every Service on it goes, and then once (src/plan/shared.ts).
-  const settled = settleShared(
-    prepared.map(({ prepared: p }, i) => ({ desired: p.desired, observed: found[i] ?? [] })),
-  );
+  const settled =
+    provider === undefined
+      ? prepared.map((): Resource[] => [])
+      : await observeAll(
+          provider,
+          prepared.map(({ prepared: p }) => p),
+          {
+            ctx,
+            parallelism: request.parallelism ?? DEFAULT_PARALLELISM,
+            providerName: request.provider,
+          },
+        );
   const out: ServicePlan[] = prepared.map(({ prepared: p }, i) => {
     const observed = settled[i] ?? [];
     return { ...p, observed, plan: planPrepared(p, model, observed) };

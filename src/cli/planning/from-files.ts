@@ -1,5 +1,5 @@
 import { createCallLog } from '../../core/calls.js';
-import { InvalidInputError, LbctlError, NotOwnedError } from '../../core/errors.js';
+import { InvalidInputError, LbctlError } from '../../core/errors.js';
 import { keyOf, type Service } from '../../core/k8s.js';
 import type {
   CallLog,
@@ -10,7 +10,6 @@ import type {
   ProviderSettings,
 } from '../../core/provider.js';
 import type { Resource } from '../../core/resource.js';
-import { settleShared } from '../../plan/shared.js';
 import { InvalidManifestsError, withSource } from '../../k8s/files.js';
 import type { Refused } from '../../k8s/files.js';
 import { DEFAULT_LAYERS, allocateEach } from '../../layers/index.js';
@@ -24,7 +23,7 @@ import { settingsFrom, type ProviderLoader } from '../providers.js';
 import { observedOf, readObservedFile } from './observed-file.js';
 import { readInputs } from './inputs.js';
 import { notConfiguredMessage } from './not-configured.js';
-import { mapLimit } from './parallel.js';
+import { observeAll } from './observe-all.js';
 import {
   pinObservedNodePorts,
   sharedNodePortWarnings,
@@ -157,20 +156,17 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
   const provider = source === 'cloud' ? await module.connect(settings, { calls }) : undefined;
   const ctx = { clusterName: request.clusterName };
 
-  // Observing is read-only and rate-limited by the provider's caller: Services go in parallel.
-  const observed = await mapLimit(
-    prepared,
-    request.parallelism ?? DEFAULT_PARALLELISM,
-    async (p): Promise<Resource[]> => {
-      if (snapshot !== undefined) return observedOf(snapshot, p.service);
-      if (provider === undefined) return [];
-      return provider
-        .observe({ service: p.service, desired: p.desired, includeShared: true }, ctx)
-        .catch((e: unknown) =>
-          Promise.reject(observeFailed(e, keyOf(p.service), request.provider)),
-        );
-    },
-  );
+  // A snapshot holds what was seen; otherwise the cloud, or nothing (--offline).
+  const observed =
+    snapshot !== undefined
+      ? prepared.map((p) => observedOf(snapshot, p.service))
+      : provider === undefined
+        ? prepared.map((): Resource[] => [])
+        : await observeAll(provider, prepared, {
+            ctx,
+            parallelism: request.parallelism ?? DEFAULT_PARALLELISM,
+            providerName: request.provider,
+          });
   // NodePorts the manifests leave out are the live load balancer's, not a fresh pick.
   if (model.observedNodePorts !== undefined) {
     const live = observed.map((o) => model.observedNodePorts?.(o) ?? []);
@@ -187,31 +183,11 @@ export async function planFromFiles(request: FilesPlanRequest): Promise<FilesPla
       ).map((v) => v.prepared);
     }
   }
-  // A shared object goes only when every Service on it goes, and then once (src/plan/shared.ts).
-  const settled = settleShared(
-    prepared.map((p, i) => ({ desired: p.desired, observed: observed[i] ?? [] })),
-  );
   const services = prepared.map((p, i) => {
-    const o = settled[i] ?? [];
+    const o = observed[i] ?? [];
     return { ...p, observed: o, plan: planPrepared(p, model, o) };
   });
   return { module, settings, model, provider, calls, services, observed: source };
-}
-
-/**
- * A cloud error while observing (connection refused, access denied, retries spent) names the
- * Service and what was being done; input and ownership errors already name their object.
- */
-export function observeFailed(e: unknown, service: string, provider: ProviderName): unknown {
-  if (e instanceof InvalidInputError || e instanceof NotOwnedError) return e;
-  const message = `Service ${service}: cannot read what exists in ${provider}: ${e instanceof Error ? e.message : String(e)}`;
-  if (e instanceof LbctlError) {
-    return new LbctlError(e.kind, message, {
-      cause: e,
-      ...(e.retryAfterMs === undefined ? {} : { retryAfterMs: e.retryAfterMs }),
-    });
-  }
-  return new LbctlError('terminal', message, { cause: e });
 }
 
 /**

@@ -54,19 +54,7 @@ export function newForwardingRule(store: Store, at: At, body: Json): Json {
   const ip = resolveIP(store, at, body, scheme);
   const extra: Json = {};
   if (scheme === 'EXTERNAL') {
-    const tier = oneOf(
-      'resource.networkTier',
-      body['networkTier'],
-      ['PREMIUM', 'STANDARD'] as const,
-      'PREMIUM',
-    );
-    if (ip.tier !== undefined && ip.tier !== tier)
-      throw invalid(
-        'resource.networkTier',
-        tier,
-        `Must match the network tier ${ip.tier} of the address.`,
-      );
-    extra['networkTier'] = tier;
+    extra['networkTier'] = networkTier(body, ip.tier);
   } else {
     if (body['subnetwork'] === undefined) throw required('resource.subnetwork');
     const subnet = subnetworkOf(store, at, 'resource.subnetwork', body['subnetwork']);
@@ -255,18 +243,7 @@ function newTargetPoolRule(
   const portFields = { portRange: `${lo}-${hi}` };
   const labels = checkLabels(body['labels']);
   const ip = resolveIP(store, at, body, scheme);
-  const tier = oneOf(
-    'resource.networkTier',
-    body['networkTier'],
-    ['PREMIUM', 'STANDARD'] as const,
-    'PREMIUM',
-  );
-  if (ip.tier !== undefined && ip.tier !== tier)
-    throw invalid(
-      'resource.networkTier',
-      tier,
-      `Must match the network tier ${ip.tier} of the address.`,
-    );
+  const tier = networkTier(body, ip.tier);
   checkPortConflicts(store, at, {
     ip: ip.ip,
     protocol: ipProtocol,
@@ -288,4 +265,21 @@ function newTargetPoolRule(
     labelFingerprint: store.fingerprint(labels),
     fingerprint: store.fingerprint(rule),
   };
+}
+
+/** ForwardingRule.networkTier of an external rule: PREMIUM by default, and the address's tier. */
+function networkTier(body: Json, addressTier: string | undefined): 'PREMIUM' | 'STANDARD' {
+  const tier = oneOf(
+    'resource.networkTier',
+    body['networkTier'],
+    ['PREMIUM', 'STANDARD'] as const,
+    'PREMIUM',
+  );
+  if (addressTier !== undefined && addressTier !== tier)
+    throw invalid(
+      'resource.networkTier',
+      tier,
+      `Must match the network tier ${addressTier} of the address.`,
+    );
+  return tier;
 }
